@@ -1,0 +1,101 @@
+//! Boundary types: what crosses IPC to the UI (and the CLI's JSON output).
+//!
+//! The model's flow element types cross as they are (they derive `specta::Type` behind the
+//! model crate's `specta` feature); everything else the UI sees is defined here.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+pub use model::{DocKind, EdgeKind, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};
+
+/// Error codes the UI can act on. The UI shows a translated message per code, plus `detail`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ErrorCode {
+    /// The workspace, document or element does not exist.
+    NotFound,
+    /// The document's stored bytes cannot be loaded; they are kept in quarantine.
+    DocumentCorrupt,
+    /// The document or database was written by a newer Triloop.
+    TooNew,
+    /// The request itself is invalid (empty name, unknown element, bad coordinates).
+    InvalidInput,
+    /// The local database failed (disk full, permissions, locked).
+    Storage,
+    /// An import or export file is missing or malformed.
+    BadFile,
+    /// A bug: a panic or an impossible state. The log has details.
+    Internal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type, thiserror::Error)]
+#[serde(rename_all = "camelCase")]
+#[error("{code:?}: {detail}")]
+pub struct ApiError {
+    pub code: ErrorCode,
+    /// A human-readable explanation (English; names the file, document or element).
+    pub detail: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
+        ApiError { code, detail: detail.into() }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub database_path: String,
+    pub log_dir: String,
+    /// The language the person chose in the app, if any ("zh-CN" or "en").
+    pub locale: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceSummary {
+    pub id: String,
+    pub name: String,
+    pub document_count: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentSummary {
+    pub id: String,
+    pub kind: DocKind,
+    pub title: String,
+    pub created_at: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceView {
+    pub id: String,
+    pub name: String,
+    pub documents: Vec<DocumentSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowView {
+    pub document_id: String,
+    pub nodes: Vec<FlowNode>,
+    pub edges: Vec<FlowEdge>,
+    pub lanes: Vec<Lane>,
+    pub can_undo: bool,
+    pub can_redo: bool,
+}
+
+/// Returned by every flow edit, undo and redo, once the change is durable in SQLite.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct EditResult {
+    pub document_id: String,
+    pub patch: FlowPatch,
+    pub can_undo: bool,
+    pub can_redo: bool,
+}

@@ -1,0 +1,14 @@
+//! Triloop's document kinds as typed Rust over Automerge.
+//!
+//! Every document kind has a schema name and version written into its root when the
+//! document is created (and only then: root containers are created once, by the creator),
+//! typed readers, and operations that return their own inverse so that a session can
+//! undo its own edits on top of whatever peers did meanwhile. No I/O happens here.
+
+pub mod flow;
+pub mod schema;
+pub mod workspace;
+
+pub use flow::{EdgeKind, Flow, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};
+pub use schema::{DocKind, ModelError};
+pub use workspace::{DocumentEntry, WorkspaceIndex};

@@ -1,0 +1,146 @@
+//! Model tests: flow edits, their inverses, schema checks and the workspace index.
+
+use automerge::Automerge;
+use model::flow::{self, FlowOp};
+use model::{workspace, DocKind, EdgeKind, FlowEdge, FlowNode, ModelError, NodeKind};
+
+fn node(id: &str, kind: NodeKind, x: f64) -> FlowNode {
+    let (w, h) = kind.default_size();
+    FlowNode { id: id.into(), kind, name: id.to_uppercase(), x, y: 10.0, w, h }
+}
+
+fn edge(id: &str, s: &str, t: &str) -> FlowEdge {
+    FlowEdge { id: id.into(), kind: EdgeKind::SequenceFlow, source: s.into(), target: t.into(), name: String::new() }
+}
+
+fn new_flow() -> Automerge {
+    let mut doc = Automerge::new();
+    flow::init(&mut doc).unwrap();
+    doc
+}
+
+#[test]
+fn add_connect_rename_and_read_back() {
+    let mut doc = new_flow();
+    let applied = flow::apply(
+        &mut doc,
+        &[
+            FlowOp::AddNode { node: node("a", NodeKind::StartEvent, 0.0) },
+            FlowOp::AddNode { node: node("b", NodeKind::Task, 100.0) },
+            FlowOp::AddEdge { edge: edge("e1", "a", "b") },
+            FlowOp::RenameNode { id: "b".into(), name: "审核资料".into() },
+        ],
+    )
+    .unwrap();
+    assert_eq!(applied.patch.nodes.len(), 2);
+    assert_eq!(applied.patch.edges.len(), 1);
+    let f = flow::read(&doc).unwrap();
+    assert_eq!(f.nodes.len(), 2);
+    assert_eq!(f.nodes.iter().find(|n| n.id == "b").unwrap().name, "审核资料");
+    assert_eq!(f.edges, vec![edge("e1", "a", "b")]);
+    // The whole edit was one change.
+    assert_eq!(doc.get_changes(&[]).len(), 2);
+}
+
+#[test]
+fn inverse_of_remove_restores_node_and_its_edges() {
+    let mut doc = new_flow();
+    flow::apply(
+        &mut doc,
+        &[
+            FlowOp::AddNode { node: node("a", NodeKind::Task, 0.0) },
+            FlowOp::AddNode { node: node("b", NodeKind::Task, 100.0) },
+            FlowOp::AddNode { node: node("c", NodeKind::EndEvent, 200.0) },
+            FlowOp::AddEdge { edge: edge("e1", "a", "b") },
+            FlowOp::AddEdge { edge: edge("e2", "b", "c") },
+        ],
+    )
+    .unwrap();
+    let before = flow::read(&doc).unwrap();
+    let removed = flow::apply(&mut doc, &[FlowOp::RemoveNode { id: "b".into() }]).unwrap();
+    let after = flow::read(&doc).unwrap();
+    assert_eq!(after.nodes.len(), 2);
+    assert!(after.edges.is_empty(), "edges touching a removed node go with it");
+    assert_eq!(removed.patch.removed_edges, vec!["e1".to_string(), "e2".to_string()]);
+    let undone = flow::apply(&mut doc, &removed.inverse).unwrap();
+    assert_eq!(flow::read(&doc).unwrap(), before);
+    // Redo is the inverse of the inverse.
+    flow::apply(&mut doc, &undone.inverse).unwrap();
+    assert_eq!(flow::read(&doc).unwrap(), after);
+}
+
+#[test]
+fn failed_edit_changes_nothing() {
+    let mut doc = new_flow();
+    flow::apply(&mut doc, &[FlowOp::AddNode { node: node("a", NodeKind::Task, 0.0) }]).unwrap();
+    let heads = doc.get_heads();
+    let err = flow::apply(
+        &mut doc,
+        &[
+            FlowOp::MoveNode { id: "a".into(), x: 5.0, y: 5.0 },
+            FlowOp::AddEdge { edge: edge("e", "a", "missing") },
+        ],
+    )
+    .unwrap_err();
+    assert_eq!(err, ModelError::NoSuchElement("missing".into()));
+    assert_eq!(doc.get_heads(), heads);
+    assert_eq!(flow::read(&doc).unwrap().nodes[0].x, 0.0);
+    let dup = flow::apply(&mut doc, &[FlowOp::AddNode { node: node("a", NodeKind::Task, 0.0) }]);
+    assert_eq!(dup.unwrap_err(), ModelError::DuplicateId("a".into()));
+    let nan = flow::apply(&mut doc, &[FlowOp::MoveNode { id: "a".into(), x: f64::NAN, y: 0.0 }]);
+    assert!(matches!(nan, Err(ModelError::InvalidEdit(_))));
+}
+
+#[test]
+fn concurrent_edits_from_two_peers_merge() {
+    let mut a = new_flow();
+    flow::apply(&mut a, &[FlowOp::AddNode { node: node("n", NodeKind::Task, 0.0) }]).unwrap();
+    let mut b = a.fork();
+    flow::apply(&mut a, &[FlowOp::RenameNode { id: "n".into(), name: "A".into() }]).unwrap();
+    flow::apply(&mut b, &[FlowOp::MoveNode { id: "n".into(), x: 50.0, y: 60.0 }]).unwrap();
+    flow::apply(&mut b, &[FlowOp::AddNode { node: node("m", NodeKind::EndEvent, 9.0) }]).unwrap();
+    a.merge(&mut b).unwrap();
+    let f = flow::read(&a).unwrap();
+    let n = f.nodes.iter().find(|n| n.id == "n").unwrap();
+    assert_eq!((n.name.as_str(), n.x, n.y), ("A", 50.0, 60.0));
+    assert_eq!(f.nodes.len(), 2);
+}
+
+#[test]
+fn schema_is_checked() {
+    let mut doc = Automerge::new();
+    workspace::init(&mut doc, "W").unwrap();
+    assert!(matches!(flow::read(&doc), Err(ModelError::WrongKind { .. })));
+    let mut newer = new_flow();
+    {
+        use automerge::transaction::Transactable;
+        let mut tx = newer.transaction();
+        tx.put(automerge::ROOT, "schemaVersion", 99u64).unwrap();
+        tx.commit();
+    }
+    assert_eq!(flow::read(&newer).unwrap_err(), ModelError::TooNew { found: 99, supported: 1 });
+}
+
+#[test]
+fn workspace_index_lists_renames_and_removes() {
+    let mut doc = Automerge::new();
+    workspace::init(&mut doc, "SCRM").unwrap();
+    let entry = |id: &str, t: f64| model::DocumentEntry {
+        id: id.into(),
+        kind: DocKind::BusinessFlow,
+        title: format!("flow {id}"),
+        created_at: t,
+    };
+    workspace::add_document(&mut doc, &entry("x", 2.0)).unwrap();
+    workspace::add_document(&mut doc, &entry("y", 1.0)).unwrap();
+    assert!(workspace::add_document(&mut doc, &entry("x", 3.0)).is_err());
+    workspace::rename_document(&mut doc, "x", "获客流程").unwrap();
+    workspace::rename(&mut doc, "SCRM 专题").unwrap();
+    let idx = workspace::read(&doc).unwrap();
+    assert_eq!(idx.name, "SCRM 专题");
+    assert_eq!(idx.documents.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["y", "x"]);
+    assert_eq!(idx.documents[1].title, "获客流程");
+    workspace::remove_document(&mut doc, "y").unwrap();
+    assert_eq!(workspace::read(&doc).unwrap().documents.len(), 1);
+    assert!(workspace::remove_document(&mut doc, "y").is_err());
+}
