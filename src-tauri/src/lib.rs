@@ -1,1 +1,326 @@
+//! The Triloop desktop shell: the window, and Tauri commands that forward to the `api`
+//! crate. Nothing else lives here: every use case is in `api`, so the command line and
+//! tests reach the same behaviour without a window.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use api::{
+    ApiError, AppInfo, Config, Core, DocKind, DocumentSummary, EditResult, ErrorCode, FlowOp,
+    FlowView, WorkspaceSummary, WorkspaceView,
+};
+use futures::FutureExt;
+use tauri::{Manager, State};
+
+/// Test hooks (the `debug_panic` command) are on only when this variable is `1`.
+pub const TEST_HOOKS_ENV: &str = "TRILOOP_TEST_HOOKS";
+
+/// The core, or why it could not open (a newer database, a disk error): the window still
+/// comes up and every command reports that error.
+struct AppState {
+    core: Result<Arc<Core>, ApiError>,
+}
+
+/// Runs a use case, turning a panic anywhere inside it into an `Internal` error the person
+/// sees, instead of a dead window.
+async fn call<T, F, Fut>(state: State<'_, AppState>, f: F) -> Result<T, ApiError>
+where
+    F: FnOnce(Arc<Core>) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let core = state.core.clone()?;
+    match AssertUnwindSafe(f(core)).catch_unwind().await {
+        Ok(r) => r,
+        Err(panic) => {
+            let msg = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            tracing::error!(panic = %msg, "a command panicked");
+            Err(ApiError::new(
+                ErrorCode::Internal,
+                format!("internal error: {msg}"),
+            ))
+        }
+    }
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, ApiError> {
+    call(state, |c| async move { c.app_info() }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn set_locale(state: State<'_, AppState>, locale: String) -> Result<(), ApiError> {
+    call(state, |c| async move { c.set_locale(&locale) }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn list_workspaces(state: State<'_, AppState>) -> Result<Vec<WorkspaceSummary>, ApiError> {
+    call(state, |c| async move { c.list_workspaces().await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn create_workspace(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<WorkspaceSummary, ApiError> {
+    call(state, |c| async move { c.create_workspace(&name).await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn rename_workspace(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    name: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        c.rename_workspace(&workspace_id, &name).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn delete_workspace(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<(), ApiError> {
+    call(
+        state,
+        |c| async move { c.delete_workspace(&workspace_id).await },
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn open_workspace(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<WorkspaceView, ApiError> {
+    call(
+        state,
+        |c| async move { c.open_workspace(&workspace_id).await },
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn create_document(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    kind: DocKind,
+    title: String,
+) -> Result<DocumentSummary, ApiError> {
+    call(state, |c| async move {
+        c.create_document(&workspace_id, kind, &title).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn rename_document(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    document_id: String,
+    title: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        c.rename_document(&workspace_id, &document_id, &title).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn delete_document(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    document_id: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        c.delete_document(&workspace_id, &document_id).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn open_flow(state: State<'_, AppState>, document_id: String) -> Result<FlowView, ApiError> {
+    call(state, |c| async move { c.open_flow(&document_id).await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn edit_flow(
+    state: State<'_, AppState>,
+    document_id: String,
+    ops: Vec<FlowOp>,
+) -> Result<EditResult, ApiError> {
+    call(
+        state,
+        |c| async move { c.edit_flow(&document_id, ops).await },
+    )
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn undo_flow(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> Result<EditResult, ApiError> {
+    call(state, |c| async move { c.undo_flow(&document_id).await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn redo_flow(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> Result<EditResult, ApiError> {
+    call(state, |c| async move { c.redo_flow(&document_id).await }).await
+}
+
+/// A test hook: panics inside a command so tests can see the person gets an error.
+#[tauri::command]
+#[specta::specta]
+async fn debug_panic(state: State<'_, AppState>) -> Result<(), ApiError> {
+    call(state, |_| async move {
+        if std::env::var(TEST_HOOKS_ENV).as_deref() != Ok("1") {
+            return Err(ApiError::new(ErrorCode::InvalidInput, "test hooks are off"));
+        }
+        panic!("test hook: deliberate panic inside a command");
+    })
+    .await
+}
+
+/// The typed command set; `ui/src/bindings.ts` is generated from it.
+pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
+    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
+        app_info,
+        set_locale,
+        list_workspaces,
+        create_workspace,
+        rename_workspace,
+        delete_workspace,
+        open_workspace,
+        create_document,
+        rename_document,
+        delete_document,
+        open_flow,
+        edit_flow,
+        undo_flow,
+        redo_flow,
+        debug_panic,
+    ])
+}
+
+/// The header of the generated bindings file.
+pub const BINDINGS_HEADER: &str = "// Generated from Rust by tauri-specta (src-tauri/src/lib.rs). Do not edit.\n// Regenerate: UPDATE_BINDINGS=1 cargo test -p triloop-app bindings\n";
+
+/// Writes the TypeScript bindings to `path`.
+pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
+    specta_builder()
+        .export(
+            specta_typescript::Typescript::default().header(BINDINGS_HEADER),
+            path,
+        )
+        .map_err(|e| e.to_string())
+}
+
+/// `--data-dir PATH` (or `--data-dir=PATH`) from the command line.
+fn data_dir_flag() -> Option<PathBuf> {
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        if a == "--data-dir" {
+            return args.next().map(PathBuf::from);
+        }
+        if let Some(v) = a.strip_prefix("--data-dir=") {
+            return Some(PathBuf::from(v));
+        }
+    }
+    None
+}
+
+pub fn run() {
+    let config = match Config::resolve(data_dir_flag()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("triloop: {}", e.detail);
+            std::process::exit(2);
+        }
+    };
+    let _log = match api::logging::init(&config.log_dir(), cfg!(debug_assertions)) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            eprintln!("triloop: logging is off: {e}");
+            None
+        }
+    };
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        tracing::error!(%info, "panic");
+        default_hook(info);
+    }));
+
+    let builder = specta_builder();
+    let core = tauri::async_runtime::block_on(Core::open(config.clone())).map(Arc::new);
+    if let Err(e) = &core {
+        tracing::error!(error = %e.detail, "the core could not open");
+    }
+    let closing = core.as_ref().ok().cloned();
+    let app = tauri::Builder::default()
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            app.manage(AppState { core });
+            Ok(())
+        })
+        .build(tauri::generate_context!("tauri.conf.json"))
+        .unwrap_or_else(|e| {
+            eprintln!("triloop: cannot start the window: {e}");
+            std::process::exit(1);
+        });
+    app.run(move |_handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(core) = &closing
+        {
+            tauri::async_runtime::block_on(core.close());
+            tracing::info!("core closed");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    /// Fails when ui/src/bindings.ts is not what the Rust commands generate.
+    #[test]
+    fn bindings_are_fresh() {
+        let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("ui/src/bindings.ts");
+        if std::env::var("UPDATE_BINDINGS").as_deref() == Ok("1") {
+            super::export_bindings(&committed).unwrap();
+            return;
+        }
+        let tmp = std::env::temp_dir().join(format!("triloop-bindings-{}.ts", std::process::id()));
+        super::export_bindings(&tmp).unwrap();
+        let fresh = std::fs::read_to_string(&tmp).unwrap();
+        let _ = std::fs::remove_file(&tmp);
+        let old = std::fs::read_to_string(&committed).unwrap_or_default();
+        assert!(
+            fresh == old,
+            "ui/src/bindings.ts is stale; run: UPDATE_BINDINGS=1 cargo test -p triloop-app bindings"
+        );
+    }
+}

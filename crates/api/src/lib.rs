@@ -1,1 +1,666 @@
+//! Triloop's use cases: the one API that the desktop shell, the `triloop` command line and
+//! test harnesses call. It owns the samod repo over the SQLite store, the session state
+//! (undo stacks, open handles) and the boundary types in [`types`].
+//!
+//! Every edit goes: boundary call -> model operation inside `DocHandle::with_document` ->
+//! samod writes the change through [`store::Store`] -> we wait until the chunk holding the
+//! change is committed -> only then does the call return (and the UI show "saved").
 
+mod error;
+pub mod exchange;
+pub mod logging;
+pub mod types;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use automerge::Automerge;
+use model::{DocumentEntry, ModelError, flow, workspace};
+use samod::{DocHandle, DocumentId, Repo};
+use store::{Store, WorkspaceRow};
+
+use error::{internal, invalid, not_found};
+pub use types::*;
+
+/// Environment variable that overrides where the database and logs live.
+pub const DATA_DIR_ENV: &str = "TRILOOP_DATA_DIR";
+const DB_FILE: &str = "triloop.db";
+const SETTING_LOCALE: &str = "locale";
+const SETTING_DEMO_SEEDED: &str = "demo_seeded";
+/// How long an edit waits for its change to reach the database before reporting failure.
+const DURABILITY_TIMEOUT: Duration = Duration::from_secs(15);
+const MAX_NAME_LEN: usize = 200;
+
+/// Where the core keeps its data.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// Create the demo workspace on the first start (the app does; the CLI does not).
+    pub seed_demo: bool,
+}
+
+impl Config {
+    /// The data folder: the command-line flag if given, else `TRILOOP_DATA_DIR`, else the
+    /// platform's app-data folder (on Linux `~/.local/share/triloop`).
+    pub fn resolve(flag: Option<PathBuf>) -> Result<Config, ApiError> {
+        let data_dir = flag
+            .or_else(|| {
+                std::env::var_os(DATA_DIR_ENV)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+            })
+            .or_else(|| {
+                directories::ProjectDirs::from("com", "Triloop", "Triloop")
+                    .map(|d| d.data_dir().to_path_buf())
+            })
+            .ok_or_else(|| {
+                internal("cannot determine the app-data folder; set TRILOOP_DATA_DIR")
+            })?;
+        Ok(Config {
+            data_dir,
+            seed_demo: true,
+        })
+    }
+
+    pub fn database_path(&self) -> PathBuf {
+        self.data_dir.join(DB_FILE)
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.data_dir.join("logs")
+    }
+}
+
+/// Time is passed in so tests can pin it.
+pub trait Clock: Send + Sync {
+    fn now_ms(&self) -> i64;
+}
+
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> i64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis() as i64)
+            .unwrap_or(0)
+    }
+}
+
+/// Undo and redo stacks of one document, for this session's own edits only.
+#[derive(Default)]
+struct UndoStacks {
+    undo: Vec<Vec<FlowOp>>,
+    redo: Vec<Vec<FlowOp>>,
+}
+
+#[derive(Default)]
+struct Session {
+    handles: HashMap<String, DocHandle>,
+    undo: HashMap<String, UndoStacks>,
+}
+
+/// The running core: one per process.
+pub struct Core {
+    config: Config,
+    store: Store,
+    repo: Repo,
+    clock: Arc<dyn Clock>,
+    session: Mutex<Session>,
+}
+
+impl Core {
+    /// Opens the store and the repo, and creates the demo workspace on the first start.
+    /// Must run inside a tokio runtime.
+    pub async fn open(config: Config) -> Result<Core, ApiError> {
+        Self::open_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    pub async fn open_with_clock(config: Config, clock: Arc<dyn Clock>) -> Result<Core, ApiError> {
+        let path = config.database_path();
+        let store = {
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || Store::open(&path))
+                .await
+                .map_err(|e| internal(format!("opening the store panicked: {e}")))??
+        };
+        let repo = Repo::build_tokio().with_storage(store.clone()).load().await;
+        tracing::info!(db = %path.display(), "core opened");
+        let core = Core {
+            config,
+            store,
+            repo,
+            clock,
+            session: Mutex::new(Session::default()),
+        };
+        if core.config.seed_demo && core.store.setting(SETTING_DEMO_SEEDED)?.is_none() {
+            if core.store.workspaces()?.is_empty() {
+                let demo = exchange::demo_bundle()?;
+                let ws = core.import_bundle(&demo).await?;
+                tracing::info!(workspace = %ws.id, "created the demo workspace");
+            }
+            core.store.set_setting(SETTING_DEMO_SEEDED, "1")?;
+        }
+        Ok(core)
+    }
+
+    /// Flushes samod's pending writes and stops it.
+    pub async fn close(&self) {
+        self.repo.stop().await;
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn app_info(&self) -> Result<AppInfo, ApiError> {
+        Ok(AppInfo {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            data_dir: self.config.data_dir.display().to_string(),
+            database_path: self.config.database_path().display().to_string(),
+            log_dir: self.config.log_dir().display().to_string(),
+            locale: self.store.setting(SETTING_LOCALE)?,
+        })
+    }
+
+    pub fn set_locale(&self, locale: &str) -> Result<(), ApiError> {
+        if !matches!(locale, "zh-CN" | "en") {
+            return Err(invalid(format!(
+                "unsupported language {locale:?}; use zh-CN or en"
+            )));
+        }
+        Ok(self.store.set_setting(SETTING_LOCALE, locale)?)
+    }
+
+    // ---- workspaces -------------------------------------------------------------------
+
+    pub async fn list_workspaces(&self) -> Result<Vec<WorkspaceSummary>, ApiError> {
+        let mut out = Vec::new();
+        for row in self.store.workspaces()? {
+            // The count needs the index; a damaged index still lists, with what we know.
+            let count = match self.read_index(&row.index_doc).await {
+                Ok(idx) => idx.documents.len() as u32,
+                Err(e) => {
+                    tracing::warn!(workspace = %row.id, error = %e, "cannot read workspace index");
+                    0
+                }
+            };
+            out.push(WorkspaceSummary {
+                id: row.id,
+                name: row.name,
+                document_count: count,
+            });
+        }
+        Ok(out)
+    }
+
+    pub async fn create_workspace(&self, name: &str) -> Result<WorkspaceSummary, ApiError> {
+        let name = clean_name(name)?;
+        let mut doc = Automerge::new();
+        workspace::init(&mut doc, &name)?;
+        let handle = self.repo.create(doc).await?;
+        let id = handle.document_id().to_string();
+        self.session().handles.insert(id.clone(), handle);
+        let now = self.clock.now_ms();
+        self.store.insert_workspace(&WorkspaceRow {
+            id: id.clone(),
+            index_doc: id.clone(),
+            name: name.clone(),
+            created_at: now,
+            opened_at: Some(now),
+        })?;
+        Ok(WorkspaceSummary {
+            id,
+            name,
+            document_count: 0,
+        })
+    }
+
+    pub async fn rename_workspace(&self, workspace_id: &str, name: &str) -> Result<(), ApiError> {
+        let name = clean_name(name)?;
+        let row = self.workspace_row(workspace_id)?;
+        let n = name.clone();
+        self.change(&row.index_doc, move |doc| workspace::rename(doc, &n))
+            .await?;
+        self.store.set_workspace_name(workspace_id, &name)?;
+        Ok(())
+    }
+
+    /// Deletes the workspace and all its documents from this laptop.
+    pub async fn delete_workspace(&self, workspace_id: &str) -> Result<(), ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let docs = match self.read_index(&row.index_doc).await {
+            Ok(idx) => idx.documents.into_iter().map(|d| d.id).collect(),
+            Err(_) => Vec::new(),
+        };
+        self.store.remove_workspace(workspace_id)?;
+        for id in docs.iter().chain(std::iter::once(&row.index_doc)) {
+            self.forget(id);
+            self.store.delete_document_chunks(id)?;
+        }
+        Ok(())
+    }
+
+    pub async fn open_workspace(&self, workspace_id: &str) -> Result<WorkspaceView, ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let idx = self.read_index(&row.index_doc).await?;
+        if idx.name != row.name {
+            self.store.set_workspace_name(workspace_id, &idx.name)?;
+        }
+        self.store
+            .touch_workspace(workspace_id, self.clock.now_ms())?;
+        Ok(WorkspaceView {
+            id: row.id,
+            name: idx.name,
+            documents: idx.documents.into_iter().map(summary).collect(),
+        })
+    }
+
+    // ---- documents --------------------------------------------------------------------
+
+    pub async fn create_document(
+        &self,
+        workspace_id: &str,
+        kind: DocKind,
+        title: &str,
+    ) -> Result<DocumentSummary, ApiError> {
+        let title = clean_name(title)?;
+        let row = self.workspace_row(workspace_id)?;
+        let mut doc = Automerge::new();
+        match kind {
+            DocKind::BusinessFlow => flow::init(&mut doc)?,
+            other => {
+                return Err(invalid(format!(
+                    "documents of kind {} cannot be created yet",
+                    other.as_str()
+                )));
+            }
+        }
+        let handle = self.repo.create(doc).await?;
+        let id = handle.document_id().to_string();
+        self.session().handles.insert(id.clone(), handle);
+        let entry = DocumentEntry {
+            id: id.clone(),
+            kind,
+            title,
+            created_at: self.clock.now_ms() as f64,
+        };
+        let e = entry.clone();
+        self.change(&row.index_doc, move |doc| workspace::add_document(doc, &e))
+            .await?;
+        Ok(summary(entry))
+    }
+
+    pub async fn rename_document(
+        &self,
+        workspace_id: &str,
+        document_id: &str,
+        title: &str,
+    ) -> Result<(), ApiError> {
+        let title = clean_name(title)?;
+        let row = self.workspace_row(workspace_id)?;
+        let id = document_id.to_string();
+        self.change(&row.index_doc, move |doc| {
+            workspace::rename_document(doc, &id, &title)
+        })
+        .await
+    }
+
+    pub async fn delete_document(
+        &self,
+        workspace_id: &str,
+        document_id: &str,
+    ) -> Result<(), ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let id = document_id.to_string();
+        self.change(&row.index_doc, move |doc| {
+            workspace::remove_document(doc, &id)
+        })
+        .await?;
+        self.forget(document_id);
+        self.store.delete_document_chunks(document_id)?;
+        Ok(())
+    }
+
+    // ---- business flows ---------------------------------------------------------------
+
+    pub async fn open_flow(&self, document_id: &str) -> Result<FlowView, ApiError> {
+        let handle = self.handle(document_id).await?;
+        let flow = run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
+        let (can_undo, can_redo) = self.undo_state(document_id);
+        Ok(FlowView {
+            document_id: document_id.to_string(),
+            nodes: flow.nodes,
+            edges: flow.edges,
+            lanes: flow.lanes,
+            can_undo,
+            can_redo,
+        })
+    }
+
+    /// Applies `ops` as one change and one undo step; returns once it is durable.
+    pub async fn edit_flow(
+        &self,
+        document_id: &str,
+        ops: Vec<FlowOp>,
+    ) -> Result<EditResult, ApiError> {
+        if ops.is_empty() {
+            return Err(invalid("an edit needs at least one operation"));
+        }
+        let applied = self
+            .change(document_id, move |doc| flow::apply(doc, &ops))
+            .await?;
+        {
+            let mut s = self.session();
+            let stacks = s.undo.entry(document_id.to_string()).or_default();
+            stacks.undo.push(applied.inverse);
+            stacks.redo.clear();
+        }
+        Ok(self.edit_result(document_id, applied.patch))
+    }
+
+    pub async fn undo_flow(&self, document_id: &str) -> Result<EditResult, ApiError> {
+        self.step_history(document_id, true).await
+    }
+
+    pub async fn redo_flow(&self, document_id: &str) -> Result<EditResult, ApiError> {
+        self.step_history(document_id, false).await
+    }
+
+    async fn step_history(&self, document_id: &str, undo: bool) -> Result<EditResult, ApiError> {
+        let ops = {
+            let mut s = self.session();
+            let stacks = s.undo.entry(document_id.to_string()).or_default();
+            let from = if undo {
+                &mut stacks.undo
+            } else {
+                &mut stacks.redo
+            };
+            from.pop().ok_or_else(|| {
+                invalid(if undo {
+                    "nothing to undo"
+                } else {
+                    "nothing to redo"
+                })
+            })?
+        };
+        match self
+            .change(document_id, move |doc| flow::apply(doc, &ops))
+            .await
+        {
+            Ok(applied) => {
+                let mut s = self.session();
+                let stacks = s.undo.entry(document_id.to_string()).or_default();
+                let to = if undo {
+                    &mut stacks.redo
+                } else {
+                    &mut stacks.undo
+                };
+                to.push(applied.inverse);
+                drop(s);
+                Ok(self.edit_result(document_id, applied.patch))
+            }
+            // The step no longer applies (someone else changed those elements); it is
+            // dropped so the stack does not stay stuck on it.
+            Err(e) => Err(ApiError::new(
+                e.code,
+                format!(
+                    "cannot {}: {}",
+                    if undo { "undo" } else { "redo" },
+                    e.detail
+                ),
+            )),
+        }
+    }
+
+    fn edit_result(&self, document_id: &str, patch: model::FlowPatch) -> EditResult {
+        let (can_undo, can_redo) = self.undo_state(document_id);
+        EditResult {
+            document_id: document_id.to_string(),
+            patch,
+            can_undo,
+            can_redo,
+        }
+    }
+
+    fn undo_state(&self, document_id: &str) -> (bool, bool) {
+        let s = self.session();
+        s.undo
+            .get(document_id)
+            .map(|u| (!u.undo.is_empty(), !u.redo.is_empty()))
+            .unwrap_or((false, false))
+    }
+
+    // ---- plumbing ---------------------------------------------------------------------
+
+    fn session(&self) -> std::sync::MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn forget(&self, document_id: &str) {
+        let mut s = self.session();
+        s.handles.remove(document_id);
+        s.undo.remove(document_id);
+    }
+
+    fn workspace_row(&self, workspace_id: &str) -> Result<WorkspaceRow, ApiError> {
+        self.store
+            .workspace(workspace_id)?
+            .ok_or_else(|| not_found(format!("no workspace {workspace_id}")))
+    }
+
+    async fn read_index(&self, index_doc: &str) -> Result<model::WorkspaceIndex, ApiError> {
+        let handle = self.handle(index_doc).await?;
+        Ok(run_blocking(move || handle.with_document(|doc| workspace::read(doc))).await??)
+    }
+
+    /// The handle of a stored document. A document whose stored bytes do not load is
+    /// refused with `DocumentCorrupt` and never handed to samod (see `Store::check_document`).
+    pub(crate) async fn handle(&self, document_id: &str) -> Result<DocHandle, ApiError> {
+        if let Some(h) = self.session().handles.get(document_id) {
+            return Ok(h.clone());
+        }
+        let id = DocumentId::from_str(document_id)
+            .map_err(|_| not_found(format!("{document_id:?} is not a document id")))?;
+        let store = self.store.clone();
+        let doc = document_id.to_string();
+        let now = self.clock.now_ms();
+        let exists = run_blocking(move || -> Result<bool, ApiError> {
+            if !store.has_document(&doc)? {
+                return Ok(false);
+            }
+            store.check_document(&doc, now)?;
+            Ok(true)
+        })
+        .await??;
+        if !exists {
+            return Err(not_found(format!(
+                "document {document_id} is not in the local store"
+            )));
+        }
+        let handle = self.repo.find(id).await?.ok_or_else(|| {
+            not_found(format!("document {document_id} is not in the local store"))
+        })?;
+        self.session()
+            .handles
+            .insert(document_id.to_string(), handle.clone());
+        Ok(handle)
+    }
+
+    /// Runs `f` on the document as one local change and waits until samod has committed
+    /// the chunk holding that change to SQLite. `f` must leave the document unchanged when
+    /// it fails (model operations roll back their transaction).
+    async fn change<R: Send + 'static>(
+        &self,
+        document_id: &str,
+        f: impl FnOnce(&mut Automerge) -> Result<R, ModelError> + Send + 'static,
+    ) -> Result<R, ApiError> {
+        let handle = self.handle(document_id).await?;
+        let (result, keys) = run_blocking(move || {
+            handle.with_document(|doc| {
+                let before = doc.get_heads();
+                let r = f(doc)?;
+                let after = doc.get_heads();
+                Ok::<_, ModelError>((r, durable_keys(&handle, &before, &after)))
+            })
+        })
+        .await??;
+        if !keys.is_empty() {
+            self.store.wait_persisted(&keys, DURABILITY_TIMEOUT).await?;
+        }
+        Ok(result)
+    }
+
+    /// Imports an exported workspace folder as a new workspace.
+    pub async fn import_folder(&self, dir: &Path) -> Result<WorkspaceSummary, ApiError> {
+        let bundle = exchange::read_folder(dir)?;
+        self.import_bundle(&bundle).await
+    }
+
+    /// Exports a workspace to `dir` as JSON files (see [`exchange`]).
+    pub async fn export_folder(
+        &self,
+        workspace_id: &str,
+        dir: &Path,
+    ) -> Result<Vec<PathBuf>, ApiError> {
+        let bundle = self.export_bundle(workspace_id).await?;
+        exchange::write_folder(&bundle, dir)
+    }
+
+    pub async fn export_bundle(&self, workspace_id: &str) -> Result<exchange::Bundle, ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let idx = self.read_index(&row.index_doc).await?;
+        let mut documents = Vec::new();
+        for entry in idx.documents {
+            let content = match entry.kind {
+                DocKind::BusinessFlow => {
+                    let handle = self.handle(&entry.id).await?;
+                    let flow =
+                        run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
+                    exchange::Content::BusinessFlow(flow)
+                }
+                _ => continue,
+            };
+            documents.push(exchange::BundleDocument {
+                id: entry.id,
+                title: entry.title,
+                content,
+            });
+        }
+        Ok(exchange::Bundle {
+            name: idx.name,
+            documents,
+        })
+    }
+
+    /// Creates a new workspace from `bundle`: all of it or, on any error, nothing.
+    pub async fn import_bundle(
+        &self,
+        bundle: &exchange::Bundle,
+    ) -> Result<WorkspaceSummary, ApiError> {
+        bundle.validate()?;
+        let ws = self.create_workspace(&bundle.name).await?;
+        match self.fill_workspace(&ws.id, bundle).await {
+            Ok(()) => Ok(WorkspaceSummary {
+                document_count: bundle.documents.len() as u32,
+                ..ws
+            }),
+            Err(e) => {
+                if let Err(cleanup) = self.delete_workspace(&ws.id).await {
+                    tracing::error!(error = %cleanup, "removing a half-imported workspace failed");
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn fill_workspace(
+        &self,
+        workspace_id: &str,
+        bundle: &exchange::Bundle,
+    ) -> Result<(), ApiError> {
+        for d in &bundle.documents {
+            let summary = match &d.content {
+                exchange::Content::BusinessFlow(flow) => {
+                    let s = self
+                        .create_document(workspace_id, DocKind::BusinessFlow, &d.title)
+                        .await?;
+                    let ops = exchange::flow_ops(flow);
+                    if !ops.is_empty() {
+                        self.change(&s.id, move |doc| flow::apply(doc, &ops))
+                            .await
+                            .map_err(|e| {
+                                ApiError::new(
+                                    ErrorCode::BadFile,
+                                    format!("document {:?}: {}", d.title, e.detail),
+                                )
+                            })?;
+                    }
+                    s
+                }
+            };
+            tracing::debug!(doc = %summary.id, "imported");
+        }
+        Ok(())
+    }
+}
+
+/// The storage keys under which samod will write the change that took `before` to
+/// `after`: its incremental chunk, or the snapshot it compacts into. samod writes exactly
+/// one of them within the same `with_document` call (see samod-core's OnDiskState), so
+/// waiting for either is waiting for this change and nothing older.
+fn durable_keys(
+    handle: &DocHandle,
+    before: &[automerge::ChangeHash],
+    after: &[automerge::ChangeHash],
+) -> Vec<String> {
+    if before == after {
+        return Vec::new();
+    }
+    let id = handle.document_id();
+    let mut keys: Vec<String> = after
+        .iter()
+        .filter(|h| !before.contains(h))
+        .map(|h| samod_core::StorageKey::incremental_path(id, *h).to_string())
+        .collect();
+    keys.push(
+        samod_core::StorageKey::snapshot_path(id, &samod_core::CompactionHash::new(after))
+            .to_string(),
+    );
+    keys
+}
+
+async fn run_blocking<R: Send + 'static>(
+    f: impl FnOnce() -> R + Send + 'static,
+) -> Result<R, ApiError> {
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => Ok(r),
+        Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+        Err(e) => Err(internal(format!("a background task failed: {e}"))),
+    }
+}
+
+fn clean_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(invalid("a name cannot be empty"));
+    }
+    if name.chars().count() > MAX_NAME_LEN {
+        return Err(invalid(format!(
+            "a name can have at most {MAX_NAME_LEN} characters"
+        )));
+    }
+    Ok(name.to_string())
+}
+
+fn summary(e: DocumentEntry) -> DocumentSummary {
+    DocumentSummary {
+        id: e.id,
+        kind: e.kind,
+        title: e.title,
+        created_at: e.created_at,
+    }
+}

@@ -39,11 +39,14 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(code: ErrorCode, detail: impl Into<String>) -> Self {
-        ApiError { code, detail: detail.into() }
+        ApiError {
+            code,
+            detail: detail.into(),
+        }
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, Type)]
+#[derive(Clone, Debug, Serialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AppInfo {
     pub version: String,
@@ -68,6 +71,8 @@ pub struct DocumentSummary {
     pub id: String,
     pub kind: DocKind,
     pub title: String,
+    /// Milliseconds since the Unix epoch.
+    #[specta(type = i32)]
     pub created_at: f64,
 }
 

@@ -1,1 +1,208 @@
-fn main() {}
+//! `triloop`: the command line over the same local store as the app, without a window.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use api::{
+    ApiError, Config, Core, DocKind, EdgeKind, ErrorCode, FlowEdge, FlowNode, FlowOp, Lane,
+    NodeKind,
+};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "triloop",
+    version,
+    about = "Triloop on the command line: workspaces without a window"
+)]
+struct Cli {
+    /// The data folder holding triloop.db (default: $TRILOOP_DATA_DIR, else the app-data folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    data_dir: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the workspaces in the store.
+    Workspaces,
+    /// List the documents of a workspace (by id or exact name).
+    Documents { workspace: String },
+    /// Export a workspace to a folder of JSON files.
+    Export { workspace: String, dir: PathBuf },
+    /// Import an exported folder as a new workspace.
+    Import { dir: PathBuf },
+    /// Create a workspace with one generated business flow (for benchmarks).
+    #[command(hide = true)]
+    GenFlow {
+        #[arg(long)]
+        nodes: usize,
+        #[arg(long, default_value = "Benchmark")]
+        name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("triloop: error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("triloop: error: {}", e.detail);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<(), ApiError> {
+    let mut config = Config::resolve(cli.data_dir)?;
+    config.seed_demo = false;
+    let core = Core::open(config).await?;
+    let result = command(&core, cli.command, cli.json).await;
+    core.close().await;
+    result
+}
+
+async fn command(core: &Core, command: Command, json: bool) -> Result<(), ApiError> {
+    match command {
+        Command::Workspaces => {
+            let list = core.list_workspaces().await?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("no workspaces");
+            } else {
+                for w in list {
+                    println!("{}\t{}\t{} documents", w.id, w.name, w.document_count);
+                }
+            }
+        }
+        Command::Documents { workspace } => {
+            let id = find_workspace(core, &workspace).await?;
+            let view = core.open_workspace(&id).await?;
+            if json {
+                print_json(&view.documents);
+            } else {
+                for d in view.documents {
+                    println!("{}\t{}\t{}", d.id, d.kind.as_str(), d.title);
+                }
+            }
+        }
+        Command::Export { workspace, dir } => {
+            let id = find_workspace(core, &workspace).await?;
+            let files = core.export_folder(&id, &dir).await?;
+            if json {
+                print_json(&files);
+            } else {
+                println!("exported {} files to {}", files.len(), dir.display());
+            }
+        }
+        Command::Import { dir } => {
+            let ws = core.import_folder(&dir).await?;
+            if json {
+                print_json(&ws);
+            } else {
+                println!(
+                    "imported workspace {} ({}) with {} documents",
+                    ws.name, ws.id, ws.document_count
+                );
+            }
+        }
+        Command::GenFlow { nodes, name } => {
+            let ws = core.create_workspace(&name).await?;
+            let doc = core
+                .create_document(&ws.id, DocKind::BusinessFlow, &format!("{nodes} nodes"))
+                .await?;
+            core.edit_flow(&doc.id, generated_flow(nodes)).await?;
+            println!("{}\t{}", ws.id, doc.id);
+        }
+    }
+    Ok(())
+}
+
+/// A grid of tasks in four lanes, each connected to the next.
+fn generated_flow(n: usize) -> Vec<FlowOp> {
+    let lanes = ["客户经理", "产品经理", "风险经理", "业务经理"];
+    let per_lane = n.div_ceil(lanes.len()).max(1);
+    let cols = (per_lane as f64).sqrt().ceil() as usize;
+    let lane_h = (per_lane.div_ceil(cols) as f64) * 110.0 + 40.0;
+    let mut ops: Vec<FlowOp> = lanes
+        .iter()
+        .enumerate()
+        .map(|(i, name)| FlowOp::AddLane {
+            lane: Lane {
+                id: format!("lane{i}"),
+                name: name.to_string(),
+                y: i as f64 * lane_h,
+                h: lane_h,
+            },
+        })
+        .collect();
+    for i in 0..n {
+        let (lane, k) = (i / per_lane, i % per_lane);
+        let kind = if i == 0 {
+            NodeKind::StartEvent
+        } else if i == n - 1 {
+            NodeKind::EndEvent
+        } else {
+            NodeKind::Task
+        };
+        let (w, h) = kind.default_size();
+        ops.push(FlowOp::AddNode {
+            node: FlowNode {
+                id: format!("n{i}"),
+                kind,
+                name: format!("任务 {i}"),
+                x: 80.0 + (k % cols) as f64 * 170.0,
+                y: lane as f64 * lane_h + 30.0 + (k / cols) as f64 * 110.0,
+                w,
+                h,
+            },
+        });
+        if i > 0 {
+            ops.push(FlowOp::AddEdge {
+                edge: FlowEdge {
+                    id: format!("e{i}"),
+                    kind: EdgeKind::SequenceFlow,
+                    source: format!("n{}", i - 1),
+                    target: format!("n{i}"),
+                    name: String::new(),
+                },
+            });
+        }
+    }
+    ops
+}
+
+async fn find_workspace(core: &Core, key: &str) -> Result<String, ApiError> {
+    let list = core.list_workspaces().await?;
+    if let Some(w) = list.iter().find(|w| w.id == key) {
+        return Ok(w.id.clone());
+    }
+    let named: Vec<_> = list.iter().filter(|w| w.name == key).collect();
+    match named.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!("no workspace with id or name {key:?}"),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("{} workspaces are named {key:?}; use the id", named.len()),
+        )),
+    }
+}
+
+fn print_json<T: serde::Serialize + ?Sized>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
+}

@@ -7,12 +7,12 @@
 
 use std::collections::BTreeSet;
 
-use automerge::{
-    transaction::Transactable, Automerge, ObjType, ReadDoc, ROOT,
-};
+use automerge::{Automerge, ObjType, ROOT, ReadDoc, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{check_schema, get_f64, get_map, get_str, DocKind, ModelError, KEY_SCHEMA, KEY_SCHEMA_VERSION};
+use crate::schema::{
+    DocKind, KEY_SCHEMA, KEY_SCHEMA_VERSION, ModelError, check_schema, get_f64, get_map, get_str,
+};
 
 const KEY_NODES: &str = "nodes";
 const KEY_EDGES: &str = "edges";
@@ -94,9 +94,17 @@ pub struct FlowNode {
     pub id: String,
     pub kind: NodeKind,
     pub name: String,
+    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub x: f64,
+    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub y: f64,
+    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub w: f64,
+    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub h: f64,
 }
 
@@ -118,7 +126,11 @@ pub struct FlowEdge {
 pub struct Lane {
     pub id: String,
     pub name: String,
+    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub y: f64,
+    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[cfg_attr(feature = "specta", specta(type = i32))]
     pub h: f64,
 }
 
@@ -137,17 +149,44 @@ pub struct Flow {
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum FlowOp {
-    AddNode { node: FlowNode },
+    AddNode {
+        node: FlowNode,
+    },
     /// Removes the node and every edge that touches it.
-    RemoveNode { id: String },
-    MoveNode { id: String, x: f64, y: f64 },
-    RenameNode { id: String, name: String },
-    AddEdge { edge: FlowEdge },
-    RemoveEdge { id: String },
-    RenameEdge { id: String, name: String },
-    AddLane { lane: Lane },
-    RemoveLane { id: String },
-    RenameLane { id: String, name: String },
+    RemoveNode {
+        id: String,
+    },
+    MoveNode {
+        id: String,
+        #[cfg_attr(feature = "specta", specta(type = i32))]
+        x: f64,
+        #[cfg_attr(feature = "specta", specta(type = i32))]
+        y: f64,
+    },
+    RenameNode {
+        id: String,
+        name: String,
+    },
+    AddEdge {
+        edge: FlowEdge,
+    },
+    RemoveEdge {
+        id: String,
+    },
+    RenameEdge {
+        id: String,
+        name: String,
+    },
+    AddLane {
+        lane: Lane,
+    },
+    RemoveLane {
+        id: String,
+    },
+    RenameLane {
+        id: String,
+        name: String,
+    },
 }
 
 /// What an applied edit changed, as current view data: small enough to send to the UI.
@@ -178,7 +217,11 @@ impl FlowPatch {
 pub fn init(doc: &mut Automerge) -> Result<(), ModelError> {
     let mut tx = doc.transaction();
     tx.put(ROOT, KEY_SCHEMA, DocKind::BusinessFlow.schema_name())?;
-    tx.put(ROOT, KEY_SCHEMA_VERSION, DocKind::BusinessFlow.current_version())?;
+    tx.put(
+        ROOT,
+        KEY_SCHEMA_VERSION,
+        DocKind::BusinessFlow.current_version(),
+    )?;
     tx.put_object(ROOT, KEY_NODES, ObjType::Map)?;
     tx.put_object(ROOT, KEY_EDGES, ObjType::Map)?;
     tx.put_object(ROOT, KEY_LANES, ObjType::Map)?;
@@ -208,12 +251,19 @@ pub fn read(doc: &Automerge) -> Result<Flow, ModelError> {
             flow.lanes.push(l);
         }
     }
-    flow.lanes.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.id.cmp(&b.id)));
+    flow.lanes
+        .sort_by(|a, b| a.y.total_cmp(&b.y).then(a.id.cmp(&b.id)));
     Ok(flow)
 }
 
-fn read_node(doc: &impl ReadDoc, nodes: &automerge::ObjId, id: &str) -> Result<Option<FlowNode>, ModelError> {
-    let Ok(obj) = get_map(doc, nodes, id) else { return Ok(None) };
+fn read_node(
+    doc: &impl ReadDoc,
+    nodes: &automerge::ObjId,
+    id: &str,
+) -> Result<Option<FlowNode>, ModelError> {
+    let Ok(obj) = get_map(doc, nodes, id) else {
+        return Ok(None);
+    };
     let kind = get_str(doc, &obj, KEY_KIND)?
         .and_then(|k| NodeKind::parse(&k))
         .ok_or_else(|| ModelError::Malformed(format!("node {id} has no known kind")))?;
@@ -229,8 +279,14 @@ fn read_node(doc: &impl ReadDoc, nodes: &automerge::ObjId, id: &str) -> Result<O
     }))
 }
 
-fn read_edge(doc: &impl ReadDoc, edges: &automerge::ObjId, id: &str) -> Result<Option<FlowEdge>, ModelError> {
-    let Ok(obj) = get_map(doc, edges, id) else { return Ok(None) };
+fn read_edge(
+    doc: &impl ReadDoc,
+    edges: &automerge::ObjId,
+    id: &str,
+) -> Result<Option<FlowEdge>, ModelError> {
+    let Ok(obj) = get_map(doc, edges, id) else {
+        return Ok(None);
+    };
     let source = get_str(doc, &obj, KEY_SOURCE)?;
     let target = get_str(doc, &obj, KEY_TARGET)?;
     let (Some(source), Some(target)) = (source, target) else {
@@ -245,8 +301,14 @@ fn read_edge(doc: &impl ReadDoc, edges: &automerge::ObjId, id: &str) -> Result<O
     }))
 }
 
-fn read_lane(doc: &impl ReadDoc, lanes: &automerge::ObjId, id: &str) -> Result<Option<Lane>, ModelError> {
-    let Ok(obj) = get_map(doc, lanes, id) else { return Ok(None) };
+fn read_lane(
+    doc: &impl ReadDoc,
+    lanes: &automerge::ObjId,
+    id: &str,
+) -> Result<Option<Lane>, ModelError> {
+    let Ok(obj) = get_map(doc, lanes, id) else {
+        return Ok(None);
+    };
     Ok(Some(Lane {
         id: id.to_string(),
         name: get_str(doc, &obj, KEY_NAME)?.unwrap_or_default(),
@@ -289,7 +351,9 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     tx.put(&obj, KEY_Y, finite(node.y)?)?;
                     tx.put(&obj, KEY_W, positive(node.w)?)?;
                     tx.put(&obj, KEY_H, positive(node.h)?)?;
-                    inverse.push(FlowOp::RemoveNode { id: node.id.clone() });
+                    inverse.push(FlowOp::RemoveNode {
+                        id: node.id.clone(),
+                    });
                     touched_nodes.insert(node.id.clone());
                 }
                 FlowOp::RemoveNode { id } => {
@@ -319,7 +383,11 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     let obj = get_map(&tx, &nodes_obj, id)?;
                     tx.put(&obj, KEY_X, finite(*x)?)?;
                     tx.put(&obj, KEY_Y, finite(*y)?)?;
-                    inverse.push(FlowOp::MoveNode { id: id.clone(), x: node.x, y: node.y });
+                    inverse.push(FlowOp::MoveNode {
+                        id: id.clone(),
+                        x: node.x,
+                        y: node.y,
+                    });
                     touched_nodes.insert(id.clone());
                 }
                 FlowOp::RenameNode { id, name } => {
@@ -327,7 +395,10 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                         .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
                     let obj = get_map(&tx, &nodes_obj, id)?;
                     tx.put(&obj, KEY_NAME, name.as_str())?;
-                    inverse.push(FlowOp::RenameNode { id: id.clone(), name: node.name });
+                    inverse.push(FlowOp::RenameNode {
+                        id: id.clone(),
+                        name: node.name,
+                    });
                     touched_nodes.insert(id.clone());
                 }
                 FlowOp::AddEdge { edge } => {
@@ -351,7 +422,9 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     tx.put(&obj, KEY_SOURCE, edge.source.as_str())?;
                     tx.put(&obj, KEY_TARGET, edge.target.as_str())?;
                     tx.put(&obj, KEY_NAME, edge.name.as_str())?;
-                    inverse.push(FlowOp::RemoveEdge { id: edge.id.clone() });
+                    inverse.push(FlowOp::RemoveEdge {
+                        id: edge.id.clone(),
+                    });
                     touched_edges.insert(edge.id.clone());
                 }
                 FlowOp::RemoveEdge { id } => {
@@ -366,7 +439,10 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                         .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
                     let obj = get_map(&tx, &edges_obj, id)?;
                     tx.put(&obj, KEY_NAME, name.as_str())?;
-                    inverse.push(FlowOp::RenameEdge { id: id.clone(), name: edge.name });
+                    inverse.push(FlowOp::RenameEdge {
+                        id: id.clone(),
+                        name: edge.name,
+                    });
                     touched_edges.insert(id.clone());
                 }
                 FlowOp::AddLane { lane } => {
@@ -378,7 +454,9 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     tx.put(&obj, KEY_NAME, lane.name.as_str())?;
                     tx.put(&obj, KEY_Y, finite(lane.y)?)?;
                     tx.put(&obj, KEY_H, positive(lane.h)?)?;
-                    inverse.push(FlowOp::RemoveLane { id: lane.id.clone() });
+                    inverse.push(FlowOp::RemoveLane {
+                        id: lane.id.clone(),
+                    });
                     touched_lanes.insert(lane.id.clone());
                 }
                 FlowOp::RemoveLane { id } => {
@@ -393,7 +471,10 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                         .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
                     let obj = get_map(&tx, &lanes_obj, id)?;
                     tx.put(&obj, KEY_NAME, name.as_str())?;
-                    inverse.push(FlowOp::RenameLane { id: id.clone(), name: lane.name });
+                    inverse.push(FlowOp::RenameLane {
+                        id: id.clone(),
+                        name: lane.name,
+                    });
                     touched_lanes.insert(id.clone());
                 }
             }
@@ -431,15 +512,29 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
 
 fn check_id(id: &str) -> Result<(), ModelError> {
     if id.is_empty() || id.len() > 128 || id.chars().any(|c| c.is_control()) {
-        return Err(ModelError::InvalidEdit(format!("invalid element id {id:?}")));
+        return Err(ModelError::InvalidEdit(format!(
+            "invalid element id {id:?}"
+        )));
     }
     Ok(())
 }
 
 fn finite(v: f64) -> Result<f64, ModelError> {
-    if v.is_finite() { Ok(v) } else { Err(ModelError::InvalidEdit(format!("coordinate {v} is not finite"))) }
+    if v.is_finite() {
+        Ok(v)
+    } else {
+        Err(ModelError::InvalidEdit(format!(
+            "coordinate {v} is not finite"
+        )))
+    }
 }
 
 fn positive(v: f64) -> Result<f64, ModelError> {
-    if v.is_finite() && v > 0.0 { Ok(v) } else { Err(ModelError::InvalidEdit(format!("size {v} must be positive"))) }
+    if v.is_finite() && v > 0.0 {
+        Ok(v)
+    } else {
+        Err(ModelError::InvalidEdit(format!(
+            "size {v} must be positive"
+        )))
+    }
 }

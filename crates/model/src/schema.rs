@@ -1,6 +1,6 @@
 //! Keys and versions shared by all document kinds, and the model's error type.
 
-use automerge::{Automerge, ObjType, ReadDoc, ScalarValue, Value, ROOT};
+use automerge::{Automerge, ObjType, ROOT, ReadDoc, ScalarValue, Value};
 use serde::{Deserialize, Serialize};
 
 /// Root key holding the document kind's schema name, e.g. `triloop/flow`.
@@ -71,8 +71,13 @@ impl DocKind {
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ModelError {
     #[error("the document is not a {expected} document (its schema is {found:?})")]
-    WrongKind { expected: &'static str, found: Option<String> },
-    #[error("the document was written by a newer Triloop (schema version {found}, this build reads up to {supported})")]
+    WrongKind {
+        expected: &'static str,
+        found: Option<String>,
+    },
+    #[error(
+        "the document was written by a newer Triloop (schema version {found}, this build reads up to {supported})"
+    )]
     TooNew { found: u64, supported: u64 },
     #[error("the document is malformed: {0}")]
     Malformed(String),
@@ -96,11 +101,17 @@ impl From<automerge::AutomergeError> for ModelError {
 pub fn check_schema(doc: &Automerge, kind: DocKind) -> Result<u64, ModelError> {
     let found = get_str(doc, &ROOT, KEY_SCHEMA)?;
     if found.as_deref() != Some(kind.schema_name()) {
-        return Err(ModelError::WrongKind { expected: kind.schema_name(), found });
+        return Err(ModelError::WrongKind {
+            expected: kind.schema_name(),
+            found,
+        });
     }
     let version = get_u64(doc, &ROOT, KEY_SCHEMA_VERSION)?.unwrap_or(0);
     if version > kind.current_version() {
-        return Err(ModelError::TooNew { found: version, supported: kind.current_version() });
+        return Err(ModelError::TooNew {
+            found: version,
+            supported: kind.current_version(),
+        });
     }
     Ok(version)
 }
@@ -127,7 +138,8 @@ pub(crate) fn get_f64(
 ) -> Result<Option<f64>, ModelError> {
     match doc.get(obj, key)? {
         Some((Value::Scalar(s), _)) => Ok(match s.as_ref() {
-            ScalarValue::F64(f) => Some(*f),
+            // A peer may have written NaN or infinity; treat it as absent.
+            ScalarValue::F64(f) if f.is_finite() => Some(*f),
             ScalarValue::Int(i) => Some(*i as f64),
             ScalarValue::Uint(u) => Some(*u as f64),
             _ => None,

@@ -2,10 +2,12 @@
 //!
 //! Layout: `{ schema, schemaVersion, name, documents: {docId: {kind, title, createdAt}} }`.
 
-use automerge::{transaction::Transactable, Automerge, ObjType, ReadDoc, ROOT};
+use automerge::{Automerge, ObjType, ROOT, ReadDoc, transaction::Transactable};
 use serde::{Deserialize, Serialize};
 
-use crate::schema::{check_schema, get_f64, get_map, get_str, DocKind, ModelError, KEY_SCHEMA, KEY_SCHEMA_VERSION};
+use crate::schema::{
+    DocKind, KEY_SCHEMA, KEY_SCHEMA_VERSION, ModelError, check_schema, get_f64, get_map, get_str,
+};
 
 const KEY_NAME: &str = "name";
 const KEY_DOCUMENTS: &str = "documents";
@@ -36,7 +38,11 @@ pub struct WorkspaceIndex {
 pub fn init(doc: &mut Automerge, name: &str) -> Result<(), ModelError> {
     let mut tx = doc.transaction();
     tx.put(ROOT, KEY_SCHEMA, DocKind::WorkspaceIndex.schema_name())?;
-    tx.put(ROOT, KEY_SCHEMA_VERSION, DocKind::WorkspaceIndex.current_version())?;
+    tx.put(
+        ROOT,
+        KEY_SCHEMA_VERSION,
+        DocKind::WorkspaceIndex.current_version(),
+    )?;
     tx.put(ROOT, KEY_NAME, name)?;
     tx.put_object(ROOT, KEY_DOCUMENTS, ObjType::Map)?;
     tx.commit();
@@ -48,7 +54,9 @@ pub fn read(doc: &Automerge) -> Result<WorkspaceIndex, ModelError> {
     let docs = get_map(doc, &ROOT, KEY_DOCUMENTS)?;
     let mut documents = Vec::new();
     for id in doc.keys(&docs) {
-        let Ok(obj) = get_map(doc, &docs, &id) else { continue };
+        let Ok(obj) = get_map(doc, &docs, &id) else {
+            continue;
+        };
         let Some(kind) = get_str(doc, &obj, KEY_KIND)?.and_then(|k| DocKind::parse(&k)) else {
             // A kind from a newer build: skip it rather than fail the whole workspace.
             continue;
@@ -61,7 +69,10 @@ pub fn read(doc: &Automerge) -> Result<WorkspaceIndex, ModelError> {
         });
     }
     documents.sort_by(|a, b| a.created_at.total_cmp(&b.created_at).then(a.id.cmp(&b.id)));
-    Ok(WorkspaceIndex { name: get_str(doc, &ROOT, KEY_NAME)?.unwrap_or_default(), documents })
+    Ok(WorkspaceIndex {
+        name: get_str(doc, &ROOT, KEY_NAME)?.unwrap_or_default(),
+        documents,
+    })
 }
 
 pub fn rename(doc: &mut Automerge, name: &str) -> Result<(), ModelError> {

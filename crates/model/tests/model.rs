@@ -2,15 +2,29 @@
 
 use automerge::Automerge;
 use model::flow::{self, FlowOp};
-use model::{workspace, DocKind, EdgeKind, FlowEdge, FlowNode, ModelError, NodeKind};
+use model::{DocKind, EdgeKind, FlowEdge, FlowNode, ModelError, NodeKind, workspace};
 
 fn node(id: &str, kind: NodeKind, x: f64) -> FlowNode {
     let (w, h) = kind.default_size();
-    FlowNode { id: id.into(), kind, name: id.to_uppercase(), x, y: 10.0, w, h }
+    FlowNode {
+        id: id.into(),
+        kind,
+        name: id.to_uppercase(),
+        x,
+        y: 10.0,
+        w,
+        h,
+    }
 }
 
 fn edge(id: &str, s: &str, t: &str) -> FlowEdge {
-    FlowEdge { id: id.into(), kind: EdgeKind::SequenceFlow, source: s.into(), target: t.into(), name: String::new() }
+    FlowEdge {
+        id: id.into(),
+        kind: EdgeKind::SequenceFlow,
+        source: s.into(),
+        target: t.into(),
+        name: String::new(),
+    }
 }
 
 fn new_flow() -> Automerge {
@@ -25,10 +39,19 @@ fn add_connect_rename_and_read_back() {
     let applied = flow::apply(
         &mut doc,
         &[
-            FlowOp::AddNode { node: node("a", NodeKind::StartEvent, 0.0) },
-            FlowOp::AddNode { node: node("b", NodeKind::Task, 100.0) },
-            FlowOp::AddEdge { edge: edge("e1", "a", "b") },
-            FlowOp::RenameNode { id: "b".into(), name: "审核资料".into() },
+            FlowOp::AddNode {
+                node: node("a", NodeKind::StartEvent, 0.0),
+            },
+            FlowOp::AddNode {
+                node: node("b", NodeKind::Task, 100.0),
+            },
+            FlowOp::AddEdge {
+                edge: edge("e1", "a", "b"),
+            },
+            FlowOp::RenameNode {
+                id: "b".into(),
+                name: "审核资料".into(),
+            },
         ],
     )
     .unwrap();
@@ -36,7 +59,10 @@ fn add_connect_rename_and_read_back() {
     assert_eq!(applied.patch.edges.len(), 1);
     let f = flow::read(&doc).unwrap();
     assert_eq!(f.nodes.len(), 2);
-    assert_eq!(f.nodes.iter().find(|n| n.id == "b").unwrap().name, "审核资料");
+    assert_eq!(
+        f.nodes.iter().find(|n| n.id == "b").unwrap().name,
+        "审核资料"
+    );
     assert_eq!(f.edges, vec![edge("e1", "a", "b")]);
     // The whole edit was one change.
     assert_eq!(doc.get_changes(&[]).len(), 2);
@@ -48,11 +74,21 @@ fn inverse_of_remove_restores_node_and_its_edges() {
     flow::apply(
         &mut doc,
         &[
-            FlowOp::AddNode { node: node("a", NodeKind::Task, 0.0) },
-            FlowOp::AddNode { node: node("b", NodeKind::Task, 100.0) },
-            FlowOp::AddNode { node: node("c", NodeKind::EndEvent, 200.0) },
-            FlowOp::AddEdge { edge: edge("e1", "a", "b") },
-            FlowOp::AddEdge { edge: edge("e2", "b", "c") },
+            FlowOp::AddNode {
+                node: node("a", NodeKind::Task, 0.0),
+            },
+            FlowOp::AddNode {
+                node: node("b", NodeKind::Task, 100.0),
+            },
+            FlowOp::AddNode {
+                node: node("c", NodeKind::EndEvent, 200.0),
+            },
+            FlowOp::AddEdge {
+                edge: edge("e1", "a", "b"),
+            },
+            FlowOp::AddEdge {
+                edge: edge("e2", "b", "c"),
+            },
         ],
     )
     .unwrap();
@@ -60,8 +96,14 @@ fn inverse_of_remove_restores_node_and_its_edges() {
     let removed = flow::apply(&mut doc, &[FlowOp::RemoveNode { id: "b".into() }]).unwrap();
     let after = flow::read(&doc).unwrap();
     assert_eq!(after.nodes.len(), 2);
-    assert!(after.edges.is_empty(), "edges touching a removed node go with it");
-    assert_eq!(removed.patch.removed_edges, vec!["e1".to_string(), "e2".to_string()]);
+    assert!(
+        after.edges.is_empty(),
+        "edges touching a removed node go with it"
+    );
+    assert_eq!(
+        removed.patch.removed_edges,
+        vec!["e1".to_string(), "e2".to_string()]
+    );
     let undone = flow::apply(&mut doc, &removed.inverse).unwrap();
     assert_eq!(flow::read(&doc).unwrap(), before);
     // Redo is the inverse of the inverse.
@@ -72,33 +114,84 @@ fn inverse_of_remove_restores_node_and_its_edges() {
 #[test]
 fn failed_edit_changes_nothing() {
     let mut doc = new_flow();
-    flow::apply(&mut doc, &[FlowOp::AddNode { node: node("a", NodeKind::Task, 0.0) }]).unwrap();
+    flow::apply(
+        &mut doc,
+        &[FlowOp::AddNode {
+            node: node("a", NodeKind::Task, 0.0),
+        }],
+    )
+    .unwrap();
     let heads = doc.get_heads();
     let err = flow::apply(
         &mut doc,
         &[
-            FlowOp::MoveNode { id: "a".into(), x: 5.0, y: 5.0 },
-            FlowOp::AddEdge { edge: edge("e", "a", "missing") },
+            FlowOp::MoveNode {
+                id: "a".into(),
+                x: 5.0,
+                y: 5.0,
+            },
+            FlowOp::AddEdge {
+                edge: edge("e", "a", "missing"),
+            },
         ],
     )
     .unwrap_err();
     assert_eq!(err, ModelError::NoSuchElement("missing".into()));
     assert_eq!(doc.get_heads(), heads);
     assert_eq!(flow::read(&doc).unwrap().nodes[0].x, 0.0);
-    let dup = flow::apply(&mut doc, &[FlowOp::AddNode { node: node("a", NodeKind::Task, 0.0) }]);
+    let dup = flow::apply(
+        &mut doc,
+        &[FlowOp::AddNode {
+            node: node("a", NodeKind::Task, 0.0),
+        }],
+    );
     assert_eq!(dup.unwrap_err(), ModelError::DuplicateId("a".into()));
-    let nan = flow::apply(&mut doc, &[FlowOp::MoveNode { id: "a".into(), x: f64::NAN, y: 0.0 }]);
+    let nan = flow::apply(
+        &mut doc,
+        &[FlowOp::MoveNode {
+            id: "a".into(),
+            x: f64::NAN,
+            y: 0.0,
+        }],
+    );
     assert!(matches!(nan, Err(ModelError::InvalidEdit(_))));
 }
 
 #[test]
 fn concurrent_edits_from_two_peers_merge() {
     let mut a = new_flow();
-    flow::apply(&mut a, &[FlowOp::AddNode { node: node("n", NodeKind::Task, 0.0) }]).unwrap();
+    flow::apply(
+        &mut a,
+        &[FlowOp::AddNode {
+            node: node("n", NodeKind::Task, 0.0),
+        }],
+    )
+    .unwrap();
     let mut b = a.fork();
-    flow::apply(&mut a, &[FlowOp::RenameNode { id: "n".into(), name: "A".into() }]).unwrap();
-    flow::apply(&mut b, &[FlowOp::MoveNode { id: "n".into(), x: 50.0, y: 60.0 }]).unwrap();
-    flow::apply(&mut b, &[FlowOp::AddNode { node: node("m", NodeKind::EndEvent, 9.0) }]).unwrap();
+    flow::apply(
+        &mut a,
+        &[FlowOp::RenameNode {
+            id: "n".into(),
+            name: "A".into(),
+        }],
+    )
+    .unwrap();
+    flow::apply(
+        &mut b,
+        &[FlowOp::MoveNode {
+            id: "n".into(),
+            x: 50.0,
+            y: 60.0,
+        }],
+    )
+    .unwrap();
+    flow::apply(
+        &mut b,
+        &[FlowOp::AddNode {
+            node: node("m", NodeKind::EndEvent, 9.0),
+        }],
+    )
+    .unwrap();
     a.merge(&mut b).unwrap();
     let f = flow::read(&a).unwrap();
     let n = f.nodes.iter().find(|n| n.id == "n").unwrap();
@@ -110,7 +203,10 @@ fn concurrent_edits_from_two_peers_merge() {
 fn schema_is_checked() {
     let mut doc = Automerge::new();
     workspace::init(&mut doc, "W").unwrap();
-    assert!(matches!(flow::read(&doc), Err(ModelError::WrongKind { .. })));
+    assert!(matches!(
+        flow::read(&doc),
+        Err(ModelError::WrongKind { .. })
+    ));
     let mut newer = new_flow();
     {
         use automerge::transaction::Transactable;
@@ -118,7 +214,13 @@ fn schema_is_checked() {
         tx.put(automerge::ROOT, "schemaVersion", 99u64).unwrap();
         tx.commit();
     }
-    assert_eq!(flow::read(&newer).unwrap_err(), ModelError::TooNew { found: 99, supported: 1 });
+    assert_eq!(
+        flow::read(&newer).unwrap_err(),
+        ModelError::TooNew {
+            found: 99,
+            supported: 1
+        }
+    );
 }
 
 #[test]
@@ -138,7 +240,13 @@ fn workspace_index_lists_renames_and_removes() {
     workspace::rename(&mut doc, "SCRM 专题").unwrap();
     let idx = workspace::read(&doc).unwrap();
     assert_eq!(idx.name, "SCRM 专题");
-    assert_eq!(idx.documents.iter().map(|d| d.id.as_str()).collect::<Vec<_>>(), ["y", "x"]);
+    assert_eq!(
+        idx.documents
+            .iter()
+            .map(|d| d.id.as_str())
+            .collect::<Vec<_>>(),
+        ["y", "x"]
+    );
     assert_eq!(idx.documents[1].title, "获客流程");
     workspace::remove_document(&mut doc, "y").unwrap();
     assert_eq!(workspace::read(&doc).unwrap().documents.len(), 1);

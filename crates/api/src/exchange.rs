@@ -1,0 +1,263 @@
+//! The workspace exchange format: a folder of JSON files that `triloop export` writes,
+//! `triloop import` reads, and from which the demo workspace (in `assets/demo/`) is built.
+//!
+//! ```text
+//! workspace.json            {"format": "triloop-workspace", "formatVersion": 1, "name": ...,
+//!                            "documents": [{"title", "kind", "file"}]}
+//! documents/01-<kind>.json  {"kind": "businessFlow", "lanes": [...], "nodes": [...], "edges": [...]}
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use model::{DocKind, Flow, FlowOp, flow};
+use serde::{Deserialize, Serialize};
+
+use crate::types::{ApiError, ErrorCode};
+
+pub const FORMAT: &str = "triloop-workspace";
+pub const FORMAT_VERSION: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bundle {
+    pub name: String,
+    pub documents: Vec<BundleDocument>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct BundleDocument {
+    /// The id the document had where it was exported (informational; imports get new ids).
+    pub id: String,
+    pub title: String,
+    pub content: Content,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Content {
+    BusinessFlow(Flow),
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Manifest {
+    format: String,
+    format_version: u32,
+    name: String,
+    documents: Vec<ManifestEntry>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ManifestEntry {
+    #[serde(default)]
+    id: String,
+    title: String,
+    kind: DocKind,
+    file: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct FlowFile {
+    kind: DocKind,
+    #[serde(default)]
+    lanes: Vec<model::Lane>,
+    #[serde(default)]
+    nodes: Vec<model::FlowNode>,
+    #[serde(default)]
+    edges: Vec<model::FlowEdge>,
+}
+
+fn bad(detail: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadFile, detail)
+}
+
+impl Bundle {
+    /// Checks every document by applying it to a scratch document, so that an import
+    /// fails before it creates anything.
+    pub fn validate(&self) -> Result<(), ApiError> {
+        if self.name.trim().is_empty() {
+            return Err(bad("the workspace has no name"));
+        }
+        for d in &self.documents {
+            match &d.content {
+                Content::BusinessFlow(f) => {
+                    let mut scratch = automerge::Automerge::new();
+                    flow::init(&mut scratch)?;
+                    flow::apply(&mut scratch, &flow_ops(f))
+                        .map_err(|e| bad(format!("document {:?}: {e}", d.title)))?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+pub(crate) fn flow_ops(f: &Flow) -> Vec<FlowOp> {
+    let mut ops = Vec::new();
+    ops.extend(f.lanes.iter().cloned().map(|lane| FlowOp::AddLane { lane }));
+    ops.extend(f.nodes.iter().cloned().map(|node| FlowOp::AddNode { node }));
+    ops.extend(f.edges.iter().cloned().map(|edge| FlowOp::AddEdge { edge }));
+    ops
+}
+
+/// Parses a bundle whose files are read by `read(relative_path)`.
+fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiError> {
+    let text = read("workspace.json")?;
+    let manifest: Manifest =
+        serde_json::from_str(&text).map_err(|e| bad(format!("workspace.json: {e}")))?;
+    if manifest.format != FORMAT {
+        return Err(bad(format!(
+            "workspace.json: format is {:?}, expected {FORMAT:?}",
+            manifest.format
+        )));
+    }
+    if manifest.format_version > FORMAT_VERSION {
+        return Err(ApiError::new(
+            ErrorCode::TooNew,
+            format!(
+                "workspace.json: format version {} is newer than this build reads ({FORMAT_VERSION})",
+                manifest.format_version
+            ),
+        ));
+    }
+    let mut documents = Vec::new();
+    for entry in manifest.documents {
+        if entry.file.contains("..") || entry.file.starts_with('/') || entry.file.contains('\\') {
+            return Err(bad(format!(
+                "workspace.json: file name {:?} leaves the folder",
+                entry.file
+            )));
+        }
+        let text = read(&entry.file)?;
+        let content = match entry.kind {
+            DocKind::BusinessFlow => {
+                let f: FlowFile =
+                    serde_json::from_str(&text).map_err(|e| bad(format!("{}: {e}", entry.file)))?;
+                if f.kind != DocKind::BusinessFlow {
+                    return Err(bad(format!(
+                        "{}: kind {:?} does not match workspace.json",
+                        entry.file, f.kind
+                    )));
+                }
+                Content::BusinessFlow(Flow {
+                    nodes: f.nodes,
+                    edges: f.edges,
+                    lanes: f.lanes,
+                })
+            }
+            other => {
+                return Err(bad(format!(
+                    "{}: documents of kind {} cannot be imported yet",
+                    entry.file,
+                    other.as_str()
+                )));
+            }
+        };
+        documents.push(BundleDocument {
+            id: entry.id,
+            title: entry.title,
+            content,
+        });
+    }
+    Ok(Bundle {
+        name: manifest.name,
+        documents,
+    })
+}
+
+pub fn read_folder(dir: &Path) -> Result<Bundle, ApiError> {
+    if !dir.join("workspace.json").is_file() {
+        return Err(bad(format!(
+            "{} has no workspace.json: not an exported workspace",
+            dir.display()
+        )));
+    }
+    parse(&|rel: &str| {
+        let p = dir.join(rel);
+        std::fs::read_to_string(&p).map_err(|e| bad(format!("{}: {e}", p.display())))
+    })
+}
+
+/// Writes the bundle into `dir` (created if missing; existing files of the same names
+/// are replaced). Returns the files written.
+pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiError> {
+    let io = |p: &Path, e: std::io::Error| {
+        ApiError::new(ErrorCode::Storage, format!("{}: {e}", p.display()))
+    };
+    let docs_dir = dir.join("documents");
+    std::fs::create_dir_all(&docs_dir).map_err(|e| io(&docs_dir, e))?;
+    let mut written = Vec::new();
+    let mut entries = Vec::new();
+    for (i, d) in bundle.documents.iter().enumerate() {
+        let Content::BusinessFlow(f) = &d.content;
+        let rel = format!(
+            "documents/{:02}-{}.json",
+            i + 1,
+            DocKind::BusinessFlow.as_str()
+        );
+        let file = FlowFile {
+            kind: DocKind::BusinessFlow,
+            lanes: f.lanes.clone(),
+            nodes: f.nodes.clone(),
+            edges: f.edges.clone(),
+        };
+        let p = dir.join(&rel);
+        write_json(&p, &file).map_err(|e| io(&p, e))?;
+        written.push(p);
+        entries.push(ManifestEntry {
+            id: d.id.clone(),
+            title: d.title.clone(),
+            kind: DocKind::BusinessFlow,
+            file: rel,
+        });
+    }
+    let manifest = Manifest {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        name: bundle.name.clone(),
+        documents: entries,
+    };
+    let p = dir.join("workspace.json");
+    write_json(&p, &manifest).map_err(|e| io(&p, e))?;
+    written.push(p);
+    Ok(written)
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+fn write_json<T: Serialize>(path: &Path, value: &T) -> std::io::Result<()> {
+    let text = serde_json::to_string_pretty(value).map_err(std::io::Error::other)?;
+    let tmp = path.with_extension("json.tmp");
+    std::fs::write(&tmp, text + "\n")?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The demo workspace that a first start opens, built into the binary from `assets/demo`.
+const DEMO_FILES: &[(&str, &str)] = &[
+    (
+        "workspace.json",
+        include_str!("../../../assets/demo/workspace.json"),
+    ),
+    (
+        "documents/01-businessFlow.json",
+        include_str!("../../../assets/demo/documents/01-businessFlow.json"),
+    ),
+    (
+        "documents/02-businessFlow.json",
+        include_str!("../../../assets/demo/documents/02-businessFlow.json"),
+    ),
+];
+
+pub fn demo_bundle() -> Result<Bundle, ApiError> {
+    parse(&|rel: &str| {
+        DEMO_FILES
+            .iter()
+            .find(|(name, _)| *name == rel)
+            .map(|(_, text)| text.to_string())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Internal,
+                    format!("demo file {rel} is not built in"),
+                )
+            })
+    })
+}

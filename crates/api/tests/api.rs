@@ -1,0 +1,467 @@
+//! Integration tests of the use cases against a real SQLite store in a temp folder.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+use api::{
+    Clock, Config, Core, DocKind, EdgeKind, ErrorCode, FlowEdge, FlowNode, FlowOp, NodeKind,
+};
+
+struct TestClock(AtomicI64);
+impl Clock for TestClock {
+    fn now_ms(&self) -> i64 {
+        self.0.fetch_add(1, Ordering::SeqCst)
+    }
+}
+
+async fn core(dir: &Path, seed_demo: bool) -> Core {
+    let config = Config {
+        data_dir: dir.to_path_buf(),
+        seed_demo,
+    };
+    Core::open_with_clock(
+        config,
+        Arc::new(TestClock(AtomicI64::new(1_700_000_000_000))),
+    )
+    .await
+    .unwrap()
+}
+
+fn node(id: &str, kind: NodeKind, x: f64) -> FlowNode {
+    let (w, h) = kind.default_size();
+    FlowNode {
+        id: id.into(),
+        kind,
+        name: format!("节点 {id}"),
+        x,
+        y: 40.0,
+        w,
+        h,
+    }
+}
+
+fn edge(id: &str, s: &str, t: &str) -> FlowEdge {
+    FlowEdge {
+        id: id.into(),
+        kind: EdgeKind::SequenceFlow,
+        source: s.into(),
+        target: t.into(),
+        name: String::new(),
+    }
+}
+
+/// Reads a flow straight from the SQLite file, without samod or the core, to prove that
+/// what the core acknowledged is on disk.
+fn flow_on_disk(db: &Path, doc_id: &str) -> model::Flow {
+    let conn = disk::open(db);
+    let mut doc = automerge::Automerge::new();
+    for chunk in disk::chunks(&conn, doc_id) {
+        doc.load_incremental(&chunk).unwrap();
+    }
+    model::flow::read(&doc).unwrap()
+}
+
+/// Reads the chunk table through a second, independent connection.
+mod disk {
+    use std::path::Path;
+    pub fn open(db: &Path) -> store::Store {
+        store::Store::open(db).unwrap()
+    }
+    pub fn chunks(store: &store::Store, doc_id: &str) -> Vec<Vec<u8>> {
+        store.with_conn(|c| {
+            let mut stmt = c
+                .prepare("SELECT data FROM chunk WHERE doc_id = ?1 ORDER BY key")
+                .unwrap();
+            stmt.query_map([doc_id], |r| r.get::<_, Vec<u8>>(0))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn first_start_creates_the_demo_workspace_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), true).await;
+    let list = c.list_workspaces().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert!(list[0].name.contains("SCRM"), "{}", list[0].name);
+    let ws = c.open_workspace(&list[0].id).await.unwrap();
+    assert!(ws.documents.len() >= 2);
+    let flow = c.open_flow(&ws.documents[0].id).await.unwrap();
+    let lanes: Vec<_> = flow.lanes.iter().map(|l| l.name.as_str()).collect();
+    assert!(
+        lanes.contains(&"客户经理") && lanes.contains(&"风险经理"),
+        "{lanes:?}"
+    );
+    assert!(flow.nodes.iter().any(|n| n.kind == NodeKind::StartEvent));
+    assert!(flow.edges.len() >= 5);
+    c.delete_workspace(&list[0].id).await.unwrap();
+    c.close().await;
+    drop(c);
+    // Deleting the demo does not bring it back at the next start.
+    let c = core(dir.path(), true).await;
+    assert!(c.list_workspaces().await.unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn workspace_and_document_lifecycle() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), false).await;
+    assert!(c.list_workspaces().await.unwrap().is_empty());
+    let ws = c.create_workspace("  开户专题 ").await.unwrap();
+    assert_eq!(ws.name, "开户专题");
+    assert_eq!(
+        c.create_workspace("   ").await.unwrap_err().code,
+        ErrorCode::InvalidInput
+    );
+    c.rename_workspace(&ws.id, "线上开户专题").await.unwrap();
+    let d1 = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "开户流程")
+        .await
+        .unwrap();
+    let d2 = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "销户流程")
+        .await
+        .unwrap();
+    let err = c
+        .create_document(&ws.id, DocKind::DomainModel, "领域")
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    c.rename_document(&ws.id, &d2.id, "注销流程").await.unwrap();
+    let view = c.open_workspace(&ws.id).await.unwrap();
+    assert_eq!(view.name, "线上开户专题");
+    assert_eq!(
+        view.documents
+            .iter()
+            .map(|d| d.title.as_str())
+            .collect::<Vec<_>>(),
+        ["开户流程", "注销流程"]
+    );
+    c.delete_document(&ws.id, &d1.id).await.unwrap();
+    assert_eq!(
+        c.open_flow(&d1.id).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(c.open_workspace(&ws.id).await.unwrap().documents.len(), 1);
+    assert_eq!(c.list_workspaces().await.unwrap()[0].document_count, 1);
+    c.close().await;
+    drop(c);
+
+    let c = core(dir.path(), false).await;
+    let list = c.list_workspaces().await.unwrap();
+    assert_eq!(list.len(), 1);
+    assert_eq!(list[0].name, "线上开户专题");
+    c.delete_workspace(&ws.id).await.unwrap();
+    assert!(c.list_workspaces().await.unwrap().is_empty());
+    assert_eq!(
+        c.open_flow(&d2.id).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        c.open_workspace(&ws.id).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_acknowledged_edit_is_already_in_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), false).await;
+    let ws = c.create_workspace("W").await.unwrap();
+    let d = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "F")
+        .await
+        .unwrap();
+    // More than ten edits so that samod compacts into snapshots along the way.
+    for i in 0..25 {
+        let id = format!("n{i}");
+        c.edit_flow(
+            &d.id,
+            vec![FlowOp::AddNode {
+                node: node(&id, NodeKind::Task, i as f64 * 10.0),
+            }],
+        )
+        .await
+        .unwrap();
+        let on_disk = flow_on_disk(&c.config_db(), &d.id);
+        assert!(
+            on_disk.nodes.iter().any(|n| n.id == id),
+            "edit {i} acknowledged but not on disk"
+        );
+    }
+}
+
+trait DbPath {
+    fn config_db(&self) -> std::path::PathBuf;
+}
+impl DbPath for Core {
+    fn config_db(&self) -> std::path::PathBuf {
+        self.store().path().to_path_buf()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn edits_undo_redo_and_survive_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), false).await;
+    let ws = c.create_workspace("W").await.unwrap();
+    let d = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "F")
+        .await
+        .unwrap();
+    let r = c
+        .edit_flow(
+            &d.id,
+            vec![
+                FlowOp::AddNode {
+                    node: node("s", NodeKind::StartEvent, 0.0),
+                },
+                FlowOp::AddNode {
+                    node: node("t", NodeKind::UserTask, 100.0),
+                },
+                FlowOp::AddEdge {
+                    edge: edge("e", "s", "t"),
+                },
+            ],
+        )
+        .await
+        .unwrap();
+    assert!(r.can_undo && !r.can_redo);
+    assert_eq!(r.patch.nodes.len(), 2);
+    c.edit_flow(
+        &d.id,
+        vec![FlowOp::RenameNode {
+            id: "t".into(),
+            name: "填写开户资料".into(),
+        }],
+    )
+    .await
+    .unwrap();
+    c.edit_flow(&d.id, vec![FlowOp::RemoveNode { id: "s".into() }])
+        .await
+        .unwrap();
+    assert!(c.open_flow(&d.id).await.unwrap().edges.is_empty());
+    let u = c.undo_flow(&d.id).await.unwrap();
+    assert_eq!(
+        u.patch.edges.len(),
+        1,
+        "undoing the removal brings the edge back"
+    );
+    assert!(u.can_redo);
+    c.undo_flow(&d.id).await.unwrap();
+    assert_eq!(
+        c.open_flow(&d.id)
+            .await
+            .unwrap()
+            .nodes
+            .iter()
+            .find(|n| n.id == "t")
+            .unwrap()
+            .name,
+        "节点 t"
+    );
+    c.redo_flow(&d.id).await.unwrap();
+    let bad = c
+        .edit_flow(
+            &d.id,
+            vec![FlowOp::AddEdge {
+                edge: edge("x", "t", "nope"),
+            }],
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::NotFound);
+    assert_eq!(
+        c.edit_flow(&d.id, vec![]).await.unwrap_err().code,
+        ErrorCode::InvalidInput
+    );
+    let before = c.open_flow(&d.id).await.unwrap();
+    c.close().await;
+    drop(c);
+
+    let c = core(dir.path(), false).await;
+    let after = c.open_flow(&d.id).await.unwrap();
+    assert_eq!(after.nodes, before.nodes);
+    assert_eq!(after.edges, before.edges);
+    assert!(!after.can_undo, "undo history is per session");
+    assert_eq!(
+        after.nodes.iter().find(|n| n.id == "t").unwrap().name,
+        "填写开户资料"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_corrupt_document_fails_alone_and_its_bytes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), false).await;
+    let ws = c.create_workspace("W").await.unwrap();
+    let good = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "good")
+        .await
+        .unwrap();
+    let bad = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "bad")
+        .await
+        .unwrap();
+    c.edit_flow(
+        &good.id,
+        vec![FlowOp::AddNode {
+            node: node("g", NodeKind::Task, 0.0),
+        }],
+    )
+    .await
+    .unwrap();
+    c.edit_flow(
+        &bad.id,
+        vec![FlowOp::AddNode {
+            node: node("b", NodeKind::Task, 0.0),
+        }],
+    )
+    .await
+    .unwrap();
+    let db = c.config_db();
+    c.close().await;
+    drop(c);
+
+    // Truncate every chunk of the bad document, as a torn write or a bad disk would.
+    let damaged: Vec<(String, Vec<u8>)> = {
+        let s = store::Store::open(&db).unwrap();
+        s.with_conn(|conn| {
+            conn.execute(
+                "UPDATE chunk SET data = substr(data, 1, length(data) / 2) WHERE doc_id = ?1",
+                [&bad.id],
+            )
+            .unwrap();
+            let mut stmt = conn
+                .prepare("SELECT key, data FROM chunk WHERE doc_id = ?1 ORDER BY key")
+                .unwrap();
+            stmt.query_map([&bad.id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect()
+        })
+    };
+    assert!(!damaged.is_empty());
+
+    let c = core(dir.path(), false).await;
+    let view = c.open_workspace(&ws.id).await.unwrap();
+    assert_eq!(
+        view.documents.len(),
+        2,
+        "the workspace still opens and lists both"
+    );
+    let err = c.open_flow(&bad.id).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::DocumentCorrupt);
+    assert!(err.detail.contains(&bad.id), "{}", err.detail);
+    assert_eq!(
+        c.edit_flow(&bad.id, vec![FlowOp::RemoveNode { id: "b".into() }])
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::DocumentCorrupt
+    );
+    let ok = c.open_flow(&good.id).await.unwrap();
+    assert_eq!(ok.nodes.len(), 1);
+    c.edit_flow(
+        &good.id,
+        vec![FlowOp::MoveNode {
+            id: "g".into(),
+            x: 5.0,
+            y: 5.0,
+        }],
+    )
+    .await
+    .unwrap();
+    let quarantined = c.store().quarantined(&bad.id).unwrap();
+    assert_eq!(quarantined.len(), damaged.len());
+    c.close().await;
+    drop(c);
+
+    // Nothing overwrote the damaged bytes.
+    let s = store::Store::open(&db).unwrap();
+    let now: Vec<(String, Vec<u8>)> = s.with_conn(|conn| {
+        let mut stmt = conn
+            .prepare("SELECT key, data FROM chunk WHERE doc_id = ?1 ORDER BY key")
+            .unwrap();
+        stmt.query_map([&bad.id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    });
+    assert_eq!(now, damaged);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn export_then_import_gives_the_same_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), true).await;
+    let demo = c.list_workspaces().await.unwrap().remove(0);
+    let out = tempfile::tempdir().unwrap();
+    let files = c.export_folder(&demo.id, out.path()).await.unwrap();
+    assert!(files.iter().any(|f| f.ends_with("workspace.json")));
+    let copy = c.import_folder(out.path()).await.unwrap();
+    assert_ne!(copy.id, demo.id);
+    let a = c.export_bundle(&demo.id).await.unwrap();
+    let b = c.export_bundle(&copy.id).await.unwrap();
+    assert_eq!(a.name, b.name);
+    assert_eq!(a.documents.len(), b.documents.len());
+    for (x, y) in a.documents.iter().zip(&b.documents) {
+        assert_eq!((&x.title, &x.content), (&y.title, &y.content));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bad_import_says_why_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), true).await;
+    let demo = c.list_workspaces().await.unwrap().remove(0);
+    let out = tempfile::tempdir().unwrap();
+    c.export_folder(&demo.id, out.path()).await.unwrap();
+
+    // An edge to a node that is not there, in the second document.
+    let f = out.path().join("documents/02-businessFlow.json");
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+    v["edges"][0]["target"] = "missing-node".into();
+    std::fs::write(&f, v.to_string()).unwrap();
+    let err = c.import_folder(out.path()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadFile);
+    assert!(err.detail.contains("missing-node"), "{}", err.detail);
+
+    std::fs::write(&f, "{ not json").unwrap();
+    let err = c.import_folder(out.path()).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadFile);
+    assert!(
+        err.detail.contains("02-businessFlow.json"),
+        "{}",
+        err.detail
+    );
+
+    let err = c
+        .import_folder(&out.path().join("documents"))
+        .await
+        .unwrap_err();
+    assert!(err.detail.contains("workspace.json"), "{}", err.detail);
+    assert_eq!(
+        c.list_workspaces().await.unwrap().len(),
+        1,
+        "nothing half-imported"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn locale_setting_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), false).await;
+    assert_eq!(c.app_info().unwrap().locale, None);
+    c.set_locale("en").unwrap();
+    assert_eq!(
+        c.set_locale("fr").unwrap_err().code,
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(c.app_info().unwrap().locale.as_deref(), Some("en"));
+}

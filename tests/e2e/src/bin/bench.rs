@@ -1,0 +1,150 @@
+//! Benchmarks in the real window (run under Xvfb; see scripts/bench):
+//! cold start to the first painted canvas, opening 1,000- and 10,000-node flows, and the
+//! app's memory with the demo open. Prints one line per figure; compare within one run.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use e2e::{Driver, app_pid, cli_binary, js, wait_css, wait_js, wait_saved};
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+/// Proportional set size (kB) of the app and every process below it (the WebKit web and
+/// network processes), so shared libraries are not counted twice.
+fn memory_kb(pid: u32) -> Result<u64> {
+    let mut total = 0;
+    let mut stack = vec![pid];
+    while let Some(p) = stack.pop() {
+        let rollup = std::fs::read_to_string(format!("/proc/{p}/smaps_rollup")).unwrap_or_default();
+        total += rollup
+            .lines()
+            .find(|l| l.starts_with("Pss:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0);
+        let kids = Command::new("pgrep")
+            .args(["-P", &p.to_string()])
+            .output()?;
+        stack.extend(
+            String::from_utf8_lossy(&kids.stdout)
+                .lines()
+                .filter_map(|l| l.trim().parse::<u32>().ok()),
+        );
+    }
+    Ok(total)
+}
+
+async fn time_to_canvas(driver: &Driver, data: &Path) -> Result<(f64, fantoccini::Client)> {
+    let t0 = Instant::now();
+    let c = driver.launch(data).await?;
+    wait_css(&c, "[data-testid=canvas] .react-flow__node").await?;
+    // One more frame: the canvas is painted, not only in the DOM.
+    js(&c, "return await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));").await?;
+    Ok((t0.elapsed().as_secs_f64() * 1000.0, c))
+}
+
+fn gen_flow(data: &Path, nodes: usize) -> Result<()> {
+    let out = Command::new(cli_binary())
+        .args([
+            "--data-dir",
+            &data.to_string_lossy(),
+            "gen-flow",
+            "--nodes",
+            &nodes.to_string(),
+        ])
+        .output()
+        .context("running triloop gen-flow (cargo build -p cli)")?;
+    if !out.status.success() {
+        bail!("gen-flow failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let driver = Driver::start(&[])?;
+    let runs = 3;
+
+    let mut first = Vec::new();
+    let mut warm = Vec::new();
+    let mut mem = 0;
+    for i in 0..runs {
+        let data = tempfile::tempdir()?;
+        let (ms, c) = time_to_canvas(&driver, data.path()).await?;
+        first.push(ms);
+        c.close().await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (ms, c) = time_to_canvas(&driver, data.path()).await?;
+        warm.push(ms);
+        if i == runs - 1 {
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            mem = memory_kb(app_pid(data.path())?)?;
+        }
+        c.close().await?;
+    }
+    println!(
+        "cold start to first painted canvas, first start (creates demo): median {:.0} ms of {runs}",
+        median(first)
+    );
+    println!(
+        "cold start to first painted canvas, later start: median {:.0} ms of {runs}",
+        median(warm)
+    );
+    println!(
+        "memory with the demo open (PSS, app + WebKit processes): {:.1} MiB",
+        mem as f64 / 1024.0
+    );
+
+    for n in [1_000usize, 10_000] {
+        let data = tempfile::tempdir()?;
+        let t = Instant::now();
+        gen_flow(data.path(), n)?;
+        let gen_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let (ms, c) = time_to_canvas(&driver, data.path()).await?;
+        wait_js(
+            &c,
+            &format!("return window.__triloop.nodeCount() === {n};"),
+            "all nodes loaded",
+        )
+        .await?;
+        // Re-open the flow from the sidebar: the open itself, without process start.
+        let doc = js(
+            &c,
+            "return document.querySelector('[data-testid=document-item]').dataset.documentId;",
+        )
+        .await?;
+        let doc = doc.as_str().unwrap_or_default().to_string();
+        let reopen = js(&c, &format!(
+            "const t = performance.now(); const r = await window.__TAURI_INTERNALS__.invoke('open_flow', {{ documentId: '{doc}' }}); return [performance.now() - t, r.nodes.length];"
+        )).await?;
+        // Interactive: an edit round trip (add a node, durable, shown) on the big flow.
+        let t = Instant::now();
+        wait_css(&c, "[data-testid=palette-task]")
+            .await?
+            .click()
+            .await?;
+        wait_js(
+            &c,
+            &format!("return window.__triloop.nodeCount() === {};", n + 1),
+            "the added node",
+        )
+        .await?;
+        wait_saved(&c).await?;
+        let edit_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let pid = app_pid(data.path())?;
+        let mem = memory_kb(pid)?;
+        println!(
+            "{n} nodes: generate+store {gen_ms:.0} ms; launch to painted canvas {ms:.0} ms; open_flow IPC {:.0} ms ({} nodes); add-node edit round trip {edit_ms:.0} ms; memory {:.1} MiB",
+            reopen[0].as_f64().unwrap_or(-1.0),
+            reopen[1],
+            mem as f64 / 1024.0
+        );
+        c.close().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,194 @@
+//! A harness that starts tauri-driver and the real Triloop app (built with the UI embedded)
+//! on a data folder of the test's own, and talks WebDriver to it.
+//!
+//! Needs: `target/debug/triloop-app` built with `--features custom-protocol` (or
+//! `TRILOOP_APP_BIN`), `tauri-driver` and `WebKitWebDriver` on PATH, and an X display
+//! (run under `xvfb-run -a`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+
+pub fn app_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TRILOOP_APP_BIN") {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/triloop-app")
+}
+
+pub fn cli_binary() -> PathBuf {
+    if let Some(p) = std::env::var_os("TRILOOP_CLI_BIN") {
+        return PathBuf::from(p);
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/debug/triloop")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or(4444)
+}
+
+/// A running tauri-driver. Stopped with SIGTERM on drop (SIGKILL would orphan
+/// WebKitWebDriver).
+pub struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Driver {
+    pub fn start(env: &[(&str, &str)]) -> Result<Driver> {
+        let bin = app_binary();
+        if !bin.is_file() {
+            bail!(
+                "the app binary {} is missing: build it with `cargo build -p triloop-app --features custom-protocol`",
+                bin.display()
+            );
+        }
+        let port = free_port();
+        let native = free_port();
+        let mut cmd = Command::new("tauri-driver");
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = cmd
+            .spawn()
+            .context("starting tauri-driver (cargo install tauri-driver)")?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if Instant::now() > deadline {
+                bail!("tauri-driver did not listen on port {port}");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Driver { child, port })
+    }
+
+    /// Launches the app on `data_dir` and returns the WebDriver session.
+    pub async fn launch(&self, data_dir: &Path) -> Result<Client> {
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), json!("wry"));
+        caps.insert(
+            "tauri:options".into(),
+            json!({
+                "application": app_binary().canonicalize()?.to_string_lossy(),
+                "args": ["--data-dir", data_dir.to_string_lossy()],
+            }),
+        );
+        let client = ClientBuilder::native()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .context("starting a WebDriver session")?;
+        Ok(client)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        unsafe_kill(self.child.id(), "TERM");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+    }
+}
+
+fn unsafe_kill(pid: u32, signal: &str) {
+    let _ = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status();
+}
+
+/// The pid of the app process running on `data_dir`.
+pub fn app_pid(data_dir: &Path) -> Result<u32> {
+    let out = Command::new("pgrep")
+        .args([
+            "-f",
+            &format!("triloop-app --data-dir {}", data_dir.display()),
+        ])
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    text.lines()
+        .next()
+        .and_then(|l| l.trim().parse().ok())
+        .ok_or_else(|| anyhow!("no app process for {}", data_dir.display()))
+}
+
+/// SIGKILLs the app running on `data_dir` and waits until it is gone.
+pub fn kill_app(data_dir: &Path) -> Result<()> {
+    let pid = app_pid(data_dir)?;
+    unsafe_kill(pid, "KILL");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Path::new(&format!("/proc/{pid}")).exists() {
+        if Instant::now() > deadline {
+            bail!("app {pid} did not die");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok(())
+}
+
+/// Runs `script` in the page (it may `return` a value).
+pub async fn js(c: &Client, script: &str) -> Result<Value> {
+    Ok(c.execute(script, vec![]).await?)
+}
+
+pub async fn wait_css(c: &Client, css: &str) -> Result<fantoccini::elements::Element> {
+    c.wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .with_context(|| format!("waiting for {css}"))
+}
+
+/// Polls `script` until it returns something truthy (then returns it).
+pub async fn wait_js(c: &Client, script: &str, what: &str) -> Result<Value> {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let v = js(c, script).await?;
+        let truthy = match &v {
+            Value::Null => false,
+            Value::Bool(b) => *b,
+            Value::Number(n) => n.as_f64() != Some(0.0),
+            Value::String(s) => !s.is_empty(),
+            _ => true,
+        };
+        if truthy {
+            return Ok(v);
+        }
+        if Instant::now() > deadline {
+            bail!("timed out waiting for {what} (last value {v})");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until the save indicator says the last edit is durable.
+pub async fn wait_saved(c: &Client) -> Result<()> {
+    wait_js(
+        c,
+        "const s = document.querySelector('[data-testid=save-status]'); return s && s.dataset.state === 'saved';",
+        "save-status saved",
+    )
+    .await
+    .map(|_| ())
+}

@@ -1,0 +1,408 @@
+//! End to end: the real app under Xvfb, driven through tauri-driver and WebKitWebDriver.
+//! Each test has its own data folder; they run one at a time (`--test-threads=1`).
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use e2e::{Driver, js, kill_app, wait_css, wait_js, wait_saved};
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+async fn node_ids_of_kind(c: &Client, kind: &str) -> Result<Vec<String>> {
+    let v = js(c, &format!(
+        "return Array.from(document.querySelectorAll('.react-flow__node-{kind}')).map(n => n.dataset.id);"
+    ))
+    .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+async fn node_count(c: &Client) -> Result<u64> {
+    Ok(js(c, "return window.__triloop.nodeCount();")
+        .await?
+        .as_u64()
+        .unwrap_or(0))
+}
+
+async fn edge_count(c: &Client) -> Result<u64> {
+    Ok(js(c, "return window.__triloop.edgeCount();")
+        .await?
+        .as_u64()
+        .unwrap_or(0))
+}
+
+async fn labels(c: &Client) -> Result<Vec<String>> {
+    let v = js(c, "return Array.from(document.querySelectorAll('[data-testid=node-label]')).map(n => n.textContent.trim());").await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+async fn click(c: &Client, css: &str) -> Result<()> {
+    wait_css(c, css)
+        .await?
+        .click()
+        .await
+        .with_context(|| format!("clicking {css}"))?;
+    Ok(())
+}
+
+/// Waits for the first painted canvas: the demo workspace's first flow.
+async fn wait_canvas(c: &Client) -> Result<()> {
+    wait_css(c, "[data-testid=canvas] .react-flow__node").await?;
+    Ok(())
+}
+
+async fn rename_node(c: &Client, id: &str, name: &str) -> Result<()> {
+    js(c, &format!("window.__triloop.selectNodes(['{id}']);")).await?;
+    let node = wait_css(c, &format!(".react-flow__node[data-id='{id}']")).await?;
+    c.action_chain_double_click(&node).await?;
+    let input = wait_css(c, "[data-testid=node-rename-input]").await?;
+    input.clear().await?;
+    input.send_keys(&format!("{name}\u{E007}")).await?;
+    wait_js(c, &format!(
+        "return Array.from(document.querySelectorAll('[data-testid=node-label]')).some(n => n.textContent.trim() === {});",
+        Value::String(name.into())
+    ), "renamed label").await?;
+    Ok(())
+}
+
+trait DoubleClick {
+    async fn action_chain_double_click(&self, el: &fantoccini::elements::Element) -> Result<()>;
+}
+
+impl DoubleClick for Client {
+    async fn action_chain_double_click(&self, el: &fantoccini::elements::Element) -> Result<()> {
+        use fantoccini::actions::{MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let actions = MouseActions::new("mouse".to_string())
+            .then(PointerAction::MoveToElement {
+                element: el.clone(),
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        self.perform_actions(actions).await?;
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn draw_a_flow_quit_and_find_it_after_relaunch() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    let demo_nodes = node_count(&c).await?;
+    assert!(
+        demo_nodes >= 5,
+        "the demo flow shows on first start ({demo_nodes} nodes)"
+    );
+
+    // A new business flow in the demo workspace.
+    let before = js(
+        &c,
+        "return document.querySelectorAll('[data-testid=document-item]').length;",
+    )
+    .await?
+    .as_u64()
+    .unwrap();
+    click(&c, "[data-testid=new-flow]").await?;
+    if let Ok(input) = c
+        .find(Locator::Css("[data-testid=document-title-input]"))
+        .await
+    {
+        input.send_keys("E2E 开户流程\u{E007}").await?;
+    }
+    wait_js(
+        &c,
+        &format!(
+            "return document.querySelectorAll('[data-testid=document-item]').length > {before};"
+        ),
+        "a new document",
+    )
+    .await?;
+    wait_js(
+        &c,
+        "return window.__triloop.nodeCount() === 0;",
+        "the new empty flow open",
+    )
+    .await?;
+
+    click(&c, "[data-testid=palette-startEvent]").await?;
+    wait_saved(&c).await?;
+    click(&c, "[data-testid=palette-task]").await?;
+    wait_saved(&c).await?;
+    click(&c, "[data-testid=palette-endEvent]").await?;
+    wait_js(
+        &c,
+        "return window.__triloop.nodeCount() === 3;",
+        "three nodes",
+    )
+    .await?;
+    wait_saved(&c).await?;
+
+    let start = node_ids_of_kind(&c, "startEvent").await?.remove(0);
+    let task = node_ids_of_kind(&c, "task").await?.remove(0);
+    let end = node_ids_of_kind(&c, "endEvent").await?.remove(0);
+    js(
+        &c,
+        &format!("window.__triloop.selectNodes(['{start}', '{task}']);"),
+    )
+    .await?;
+    click(&c, "[data-testid=connect-selected]").await?;
+    wait_js(
+        &c,
+        "return window.__triloop.edgeCount() === 1;",
+        "first sequence flow",
+    )
+    .await?;
+    js(
+        &c,
+        &format!("window.__triloop.selectNodes(['{task}', '{end}']);"),
+    )
+    .await?;
+    click(&c, "[data-testid=connect-selected]").await?;
+    wait_js(
+        &c,
+        "return window.__triloop.edgeCount() === 2;",
+        "second sequence flow",
+    )
+    .await?;
+    wait_saved(&c).await?;
+    rename_node(&c, &task, "审核开户资料").await?;
+    wait_saved(&c).await?;
+
+    // Undo the rename and redo it, through the buttons.
+    click(&c, "[data-testid=undo]").await?;
+    wait_js(&c, "return !Array.from(document.querySelectorAll('[data-testid=node-label]')).some(n => n.textContent.includes('审核开户资料'));", "undone rename").await?;
+    click(&c, "[data-testid=redo]").await?;
+    wait_js(&c, "return Array.from(document.querySelectorAll('[data-testid=node-label]')).some(n => n.textContent.includes('审核开户资料'));", "redone rename").await?;
+    wait_saved(&c).await?;
+
+    c.close().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    // Relaunch on the same store and open the flow again.
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    let items = js(&c, "return Array.from(document.querySelectorAll('[data-testid=document-item]')).map(d => d.dataset.documentId);").await?;
+    let ids: Vec<String> = serde_json::from_value(items)?;
+    assert_eq!(ids.len() as u64, before + 1);
+    click(
+        &c,
+        &format!(
+            "[data-testid=document-item][data-document-id='{}']",
+            ids.last().unwrap()
+        ),
+    )
+    .await?;
+    wait_js(
+        &c,
+        "return window.__triloop.nodeCount() === 3;",
+        "the drawn flow after relaunch",
+    )
+    .await?;
+    assert_eq!(edge_count(&c).await?, 2);
+    assert!(
+        labels(&c).await?.iter().any(|l| l == "审核开户资料"),
+        "{:?}",
+        labels(&c).await?
+    );
+    c.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_edit_acknowledged_before_sigkill_survives() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    let task = node_ids_of_kind(&c, "userTask").await?.remove(0);
+    rename_node(&c, &task, "KILL-9 之前的修改").await?;
+    click(&c, "[data-testid=palette-task]").await?;
+    wait_saved(&c).await?;
+    let count = node_count(&c).await?;
+    // The moment the UI says saved, the process dies without any chance to flush.
+    kill_app(data.path())?;
+    drop(c);
+
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    wait_js(
+        &c,
+        &format!("return window.__triloop.nodeCount() === {count};"),
+        "all nodes after SIGKILL",
+    )
+    .await?;
+    assert!(labels(&c).await?.iter().any(|l| l == "KILL-9 之前的修改"));
+    c.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_panic_in_a_command_is_an_error_not_a_dead_window() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[("TRILOOP_TEST_HOOKS", "1")])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    js(&c, "window.__triloop.debugPanic();").await?;
+    let banner = wait_css(&c, "[data-testid=error-banner]").await?;
+    let text = banner.text().await?;
+    assert!(text.contains("deliberate panic"), "{text}");
+    // The window still works.
+    let n = node_count(&c).await?;
+    click(&c, "[data-testid=palette-task]").await?;
+    wait_js(
+        &c,
+        &format!("return window.__triloop.nodeCount() === {};", n + 1),
+        "a node after the panic",
+    )
+    .await?;
+    wait_saved(&c).await?;
+    c.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_language_switches_and_is_remembered() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    click(&c, "[data-testid=lang-en]").await?;
+    wait_js(
+        &c,
+        "return document.documentElement.lang === 'en';",
+        "English",
+    )
+    .await?;
+    let en = js(
+        &c,
+        "return document.querySelector('[data-testid=palette-task]').textContent;",
+    )
+    .await?;
+    click(&c, "[data-testid=lang-zh]").await?;
+    wait_js(
+        &c,
+        "return document.documentElement.lang === 'zh-CN';",
+        "Chinese",
+    )
+    .await?;
+    let zh = js(
+        &c,
+        "return document.querySelector('[data-testid=palette-task]').textContent;",
+    )
+    .await?;
+    assert_ne!(en, zh, "the palette is translated");
+    assert!(zh.as_str().unwrap_or("").contains("任务"), "{zh}");
+    click(&c, "[data-testid=lang-en]").await?;
+    wait_js(
+        &c,
+        "return document.documentElement.lang === 'en';",
+        "English again",
+    )
+    .await?;
+    c.close().await?;
+
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    wait_js(
+        &c,
+        "return document.documentElement.lang === 'en';",
+        "English after relaunch",
+    )
+    .await?;
+    c.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_corrupt_document_shows_an_error_and_the_rest_opens() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let (good, bad) = {
+        let core = api::Core::open(api::Config {
+            data_dir: data.path().to_path_buf(),
+            seed_demo: false,
+        })
+        .await
+        .unwrap();
+        let ws = core.create_workspace("损坏测试").await.unwrap();
+        let good = core
+            .create_document(&ws.id, api::DocKind::BusinessFlow, "完好的流程")
+            .await
+            .unwrap();
+        let bad = core
+            .create_document(&ws.id, api::DocKind::BusinessFlow, "损坏的流程")
+            .await
+            .unwrap();
+        for d in [&good, &bad] {
+            core.edit_flow(
+                &d.id,
+                vec![api::FlowOp::AddNode {
+                    node: api::FlowNode {
+                        id: "n1".into(),
+                        kind: api::NodeKind::Task,
+                        name: "任务".into(),
+                        x: 100.0,
+                        y: 100.0,
+                        w: 120.0,
+                        h: 72.0,
+                    },
+                }],
+            )
+            .await
+            .unwrap();
+        }
+        core.close().await;
+        core.store()
+            .with_conn(|c| {
+                c.execute(
+                    "UPDATE chunk SET data = X'00FF00FF' WHERE doc_id = ?1",
+                    [&bad.id],
+                )
+            })
+            .unwrap();
+        (good, bad)
+    };
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_css(&c, "[data-testid=workspace-item]").await?;
+    click(
+        &c,
+        &format!("[data-testid=document-item][data-document-id='{}']", bad.id),
+    )
+    .await?;
+    let err = wait_css(&c, "[data-testid=doc-error]").await?;
+    let text = err.text().await?;
+    assert!(
+        text.contains(&bad.id) || text.contains("quarantine") || text.contains("隔离"),
+        "{text}"
+    );
+    click(
+        &c,
+        &format!(
+            "[data-testid=document-item][data-document-id='{}']",
+            good.id
+        ),
+    )
+    .await?;
+    wait_js(
+        &c,
+        "return window.__triloop.nodeCount() === 1;",
+        "the good flow",
+    )
+    .await?;
+    c.close().await?;
+    assert!(Path::new(&data.path().join("triloop.db")).exists());
+    Ok(())
+}
