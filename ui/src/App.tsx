@@ -1,0 +1,322 @@
+// The application shell: sidebar of workspaces and documents, top bar, and the document pane.
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { Backend } from "./backend";
+import type { ApiError, DocumentSummary, WorkspaceSummary, WorkspaceView } from "./bindings";
+import type { FlowEdge, FlowNode, Lane } from "./model";
+import { ConfirmDialog } from "./components/ConfirmDialog";
+import { ErrorBanner } from "./components/ErrorBanner";
+import { AlertIcon } from "./components/icons";
+import { Sidebar } from "./components/Sidebar";
+import { TopBar } from "./components/TopBar";
+import { FlowEditor, type ConfirmRequest } from "./flow/FlowEditor";
+import { useFlowSession, type FlowSession, type SaveState } from "./flow/useFlowSession";
+import { normalizeLocale, type Locale } from "./i18n";
+
+/** Hooks for end-to-end tests (WebDriver): read the canvas state and drive selection. */
+export type TriloopTestApi = {
+  nodeCount(): number;
+  edgeCount(): number;
+  selectNodes(ids: string[]): void;
+  nodes(): FlowNode[];
+  edges(): FlowEdge[];
+  lanes(): Lane[];
+  saveState(): SaveState;
+  debugPanic(): Promise<void>;
+};
+
+declare global {
+  interface Window {
+    __triloop?: TriloopTestApi;
+  }
+}
+
+export function App({ backend }: { backend: Backend }) {
+  const { t, i18n } = useTranslation();
+  const locale = normalizeLocale(i18n.language);
+  const [loaded, setLoaded] = useState(false);
+  const [workspaces, setWorkspaces] = useState<WorkspaceSummary[]>([]);
+  const [current, setCurrent] = useState<WorkspaceView | null>(null);
+  const [docId, setDocId] = useState<string | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+
+  const showError = useCallback((e: ApiError) => setError(e), []);
+
+  const currentDoc = current?.documents.find((d) => d.id === docId) ?? null;
+  const flowDocId = currentDoc?.kind === "businessFlow" ? currentDoc.id : null;
+  const session = useFlowSession(backend, flowDocId, showError);
+
+  // Responses to an older "open workspace" request are ignored once a newer one was made.
+  const openSeq = useRef(0);
+
+  const refreshWorkspaces = useCallback(async () => {
+    const res = await backend.listWorkspaces();
+    if (res.status === "ok") setWorkspaces(res.data);
+    else showError(res.error);
+    return res.status === "ok" ? res.data : null;
+  }, [backend, showError]);
+
+  const openWorkspace = useCallback(
+    async (id: string, preferDocId?: string | null) => {
+      const seq = ++openSeq.current;
+      const res = await backend.openWorkspace(id);
+      if (seq !== openSeq.current) return;
+      if (res.status !== "ok") {
+        showError(res.error);
+        return;
+      }
+      setCurrent(res.data);
+      const docs = res.data.documents;
+      const preferred = preferDocId !== undefined ? docs.find((d) => d.id === preferDocId) : undefined;
+      const doc = preferred ?? docs.find((d) => d.kind === "businessFlow") ?? null;
+      setDocId(doc?.id ?? null);
+    },
+    [backend, showError],
+  );
+
+  // First start: the stored language pick, then the most recent workspace and its first flow.
+  const started = useRef(false);
+  useEffect(() => {
+    if (started.current) return;
+    started.current = true;
+    void (async () => {
+      const info = await backend.appInfo();
+      if (info.status === "ok") {
+        if (info.data.locale) await i18n.changeLanguage(normalizeLocale(info.data.locale));
+      } else {
+        showError(info.error);
+      }
+      const list = await refreshWorkspaces();
+      if (list && list.length > 0) await openWorkspace(list[0].id);
+      setLoaded(true);
+    })();
+  }, [backend, i18n, openWorkspace, refreshWorkspaces, showError]);
+
+  const onOpenWorkspace = useCallback(
+    (id: string) => {
+      if (current?.id === id) return;
+      void openWorkspace(id);
+    },
+    [current, openWorkspace],
+  );
+
+  const onCreateWorkspace = useCallback(
+    async (name: string) => {
+      const res = await backend.createWorkspace(name);
+      if (res.status !== "ok") return showError(res.error);
+      await refreshWorkspaces();
+      await openWorkspace(res.data.id);
+    },
+    [backend, openWorkspace, refreshWorkspaces, showError],
+  );
+
+  const onRenameWorkspace = useCallback(
+    async (id: string, name: string) => {
+      const res = await backend.renameWorkspace(id, name);
+      if (res.status !== "ok") {
+        showError(res.error);
+        await refreshWorkspaces();
+        return;
+      }
+      setWorkspaces((list) => list.map((w) => (w.id === id ? { ...w, name } : w)));
+      setCurrent((c) => (c && c.id === id ? { ...c, name } : c));
+    },
+    [backend, refreshWorkspaces, showError],
+  );
+
+  const onDeleteWorkspace = useCallback(
+    (ws: WorkspaceSummary) =>
+      setConfirm({
+        title: t("confirm.deleteWorkspaceTitle"),
+        message: t("confirm.deleteWorkspace", { name: ws.name }),
+        onConfirm: async () => {
+          const res = await backend.deleteWorkspace(ws.id);
+          if (res.status !== "ok") showError(res.error);
+          const list = await refreshWorkspaces();
+          if (current?.id === ws.id) {
+            if (list && list.length > 0) await openWorkspace(list[0].id);
+            else {
+              openSeq.current++;
+              setCurrent(null);
+              setDocId(null);
+            }
+          }
+        },
+      }),
+    [backend, current, openWorkspace, refreshWorkspaces, showError, t],
+  );
+
+  const onCreateFlow = useCallback(async () => {
+    if (!current) return;
+    const count = current.documents.filter((d) => d.kind === "businessFlow").length;
+    const res = await backend.createDocument(current.id, "businessFlow", t("sidebar.defaultFlowTitle", { n: count + 1 }));
+    if (res.status !== "ok") return showError(res.error);
+    await openWorkspace(current.id, res.data.id);
+    void refreshWorkspaces();
+  }, [backend, current, openWorkspace, refreshWorkspaces, showError, t]);
+
+  const onRenameDocument = useCallback(
+    async (id: string, title: string) => {
+      if (!current) return;
+      const res = await backend.renameDocument(current.id, id, title);
+      if (res.status !== "ok") return showError(res.error);
+      setCurrent((c) => (c ? { ...c, documents: c.documents.map((d) => (d.id === id ? { ...d, title } : d)) } : c));
+    },
+    [backend, current, showError],
+  );
+
+  const onDeleteDocument = useCallback(
+    (doc: DocumentSummary) =>
+      setConfirm({
+        title: t("confirm.deleteDocumentTitle"),
+        message: t("confirm.deleteDocument", { name: doc.title }),
+        onConfirm: async () => {
+          if (!current) return;
+          const res = await backend.deleteDocument(current.id, doc.id);
+          if (res.status !== "ok") showError(res.error);
+          await openWorkspace(current.id, docId === doc.id ? undefined : docId);
+          void refreshWorkspaces();
+        },
+      }),
+    [backend, current, docId, openWorkspace, refreshWorkspaces, showError, t],
+  );
+
+  const onLocale = useCallback(
+    async (next: Locale) => {
+      await i18n.changeLanguage(next);
+      const res = await backend.setLocale(next);
+      if (res.status !== "ok") showError(res.error);
+    },
+    [backend, i18n, showError],
+  );
+
+  // Test hooks (kept stable across renders; they read the latest session through a ref).
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  useEffect(() => {
+    const api: TriloopTestApi = {
+      nodeCount: () => sessionRef.current.stateRef.current.nodes.length,
+      edgeCount: () => sessionRef.current.stateRef.current.edges.length,
+      selectNodes: (ids) => {
+        sessionRef.current.select(ids);
+        document.querySelector<HTMLElement>('[data-testid="canvas"]')?.focus({ preventScroll: true });
+      },
+      nodes: () => sessionRef.current.nodes(),
+      edges: () => [...sessionRef.current.stateRef.current.edgeById.values()],
+      lanes: () => [...sessionRef.current.stateRef.current.lanes],
+      saveState: () => sessionRef.current.saveState,
+      debugPanic: async () => {
+        const res = await backend.debugPanic();
+        if (res.status !== "ok") showError(res.error);
+      },
+    };
+    window.__triloop = api;
+    return () => {
+      if (window.__triloop === api) delete window.__triloop;
+    };
+  }, [backend, showError]);
+
+  const requestConfirm = useCallback((request: ConfirmRequest) => setConfirm(request), []);
+
+  return (
+    <div className="app">
+      <TopBar
+        workspaceName={current?.name ?? null}
+        documentTitle={currentDoc?.title ?? null}
+        saveState={session.saveState}
+        canUndo={session.canUndo}
+        canRedo={session.canRedo}
+        locale={locale}
+        onUndo={session.undo}
+        onRedo={session.redo}
+        onLocale={onLocale}
+      />
+      <div className="body">
+        <Sidebar
+          workspaces={workspaces}
+          current={current}
+          currentDocId={docId}
+          onOpenWorkspace={onOpenWorkspace}
+          onCreateWorkspace={onCreateWorkspace}
+          onRenameWorkspace={onRenameWorkspace}
+          onDeleteWorkspace={onDeleteWorkspace}
+          onOpenDocument={setDocId}
+          onCreateFlow={onCreateFlow}
+          onRenameDocument={onRenameDocument}
+          onDeleteDocument={onDeleteDocument}
+        />
+        <main className="main">
+          {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
+          <DocumentPane
+            loaded={loaded}
+            workspace={current}
+            doc={currentDoc}
+            session={session}
+            requestConfirm={requestConfirm}
+          />
+        </main>
+      </div>
+      {confirm && (
+        <ConfirmDialog
+          title={confirm.title}
+          message={confirm.message}
+          onCancel={() => setConfirm(null)}
+          onConfirm={() => {
+            setConfirm(null);
+            confirm.onConfirm();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+type PaneProps = {
+  loaded: boolean;
+  workspace: WorkspaceView | null;
+  doc: DocumentSummary | null;
+  session: FlowSession;
+  requestConfirm(request: ConfirmRequest): void;
+};
+
+function DocumentPane({ loaded, workspace, doc, session, requestConfirm }: PaneProps) {
+  const { t } = useTranslation();
+  if (!loaded && !doc) return <PaneMessage text={t("canvas.loading")} />;
+  if (!workspace) return <PaneMessage text={t("canvas.noWorkspace")} />;
+  if (!doc) return <PaneMessage text={t("canvas.noDocument")} />;
+  if (doc.kind !== "businessFlow") {
+    return <PaneMessage text={t("canvas.unsupportedKind", { kind: t(`docKind.${doc.kind}`) })} />;
+  }
+  if (session.status === "error" && session.loadError) {
+    const e = session.loadError;
+    return (
+      <div className="pane-center">
+        <div className="doc-error" data-testid="doc-error" data-code={e.code} role="alert">
+          <div className="doc-error-title">
+            <AlertIcon size={18} />
+            {t("docError.title")}
+          </div>
+          <p className="doc-error-doc">{doc.title}</p>
+          <p className="doc-error-message">{t(`error.${e.code}`)}</p>
+          {e.detail && <pre className="doc-error-detail">{e.detail}</pre>}
+          <p className="doc-error-hint">{t("docError.otherDocs")}</p>
+          <button type="button" className="button" data-testid="doc-error-retry" onClick={session.reload}>
+            {t("docError.retry")}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  if (session.status !== "ready") return <PaneMessage text={t("canvas.loading")} />;
+  return <FlowEditor key={doc.id} session={session} requestConfirm={requestConfirm} />;
+}
+
+function PaneMessage({ text }: { text: string }) {
+  return (
+    <div className="pane-center">
+      <p className="pane-message">{text}</p>
+    </div>
+  );
+}

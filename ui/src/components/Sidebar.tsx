@@ -1,0 +1,212 @@
+// The left sidebar: workspaces (专题) and, under the open one, its documents.
+
+import { useState } from "react";
+import { useTranslation } from "react-i18next";
+import type { DocumentSummary, WorkspaceSummary, WorkspaceView } from "../bindings";
+import { InlineInput } from "./InlineInput";
+import { DocIcon, FlowDocIcon, FolderIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+
+type Props = {
+  workspaces: WorkspaceSummary[];
+  current: WorkspaceView | null;
+  currentDocId: string | null;
+  onOpenWorkspace(id: string): void;
+  onCreateWorkspace(name: string): void;
+  onRenameWorkspace(id: string, name: string): void;
+  onDeleteWorkspace(workspace: WorkspaceSummary): void;
+  onOpenDocument(id: string): void;
+  onCreateFlow(): void;
+  onRenameDocument(id: string, title: string): void;
+  onDeleteDocument(doc: DocumentSummary): void;
+};
+
+export function Sidebar(props: Props) {
+  const { t } = useTranslation();
+  const { workspaces, current, currentDocId } = props;
+  const [creating, setCreating] = useState(false);
+  const [renamingWorkspace, setRenamingWorkspace] = useState<string | null>(null);
+  const [renamingDocument, setRenamingDocument] = useState<string | null>(null);
+
+  return (
+    <nav className="sidebar" aria-label={t("sidebar.workspaces")}>
+      <div className="sidebar-section-header">
+        <span>{t("sidebar.workspaces")}</span>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="new-workspace"
+          title={t("sidebar.newWorkspace")}
+          aria-label={t("sidebar.newWorkspace")}
+          onClick={() => {
+            setRenamingWorkspace(null);
+            setCreating(true);
+          }}
+        >
+          <PlusIcon />
+        </button>
+      </div>
+      <ul className="workspace-list">
+        {creating && (
+          <li className="workspace-row is-editing">
+            <FolderIcon />
+            <InlineInput
+              testId="workspace-name-input"
+              initial={t("sidebar.defaultWorkspaceName")}
+              placeholder={t("sidebar.workspaceNamePlaceholder")}
+              ariaLabel={t("sidebar.workspaceNamePlaceholder")}
+              onCommit={(name) => {
+                setCreating(false);
+                props.onCreateWorkspace(name);
+              }}
+              onCancel={() => setCreating(false)}
+            />
+          </li>
+        )}
+        {workspaces.length === 0 && !creating && <li className="sidebar-empty">{t("sidebar.noWorkspaces")}</li>}
+        {workspaces.map((ws) => {
+          const active = current?.id === ws.id;
+          return (
+            <li key={ws.id} className={`workspace-entry${active ? " is-active" : ""}`}>
+              {renamingWorkspace === ws.id ? (
+                <div className="workspace-row is-editing">
+                  <FolderIcon />
+                  <InlineInput
+                    testId="workspace-name-input"
+                    initial={ws.name}
+                    placeholder={t("sidebar.workspaceNamePlaceholder")}
+                    ariaLabel={t("sidebar.workspaceNamePlaceholder")}
+                    onCommit={(name) => {
+                      setRenamingWorkspace(null);
+                      if (name !== ws.name) props.onRenameWorkspace(ws.id, name);
+                    }}
+                    onCancel={() => setRenamingWorkspace(null)}
+                  />
+                </div>
+              ) : (
+                <div className="workspace-row">
+                  <button
+                    type="button"
+                    className="row-main"
+                    data-testid="workspace-item"
+                    data-workspace-id={ws.id}
+                    aria-current={active ? "true" : undefined}
+                    title={`${ws.name} · ${t("sidebar.documentCount", { count: ws.documentCount })}`}
+                    onClick={() => props.onOpenWorkspace(ws.id)}
+                    onDoubleClick={() => setRenamingWorkspace(ws.id)}
+                  >
+                    <FolderIcon />
+                    <span className="row-label">{ws.name}</span>
+                  </button>
+                  <span className="row-actions">
+                    <button
+                      type="button"
+                      className="icon-button"
+                      data-testid="workspace-rename"
+                      title={t("sidebar.rename")}
+                      aria-label={t("sidebar.rename")}
+                      onClick={() => {
+                        setCreating(false);
+                        setRenamingWorkspace(ws.id);
+                      }}
+                    >
+                      <PencilIcon />
+                    </button>
+                    <button
+                      type="button"
+                      className="icon-button danger"
+                      data-testid="workspace-delete"
+                      title={t("sidebar.delete")}
+                      aria-label={t("sidebar.delete")}
+                      onClick={() => props.onDeleteWorkspace(ws)}
+                    >
+                      <TrashIcon />
+                    </button>
+                  </span>
+                </div>
+              )}
+              {active && current && (
+                <div className="documents">
+                  <div className="documents-header">
+                    <span>{t("sidebar.documents")}</span>
+                    <button
+                      type="button"
+                      className="text-button"
+                      data-testid="new-flow"
+                      title={t("sidebar.newFlow")}
+                      onClick={props.onCreateFlow}
+                    >
+                      <PlusIcon size={14} />
+                      {t("sidebar.newFlow")}
+                    </button>
+                  </div>
+                  <ul className="document-list">
+                    {current.documents.length === 0 && <li className="sidebar-empty">{t("sidebar.noDocuments")}</li>}
+                    {current.documents.map((doc) => (
+                      <li key={doc.id} className={`document-row${doc.id === currentDocId ? " is-active" : ""}`}>
+                        {renamingDocument === doc.id ? (
+                          <div className="workspace-row is-editing">
+                            <FlowDocIcon />
+                            <InlineInput
+                              testId="document-name-input"
+                              initial={doc.title}
+                              placeholder={t("sidebar.documentTitlePlaceholder")}
+                              ariaLabel={t("sidebar.documentTitlePlaceholder")}
+                              onCommit={(title) => {
+                                setRenamingDocument(null);
+                                if (title !== doc.title) props.onRenameDocument(doc.id, title);
+                              }}
+                              onCancel={() => setRenamingDocument(null)}
+                            />
+                          </div>
+                        ) : (
+                          <div className="workspace-row">
+                            <button
+                              type="button"
+                              className="row-main"
+                              data-testid="document-item"
+                              data-document-id={doc.id}
+                              data-kind={doc.kind}
+                              aria-current={doc.id === currentDocId ? "page" : undefined}
+                              title={`${t(`docKind.${doc.kind}`)}: ${doc.title}`}
+                              onClick={() => props.onOpenDocument(doc.id)}
+                              onDoubleClick={() => setRenamingDocument(doc.id)}
+                            >
+                              {doc.kind === "businessFlow" ? <FlowDocIcon /> : <DocIcon />}
+                              <span className="row-label">{doc.title}</span>
+                            </button>
+                            <span className="row-actions">
+                              <button
+                                type="button"
+                                className="icon-button"
+                                data-testid="document-rename"
+                                title={t("sidebar.rename")}
+                                aria-label={t("sidebar.rename")}
+                                onClick={() => setRenamingDocument(doc.id)}
+                              >
+                                <PencilIcon />
+                              </button>
+                              <button
+                                type="button"
+                                className="icon-button danger"
+                                data-testid="document-delete"
+                                title={t("sidebar.delete")}
+                                aria-label={t("sidebar.delete")}
+                                onClick={() => props.onDeleteDocument(doc)}
+                              >
+                                <TrashIcon />
+                              </button>
+                            </span>
+                          </div>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,74 @@
+// Small line icons drawn inline (no icon font or network fetch).
+
+type IconProps = { size?: number };
+
+function Svg({ size = 16, children }: IconProps & { children: React.ReactNode }) {
+  return (
+    <svg className="icon" width={size} height={size} viewBox="0 0 16 16" aria-hidden="true">
+      {children}
+    </svg>
+  );
+}
+
+export const PlusIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M8 3v10M3 8h10" />
+  </Svg>
+);
+export const PencilIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 13l1-3.5L11 2.5l2.5 2.5L6.5 12z" />
+  </Svg>
+);
+export const TrashIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" />
+  </Svg>
+);
+export const UndoIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M5.5 3.5L2.5 6.5l3 3" />
+    <path d="M2.5 6.5h7a3.5 3.5 0 010 7H7" />
+  </Svg>
+);
+export const RedoIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M10.5 3.5l3 3-3 3" />
+    <path d="M13.5 6.5h-7a3.5 3.5 0 000 7H9" />
+  </Svg>
+);
+export const FolderIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M2 4.5V12.5h12V6H8L6.5 4.5z" />
+  </Svg>
+);
+export const FlowDocIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="3.5" cy="8" r="1.8" />
+    <rect x="6.5" y="5.5" width="4" height="5" rx="1" />
+    <path d="M5.3 8h1.2M10.5 8h1.5" />
+    <path d="M13.5 6.5l1.5 1.5-1.5 1.5" />
+  </Svg>
+);
+export const DocIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 2h5.5L12 4.5V14H4z" />
+    <path d="M6 7h4M6 9.5h4" />
+  </Svg>
+);
+export const CloseIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M4 4l8 8M12 4l-8 8" />
+  </Svg>
+);
+export const AlertIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M8 2l6.5 11.5h-13z" />
+    <path d="M8 6.5v3.5M8 11.8v.4" />
+  </Svg>
+);
+export const CheckIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3 8.5l3 3 7-7" />
+  </Svg>
+);

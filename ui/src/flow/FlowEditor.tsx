@@ -1,0 +1,461 @@
+// The flow canvas (流程画布): palette, toolbar and the xyflow surface for one business flow.
+
+import { useCallback, useEffect, useMemo, useRef } from "react";
+import {
+  Background,
+  BackgroundVariant,
+  ConnectionLineType,
+  ConnectionMode,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  applyEdgeChanges,
+  applyNodeChanges,
+  getViewportForBounds,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type FinalConnectionState,
+  type NodeChange,
+} from "@xyflow/react";
+import { useTranslation } from "react-i18next";
+import { DEFAULT_LANE_HEIGHT, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
+import { newId } from "../ids";
+import { CanvasContext, createRenameStore, type CanvasContextValue } from "./canvasContext";
+import { edgeTypes } from "./edges";
+import type { BpmnNode, SequenceEdge } from "./flowState";
+import { NODE_KINDS, NODE_SIZE, PALETTE_MIME } from "./kinds";
+import { LanesLayer, contentBounds } from "./lanes";
+import { nodeTypes } from "./nodes";
+import { Palette } from "./Palette";
+import type { FlowSession } from "./useFlowSession";
+
+/** Above this many nodes the minimap (which draws every node) is left out to keep panning smooth. */
+const MINIMAP_MAX_NODES = 2500;
+const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
+const INITIAL_ZOOM = { min: 0.4, max: 1, padding: 0.05 };
+const PRO_OPTIONS = { hideAttribution: false };
+
+export type ConfirmRequest = { title: string; message: string; onConfirm(): void };
+
+type Props = {
+  session: FlowSession;
+  requestConfirm(request: ConfirmRequest): void;
+};
+
+export function FlowEditor(props: Props) {
+  return (
+    <ReactFlowProvider>
+      <FlowEditorInner {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  const tag = target.tagName;
+  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
+}
+
+function FlowEditorInner({ session, requestConfirm }: Props) {
+  const { t } = useTranslation();
+  const rf = useReactFlow<BpmnNode, SequenceEdge>();
+  const rootRef = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLDivElement>(null);
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  const { state, stateRef, selectionOrder, edit, update, select } = session;
+
+  const renaming = useMemo(createRenameStore, []);
+  const placement = useRef({ key: "", count: 0 });
+
+  const focusCanvas = useCallback(() => {
+    canvasRef.current?.focus({ preventScroll: true });
+  }, []);
+
+  const commitRename = useCallback(
+    (id: string, name: string) => {
+      renaming.set(null);
+      const node = stateRef.current.nodeById.get(id);
+      const edge = node ? undefined : stateRef.current.edgeById.get(id);
+      if (node && node.name !== name) sessionRef.current.edit([{ op: "renameNode", id, name }]);
+      if (edge && edge.name !== name) sessionRef.current.edit([{ op: "renameEdge", id, name }]);
+      focusCanvas();
+    },
+    [renaming, stateRef, focusCanvas],
+  );
+
+  const context = useMemo<CanvasContextValue>(
+    () => ({
+      renaming,
+      commitRename,
+      labels: {
+        kind: Object.fromEntries(NODE_KINDS.map((k) => [k, t(`nodeKind.${k}`)])) as Record<NodeKind, string>,
+        rename: t("canvas.rename"),
+      },
+    }),
+    [renaming, commitRename, t],
+  );
+
+  // --- local changes from xyflow: selection, dragging, measurement (never sent to the core) ---
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<BpmnNode>[]) => {
+      const local = changes.filter((c) => c.type === "select" || c.type === "position" || c.type === "dimensions");
+      if (local.length === 0) return;
+      let order = selectionOrder.current;
+      for (const c of local) {
+        if (c.type !== "select") continue;
+        order = order.filter((id) => id !== c.id);
+        if (c.selected) order.push(c.id);
+      }
+      selectionOrder.current = order;
+      update((s) => ({ ...s, nodes: applyNodeChanges(local, s.nodes) }));
+    },
+    [update, selectionOrder],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<SequenceEdge>[]) => {
+      const local = changes.filter((c) => c.type === "select");
+      if (local.length > 0) update((s) => ({ ...s, edges: applyEdgeChanges(local, s.edges) }));
+    },
+    [update],
+  );
+
+  // --- edits sent to the core ---
+
+  const commitMoves = useCallback(
+    (_event: unknown, nodes: BpmnNode[]) => {
+      const ops: FlowOp[] = [];
+      for (const n of nodes) {
+        const model = stateRef.current.nodeById.get(n.id);
+        if (!model) continue;
+        const x = Math.round(n.position.x);
+        const y = Math.round(n.position.y);
+        if (model.x !== x || model.y !== y) ops.push({ op: "moveNode", id: n.id, x, y });
+      }
+      edit(ops);
+    },
+    [edit, stateRef],
+  );
+  const onNodeDragStop = useCallback(
+    (event: unknown, _node: BpmnNode, nodes: BpmnNode[]) => commitMoves(event, nodes),
+    [commitMoves],
+  );
+
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (!c.source || !c.target || c.source === c.target) return;
+      edit([{ op: "addEdge", edge: { id: newId(), kind: "sequenceFlow", source: c.source, target: c.target, name: "" } }]);
+    },
+    [edit],
+  );
+
+  // Releasing a connection over a node's body (not only near one of its handles) connects too.
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, connection: FinalConnectionState) => {
+      if (connection.isValid || !connection.fromNode) return;
+      const point = "changedTouches" in event ? event.changedTouches[0] : event;
+      if (!point) return;
+      const hit = document
+        .elementsFromPoint(point.clientX, point.clientY)
+        .map((el) => el.closest<HTMLElement>(".react-flow__node"))
+        .find((el): el is HTMLElement => !!el);
+      const target = hit?.dataset.id;
+      const source = connection.fromNode.id;
+      if (!target || target === source || !stateRef.current.nodeById.has(target)) return;
+      edit([{ op: "addEdge", edge: { id: newId(), kind: "sequenceFlow", source, target, name: "" } }]);
+    },
+    [edit, stateRef],
+  );
+
+  const isValidConnection = useCallback(
+    (c: { source: string | null; target: string | null }) => !!c.source && !!c.target && c.source !== c.target,
+    [],
+  );
+
+  const addNodeAt = useCallback(
+    (kind: NodeKind, centre: { x: number; y: number }) => {
+      const size = NODE_SIZE[kind];
+      const node: FlowNode = {
+        id: newId(),
+        kind,
+        name: t(`nodeKind.${kind}`),
+        x: Math.round(centre.x - size.w / 2),
+        y: Math.round(centre.y - size.h / 2),
+        w: size.w,
+        h: size.h,
+      };
+      edit([{ op: "addNode", node }]);
+      select([node.id]);
+      focusCanvas();
+    },
+    [edit, select, t, focusCanvas],
+  );
+
+  const viewCentre = useCallback(() => {
+    const el = canvasRef.current;
+    const r = el?.getBoundingClientRect();
+    const width = r && r.width > 0 ? r.width : 800;
+    const height = r && r.height > 0 ? r.height : 600;
+    const c = rf.screenToFlowPosition({ x: (r?.left ?? 0) + width / 2, y: (r?.top ?? 0) + height / 2 });
+    // Successive clicks at the same view are offset diagonally so new elements do not stack.
+    const key = `${Math.round(c.x)},${Math.round(c.y)}`;
+    if (placement.current.key !== key) placement.current = { key, count: 0 };
+    const step = (placement.current.count++ % 10) * 24;
+    return { x: c.x + step, y: c.y + step };
+  }, [rf]);
+
+  // Opening a flow frames its nodes and lanes (lane headers included), at most at 100 %;
+  // a very large flow opens at its top left part rather than as an unreadable overview.
+  const onInit = useCallback(() => {
+    const el = canvasRef.current;
+    const bounds = contentBounds(stateRef.current);
+    if (!el) return;
+    if (!bounds) {
+      // An empty flow: put the origin near the top left, where lanes and the first elements go.
+      void rf.setViewport({ x: 160, y: 60, zoom: 1 });
+      return;
+    }
+    const { width, height } = el.getBoundingClientRect();
+    if (width <= 0 || height <= 0) return;
+    const vp = getViewportForBounds(bounds, width, height, INITIAL_ZOOM.min, INITIAL_ZOOM.max, INITIAL_ZOOM.padding);
+    if (vp.zoom <= INITIAL_ZOOM.min + 1e-6) {
+      const pad = 24;
+      void rf.setViewport({ x: -bounds.x * vp.zoom + pad, y: -bounds.y * vp.zoom + pad, zoom: vp.zoom });
+    } else {
+      void rf.setViewport(vp);
+    }
+  }, [rf, stateRef]);
+
+  const onPaletteAdd = useCallback((kind: NodeKind) => addNodeAt(kind, viewCentre()), [addNodeAt, viewCentre]);
+
+  const onAddLane = useCallback(() => {
+    const s = stateRef.current;
+    let y = 0;
+    if (s.lanes.length > 0) {
+      y = Math.max(...s.lanes.map((l) => l.y + l.h));
+    } else if (s.nodes.length > 0) {
+      y = Math.floor((Math.min(...[...s.nodeById.values()].map((n) => n.y)) - 40) / 10) * 10;
+    }
+    const lane: Lane = { id: newId(), name: t("canvas.defaultLaneName", { n: s.lanes.length + 1 }), y, h: DEFAULT_LANE_HEIGHT };
+    edit([{ op: "addLane", lane }]);
+  }, [edit, stateRef, t]);
+
+  const onRenameLane = useCallback((id: string, name: string) => edit([{ op: "renameLane", id, name }]), [edit]);
+
+  const onDeleteLane = useCallback(
+    (lane: Lane) =>
+      requestConfirm({
+        title: t("confirm.deleteLaneTitle"),
+        message: t("confirm.deleteLane", { name: lane.name }),
+        onConfirm: () => sessionRef.current.edit([{ op: "removeLane", id: lane.id }]),
+      }),
+    [requestConfirm, t],
+  );
+
+  const orderedSelection = useCallback((): string[] => {
+    const s = stateRef.current;
+    const selected = s.nodes.filter((n) => n.selected).map((n) => n.id);
+    const chosen = new Set(selected);
+    const order = selectionOrder.current.filter((id) => chosen.has(id));
+    const inOrder = new Set(order);
+    for (const id of selected) if (!inOrder.has(id)) order.push(id);
+    return order;
+  }, [stateRef, selectionOrder]);
+
+  const connectSelected = useCallback(() => {
+    const order = orderedSelection();
+    if (order.length < 2) return;
+    const ops: FlowOp[] = [];
+    for (let i = 1; i < order.length; i++) {
+      ops.push({ op: "addEdge", edge: { id: newId(), kind: "sequenceFlow", source: order[i - 1], target: order[i], name: "" } });
+    }
+    edit(ops);
+  }, [edit, orderedSelection]);
+
+  const deleteSelection = useCallback(() => {
+    const s = stateRef.current;
+    const nodeIds = s.nodes.filter((n) => n.selected).map((n) => n.id);
+    const removed = new Set(nodeIds);
+    const edgeIds = s.edges
+      .filter((e) => e.selected && !removed.has(e.source) && !removed.has(e.target))
+      .map((e) => e.id);
+    const ops: FlowOp[] = [
+      ...edgeIds.map((id): FlowOp => ({ op: "removeEdge", id })),
+      ...nodeIds.map((id): FlowOp => ({ op: "removeNode", id })),
+    ];
+    if (ops.length === 0) return;
+    selectionOrder.current = [];
+    edit(ops);
+  }, [edit, stateRef, selectionOrder]);
+
+  const renameSelected = useCallback(() => {
+    const order = orderedSelection();
+    const id = order[order.length - 1] ?? stateRef.current.edges.find((e) => e.selected)?.id;
+    if (id) renaming.set(id);
+  }, [orderedSelection, renaming, stateRef]);
+
+  const onNodeDoubleClick = useCallback((_e: unknown, node: BpmnNode) => renaming.set(node.id), [renaming]);
+  const onEdgeDoubleClick = useCallback((_e: unknown, edge: SequenceEdge) => renaming.set(edge.id), [renaming]);
+
+  // --- keyboard: undo/redo anywhere outside text fields; delete/F2/Escape within the editor ---
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isEditable(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      if (mod && key === "z" && !e.shiftKey) {
+        e.preventDefault();
+        sessionRef.current.undo();
+        return;
+      }
+      if (mod && ((key === "z" && e.shiftKey) || key === "y")) {
+        e.preventDefault();
+        sessionRef.current.redo();
+        return;
+      }
+      const target = e.target as Node | null;
+      const inScope = !target || target === document.body || target === document.documentElement || !!rootRef.current?.contains(target);
+      if (!inScope || mod || e.altKey) return;
+      if (e.key === "Delete" || e.key === "Backspace") {
+        e.preventDefault();
+        deleteSelection();
+      } else if (e.key === "F2") {
+        e.preventDefault();
+        renameSelected();
+      } else if (e.key === "Escape") {
+        sessionRef.current.select([]);
+      }
+    };
+    document.addEventListener("keydown", onKey);
+    return () => document.removeEventListener("keydown", onKey);
+  }, [deleteSelection, renameSelected]);
+
+  // --- drag and drop from the palette ---
+
+  const onDragOver = useCallback((e: React.DragEvent) => {
+    if (e.dataTransfer.types.includes(PALETTE_MIME) || e.dataTransfer.types.includes("text/plain")) {
+      e.preventDefault();
+      e.dataTransfer.dropEffect = "copy";
+    }
+  }, []);
+
+  const onDrop = useCallback(
+    (e: React.DragEvent) => {
+      const kind = (e.dataTransfer.getData(PALETTE_MIME) || e.dataTransfer.getData("text/plain")) as NodeKind;
+      if (!(NODE_KINDS as readonly string[]).includes(kind)) return;
+      e.preventDefault();
+      addNodeAt(kind, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+    },
+    [addNodeAt, rf],
+  );
+
+  const selectedNodes = useMemo(() => state.nodes.reduce((k, n) => (n.selected ? k + 1 : k), 0), [state.nodes]);
+  const selectedEdges = useMemo(() => state.edges.reduce((k, e) => (e.selected ? k + 1 : k), 0), [state.edges]);
+
+  return (
+    <div className="flow-editor" ref={rootRef}>
+      <Palette onAdd={onPaletteAdd} onAddLane={onAddLane} />
+      <div className="flow-main">
+        <div className="canvas-toolbar" role="toolbar" aria-label={t("canvas.label")}>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="connect-selected"
+            title={t("canvas.connectHint")}
+            disabled={selectedNodes < 2}
+            onClick={connectSelected}
+          >
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+              <circle cx="3" cy="8" r="2" />
+              <path d="M5 8h6" />
+              <path d="M10 5l3 3-3 3" />
+            </svg>
+            {t("canvas.connect")}
+          </button>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="rename-selected"
+            title={t("canvas.renameHint")}
+            disabled={selectedNodes + selectedEdges < 1}
+            onClick={renameSelected}
+          >
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M3 13l1-3.5L11 2.5l2.5 2.5L6.5 12z" />
+            </svg>
+            {t("canvas.rename")}
+          </button>
+          <button
+            type="button"
+            className="tool-button"
+            data-testid="delete-selected"
+            title={t("canvas.deleteSelectionHint")}
+            disabled={selectedNodes + selectedEdges === 0}
+            onClick={deleteSelection}
+          >
+            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
+              <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" />
+            </svg>
+            {t("canvas.deleteSelection")}
+          </button>
+          <span className="toolbar-spacer" />
+          <span className="toolbar-hint">{t("canvas.selectionHint")}</span>
+          <span className="toolbar-stats" data-testid="canvas-stats">
+            {t("canvas.stats", { nodes: state.nodes.length, edges: state.edges.length })}
+          </span>
+        </div>
+        <div
+          className="canvas"
+          data-testid="canvas"
+          ref={canvasRef}
+          tabIndex={0}
+          aria-label={t("canvas.label")}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+        >
+          <CanvasContext.Provider value={context}>
+            <ReactFlow<BpmnNode, SequenceEdge>
+              nodes={state.nodes}
+              edges={state.edges}
+              nodeTypes={nodeTypes}
+              edgeTypes={edgeTypes}
+              onNodesChange={onNodesChange}
+              onEdgesChange={onEdgesChange}
+              onNodeDragStop={onNodeDragStop}
+              onSelectionDragStop={commitMoves}
+              onConnect={onConnect}
+              onConnectEnd={onConnectEnd}
+              isValidConnection={isValidConnection}
+              onNodeDoubleClick={onNodeDoubleClick}
+              onEdgeDoubleClick={onEdgeDoubleClick}
+              connectionMode={ConnectionMode.Loose}
+              connectionLineType={ConnectionLineType.SmoothStep}
+              deleteKeyCode={null}
+              multiSelectionKeyCode={MULTI_SELECT_KEYS}
+              selectionKeyCode="Shift"
+              zoomOnDoubleClick={false}
+              disableKeyboardA11y
+              onlyRenderVisibleElements
+              minZoom={0.2}
+              maxZoom={2.5}
+              onInit={onInit}
+              proOptions={PRO_OPTIONS}
+            >
+              <LanesLayer lanes={state.lanes} extent={state.extent} onRename={onRenameLane} onDelete={onDeleteLane} />
+              <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9d1dc" />
+              {state.nodes.length <= MINIMAP_MAX_NODES && (
+                <MiniMap pannable zoomable nodeColor="#c4d2e4" nodeStrokeColor="#7d93b2" maskColor="rgba(236, 240, 245, 0.65)" />
+              )}
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          </CanvasContext.Provider>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,220 @@
+// One open flow document: its local state, the queue of calls to the core, save status and
+// undo/redo availability. Edits show at once (an optimistic patch computed locally); the core's
+// patch replaces it when the call returns, and a failed call reloads the flow from the core.
+
+import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
+import type { Backend } from "../backend";
+import type { Result } from "../backend";
+import type { ApiError, EditResult } from "../bindings";
+import { normalizePatch, normalizeView, type FlowNode, type FlowOp, type FlowPatch } from "../model";
+import { applyPatch, emptyState, opsToPatch, selectOnly, viewToState, type FlowState } from "./flowState";
+
+export type SaveState = "idle" | "saving" | "saved" | "error";
+export type LoadStatus = "none" | "loading" | "ready" | "error";
+
+export type FlowSession = {
+  documentId: string | null;
+  status: LoadStatus;
+  loadError: ApiError | null;
+  state: FlowState;
+  saveState: SaveState;
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Sends ops as one atomic change (one undo step). */
+  edit(ops: FlowOp[]): void;
+  undo(): void;
+  redo(): void;
+  reload(): void;
+  /** Local-only changes (selection, a drag in progress): never sent to the core. */
+  update(fn: (s: FlowState) => FlowState): void;
+  /** Selects exactly these nodes, remembering the order (used by "Connect"). */
+  select(ids: readonly string[]): void;
+  /** Node ids in the order they were selected. */
+  selectionOrder: RefObject<string[]>;
+  stateRef: RefObject<FlowState>;
+  nodes(): FlowNode[];
+};
+
+type Pending = { optimistic: FlowPatch | null };
+
+export function useFlowSession(
+  backend: Backend,
+  documentId: string | null,
+  onError: (error: ApiError) => void,
+): FlowSession {
+  const [state, setState] = useState<FlowState>(emptyState);
+  // Which document the load status belongs to: right after the document changes, the previous
+  // document's status must not be mistaken for the new one's.
+  const [loadState, setLoadState] = useState<{ docId: string | null; status: LoadStatus; error: ApiError | null }>({
+    docId: null,
+    status: "none",
+    error: null,
+  });
+  const [saveState, setSaveState] = useState<SaveState>("idle");
+  const [canUndo, setCanUndo] = useState(false);
+  const [canRedo, setCanRedo] = useState(false);
+
+  const stateRef = useRef<FlowState>(state);
+  const statusRef = useRef<LoadStatus>("none");
+  const docRef = useRef<string | null>(documentId);
+  const tokenRef = useRef(0);
+  const queueRef = useRef<Promise<void>>(Promise.resolve());
+  const pendingRef = useRef<Pending[]>([]);
+  const selectionOrder = useRef<string[]>([]);
+  const canUndoRef = useRef(false);
+  const canRedoRef = useRef(false);
+  const onErrorRef = useRef(onError);
+  onErrorRef.current = onError;
+
+  const commit = useCallback((next: FlowState) => {
+    if (next === stateRef.current) return;
+    stateRef.current = next;
+    setState(next);
+  }, []);
+
+  const setUndoRedo = useCallback((u: boolean, r: boolean) => {
+    canUndoRef.current = u;
+    canRedoRef.current = r;
+    setCanUndo(u);
+    setCanRedo(r);
+  }, []);
+
+  const setLoad = useCallback((docId: string | null, status: LoadStatus, error: ApiError | null = null) => {
+    statusRef.current = status;
+    setLoadState({ docId, status, error });
+  }, []);
+
+  /** Re-applies the optimistic patches of calls still in flight on top of a confirmed state. */
+  const withPending = useCallback((base: FlowState) => {
+    let s = base;
+    for (const p of pendingRef.current) if (p.optimistic) s = applyPatch(s, p.optimistic);
+    return s;
+  }, []);
+
+  const load = useCallback(
+    async (docId: string, token: number, initial: boolean) => {
+      if (initial) setLoad(docId, "loading");
+      const res = await backend.openFlow(docId);
+      if (token !== tokenRef.current) return;
+      if (res.status === "ok") {
+        commit(withPending(viewToState(normalizeView(res.data))));
+        const editsPending = pendingRef.current.some((p) => p.optimistic);
+        setUndoRedo(res.data.canUndo || editsPending, editsPending ? false : res.data.canRedo);
+        setLoad(docId, "ready");
+      } else {
+        commit(emptyState());
+        setLoad(docId, "error", res.error);
+      }
+    },
+    [backend, commit, setLoad, setUndoRedo, withPending],
+  );
+
+  useEffect(() => {
+    const token = ++tokenRef.current;
+    docRef.current = documentId;
+    pendingRef.current = [];
+    selectionOrder.current = [];
+    setSaveState("idle");
+    setUndoRedo(false, false);
+    commit(emptyState());
+    if (!documentId) {
+      setLoad(null, "none");
+      return;
+    }
+    void load(documentId, token, true);
+  }, [documentId, load, commit, setLoad, setUndoRedo]);
+
+  const enqueue = useCallback(
+    (call: (docId: string) => Promise<Result<EditResult, ApiError>>, optimistic: FlowPatch | null) => {
+      const docId = docRef.current;
+      if (!docId) return;
+      const token = tokenRef.current;
+      const entry: Pending = { optimistic };
+      pendingRef.current.push(entry);
+      setSaveState("saving");
+      queueRef.current = queueRef.current.then(async () => {
+        const res = await call(docId);
+        if (token !== tokenRef.current) return;
+        pendingRef.current = pendingRef.current.filter((p) => p !== entry);
+        const idle = pendingRef.current.length === 0;
+        if (res.status === "ok") {
+          commit(withPending(applyPatch(stateRef.current, normalizePatch(res.data.patch))));
+          const editsPending = pendingRef.current.some((p) => p.optimistic);
+          setUndoRedo(res.data.canUndo || editsPending, editsPending ? false : res.data.canRedo);
+          if (idle) setSaveState("saved");
+        } else {
+          setSaveState("error");
+          onErrorRef.current(res.error);
+          // The local state may now differ from the core's: show the truth.
+          await load(docId, token, false);
+        }
+      });
+    },
+    [commit, load, setUndoRedo, withPending],
+  );
+
+  const edit = useCallback(
+    (ops: FlowOp[]) => {
+      if (ops.length === 0 || !docRef.current || statusRef.current !== "ready") return;
+      const optimistic = opsToPatch(stateRef.current, ops);
+      commit(applyPatch(stateRef.current, optimistic));
+      setUndoRedo(true, false);
+      enqueue((docId) => backend.editFlow(docId, ops), optimistic);
+    },
+    [backend, commit, enqueue, setUndoRedo],
+  );
+
+  const undo = useCallback(() => {
+    if (!canUndoRef.current || statusRef.current !== "ready") return;
+    enqueue((docId) => backend.undoFlow(docId), null);
+  }, [backend, enqueue]);
+
+  const redo = useCallback(() => {
+    if (!canRedoRef.current || statusRef.current !== "ready") return;
+    enqueue((docId) => backend.redoFlow(docId), null);
+  }, [backend, enqueue]);
+
+  const reload = useCallback(() => {
+    const docId = docRef.current;
+    if (docId) void load(docId, tokenRef.current, true);
+  }, [load]);
+
+  const update = useCallback((fn: (s: FlowState) => FlowState) => commit(fn(stateRef.current)), [commit]);
+
+  const select = useCallback(
+    (ids: readonly string[]) => {
+      const known = ids.filter((id) => stateRef.current.nodeById.has(id));
+      selectionOrder.current = [...known];
+      commit(selectOnly(stateRef.current, known));
+    },
+    [commit],
+  );
+
+  const nodes = useCallback(() => [...stateRef.current.nodeById.values()], []);
+
+  const current = loadState.docId === documentId;
+  const status: LoadStatus = current ? loadState.status : documentId ? "loading" : "none";
+  const loadError = current ? loadState.error : null;
+
+  return useMemo(
+    () => ({
+      documentId,
+      status,
+      loadError,
+      state,
+      saveState,
+      canUndo,
+      canRedo,
+      edit,
+      undo,
+      redo,
+      reload,
+      update,
+      select,
+      selectionOrder,
+      stateRef,
+      nodes,
+    }),
+    [documentId, status, loadError, state, saveState, canUndo, canRedo, edit, undo, redo, reload, update, select, nodes],
+  );
+}

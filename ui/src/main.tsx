@@ -1,0 +1,17 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import "@xyflow/react/dist/style.css";
+import "./styles.css";
+import { App } from "./App";
+import { selectBackend } from "./backend";
+import { initI18n } from "./i18n";
+
+initI18n();
+
+void selectBackend().then((backend) => {
+  createRoot(document.getElementById("root")!).render(
+    <StrictMode>
+      <App backend={backend} />
+    </StrictMode>,
+  );
+});

@@ -1,0 +1,166 @@
+import { describe, expect, it } from "vitest";
+import type { ApiError } from "./bindings";
+import type { Result } from "./backend";
+import type { FlowEdge, FlowNode } from "./model";
+import { guardBackend, toApiError, type Backend } from "./backend";
+import { memoryBackend } from "./memoryBackend";
+
+function ok<T>(r: Result<T, ApiError>): T {
+  if (r.status !== "ok") throw new Error(`expected ok, got ${r.error.code}: ${r.error.detail}`);
+  return r.data;
+}
+
+function errorOf<T>(r: Result<T, ApiError>): ApiError {
+  if (r.status !== "error") throw new Error("expected an error");
+  return r.error;
+}
+
+const node = (id: string, x = 0): FlowNode => ({ id, kind: "task", name: id, x, y: 0, w: 100, h: 60 });
+const edge = (id: string, source: string, target: string): FlowEdge => ({ id, kind: "sequenceFlow", source, target, name: "" });
+
+async function flowDoc(b: Backend) {
+  const ws = ok(await b.createWorkspace("Loans"));
+  const doc = ok(await b.createDocument(ws.id, "businessFlow", "Application"));
+  return { ws, doc };
+}
+
+describe("memoryBackend", () => {
+  it("starts empty, or with the demo workspace", async () => {
+    expect(ok(await memoryBackend().listWorkspaces())).toEqual([]);
+    const demo = memoryBackend({ demo: true });
+    const [ws] = ok(await demo.listWorkspaces());
+    const view = ok(await demo.openWorkspace(ws.id));
+    const flow = view.documents.find((d) => d.kind === "businessFlow")!;
+    const fv = ok(await demo.openFlow(flow.id));
+    expect(fv.nodes.length).toBeGreaterThan(5);
+    expect(fv.lanes.length).toBe(4);
+    expect(fv.canUndo).toBe(false);
+  });
+
+  it("creates, renames and deletes workspaces and documents", async () => {
+    const b = memoryBackend();
+    const { ws, doc } = await flowDoc(b);
+    expect(ok(await b.listWorkspaces())).toEqual([{ id: ws.id, name: "Loans", documentCount: 1 }]);
+    ok(await b.renameWorkspace(ws.id, "  Consumer loans "));
+    ok(await b.renameDocument(ws.id, doc.id, "Approval"));
+    const view = ok(await b.openWorkspace(ws.id));
+    expect(view.name).toBe("Consumer loans");
+    expect(view.documents.map((d) => d.title)).toEqual(["Approval"]);
+    expect(errorOf(await b.createWorkspace("   ")).code).toBe("invalidInput");
+    ok(await b.deleteDocument(ws.id, doc.id));
+    expect(errorOf(await b.openFlow(doc.id)).code).toBe("notFound");
+    ok(await b.deleteWorkspace(ws.id));
+    expect(errorOf(await b.openWorkspace(ws.id)).code).toBe("notFound");
+  });
+
+  it("applies an edit and returns its patch", async () => {
+    const b = memoryBackend();
+    const { doc } = await flowDoc(b);
+    const r = ok(await b.editFlow(doc.id, [{ op: "addNode", node: node("a") }, { op: "addNode", node: node("b", 200) }, { op: "addEdge", edge: edge("ab", "a", "b") }]));
+    expect(r.patch.nodes.map((n) => n.id)).toEqual(["a", "b"]);
+    expect(r.patch.edges.map((e) => e.id)).toEqual(["ab"]);
+    expect(r.canUndo).toBe(true);
+    expect(r.canRedo).toBe(false);
+    const fv = ok(await b.openFlow(doc.id));
+    expect(fv.nodes).toHaveLength(2);
+    expect(fv.edges).toHaveLength(1);
+  });
+
+  it("removing a node removes the edges touching it", async () => {
+    const b = memoryBackend();
+    const { doc } = await flowDoc(b);
+    ok(await b.editFlow(doc.id, [
+      { op: "addNode", node: node("a") },
+      { op: "addNode", node: node("b", 200) },
+      { op: "addNode", node: node("c", 400) },
+      { op: "addEdge", edge: edge("ab", "a", "b") },
+      { op: "addEdge", edge: edge("bc", "b", "c") },
+      { op: "addEdge", edge: edge("ac", "a", "c") },
+    ]));
+    const r = ok(await b.editFlow(doc.id, [{ op: "removeNode", id: "b" }]));
+    expect(r.patch.removedNodes).toEqual(["b"]);
+    expect(r.patch.removedEdges.sort()).toEqual(["ab", "bc"]);
+    const fv = ok(await b.openFlow(doc.id));
+    expect(fv.edges.map((e) => e.id)).toEqual(["ac"]);
+  });
+
+  it("treats one editFlow call as atomic", async () => {
+    const b = memoryBackend();
+    const { doc } = await flowDoc(b);
+    const e = errorOf(await b.editFlow(doc.id, [{ op: "addNode", node: node("a") }, { op: "addEdge", edge: edge("ax", "a", "x") }]));
+    expect(e.code).toBe("invalidInput");
+    const fv = ok(await b.openFlow(doc.id));
+    expect(fv.nodes).toEqual([]);
+    expect(fv.canUndo).toBe(false);
+  });
+
+  it("undoes and redoes whole edits", async () => {
+    const b = memoryBackend();
+    const { doc } = await flowDoc(b);
+    ok(await b.editFlow(doc.id, [{ op: "addNode", node: node("a") }, { op: "addNode", node: node("b", 200) }, { op: "addEdge", edge: edge("ab", "a", "b") }]));
+    ok(await b.editFlow(doc.id, [{ op: "moveNode", id: "a", x: 50, y: 70 }, { op: "renameNode", id: "b", name: "Review" }]));
+    ok(await b.editFlow(doc.id, [{ op: "removeNode", id: "a" }]));
+
+    let r = ok(await b.undoFlow(doc.id));
+    expect(r.patch.nodes).toEqual([{ ...node("a"), x: 50, y: 70 }]);
+    expect(r.patch.edges).toEqual([edge("ab", "a", "b")]);
+    expect(r.canRedo).toBe(true);
+
+    r = ok(await b.undoFlow(doc.id));
+    expect(r.patch.nodes.map((n) => [n.id, n.x, n.name])).toEqual([
+      ["a", 0, "a"],
+      ["b", 200, "b"],
+    ]);
+
+    r = ok(await b.redoFlow(doc.id));
+    expect(r.patch.nodes.map((n) => [n.id, n.x, n.name])).toEqual([
+      ["a", 50, "a"],
+      ["b", 200, "Review"],
+    ]);
+
+    r = ok(await b.redoFlow(doc.id));
+    expect(r.patch.removedNodes).toEqual(["a"]);
+    expect(r.patch.removedEdges).toEqual(["ab"]);
+    expect(r.canRedo).toBe(false);
+
+    // Undo everything, then a new edit clears the redo stack.
+    for (let i = 0; i < 3; i++) ok(await b.undoFlow(doc.id));
+    expect(ok(await b.openFlow(doc.id)).nodes).toEqual([]);
+    r = ok(await b.undoFlow(doc.id));
+    expect(r.canUndo).toBe(false);
+    r = ok(await b.editFlow(doc.id, [{ op: "addLane", lane: { id: "l", name: "Customer", y: 0, h: 150 } }]));
+    expect(r.canRedo).toBe(false);
+  });
+
+  it("reports a corrupt document and a debug panic as errors", async () => {
+    const b = memoryBackend();
+    const { doc } = await flowDoc(b);
+    b.markCorrupt(doc.id);
+    expect(errorOf(await b.openFlow(doc.id)).code).toBe("documentCorrupt");
+    expect(errorOf(await b.debugPanic()).code).toBe("internal");
+  });
+
+  it("stores the locale pick", async () => {
+    const b = memoryBackend();
+    expect(ok(await b.appInfo()).locale).toBeNull();
+    ok(await b.setLocale("zh-CN"));
+    expect(ok(await b.appInfo()).locale).toBe("zh-CN");
+  });
+});
+
+describe("guardBackend", () => {
+  it("turns thrown and malformed errors into ApiErrors", async () => {
+    const inner = memoryBackend();
+    const broken = {
+      ...inner,
+      appInfo: async () => {
+        throw new Error("ipc closed");
+      },
+      listWorkspaces: async () => ({ status: "error", error: "command list_workspaces not found" }),
+    } as unknown as Backend;
+    const b = guardBackend(broken);
+    expect(errorOf(await b.appInfo())).toEqual({ code: "internal", detail: "ipc closed" });
+    expect(errorOf(await b.listWorkspaces())).toEqual({ code: "internal", detail: "command list_workspaces not found" });
+    expect(toApiError({ code: "storage", detail: "disk full" })).toEqual({ code: "storage", detail: "disk full" });
+  });
+});

@@ -1,0 +1,517 @@
+// An in-memory implementation of the core's command semantics, for vitest and for running
+// the UI in a plain browser (no Tauri IPC). It mirrors the documented contract:
+// ops in one editFlow call are atomic and one undo step; removing a node removes its edges;
+// undo/redo replay the session's own edits and return patches.
+
+import type { Backend, Result } from "./backend";
+import type {
+  ApiError,
+  DocKind,
+  DocumentSummary,
+  EditResult,
+  FlowOp,
+  FlowView,
+  WorkspaceSummary,
+  WorkspaceView,
+} from "./bindings";
+import type { FlowEdge, FlowNode, FlowPatch, Lane, NodeKind } from "./model";
+import { newId } from "./ids";
+
+export type MemoryBackend = Backend & {
+  /** Test hook: makes openFlow of this document fail with documentCorrupt. */
+  markCorrupt(documentId: string): void;
+};
+
+export type MemoryBackendOptions = {
+  /** Create the first-start demo workspace (as the core does). */
+  demo?: boolean;
+  /** Simulated latency of every command, in milliseconds. */
+  delayMs?: number;
+  /** Also create a workspace with one flow of this many nodes (for trying large flows in a browser). */
+  largeFlowNodes?: number;
+};
+
+type Change<T> = Map<string, { before: T | undefined; after: T | undefined }>;
+type Step = { nodes: Change<FlowNode>; edges: Change<FlowEdge>; lanes: Change<Lane> };
+
+type Flow = {
+  nodes: Map<string, FlowNode>;
+  edges: Map<string, FlowEdge>;
+  lanes: Map<string, Lane>;
+  undo: Step[];
+  redo: Step[];
+};
+
+type Doc = DocumentSummary & { workspaceId: string; flow: Flow | null; corrupt: boolean };
+type Workspace = { id: string; name: string; lastOpened: number };
+
+const NODE_KINDS: readonly NodeKind[] = [
+  "startEvent",
+  "endEvent",
+  "intermediateEvent",
+  "task",
+  "userTask",
+  "serviceTask",
+  "exclusiveGateway",
+  "parallelGateway",
+];
+
+class OpError extends Error {
+  constructor(readonly apiError: ApiError) {
+    super(apiError.detail);
+  }
+}
+
+function fail(code: ApiError["code"], detail: string): never {
+  throw new OpError({ code, detail });
+}
+
+function ok<T>(data: T): Result<T, ApiError> {
+  return { status: "ok", data };
+}
+
+function err<T>(code: ApiError["code"], detail: string): Result<T, ApiError> {
+  return { status: "error", error: { code, detail } };
+}
+
+function emptyFlow(): Flow {
+  return { nodes: new Map(), edges: new Map(), lanes: new Map(), undo: [], redo: [] };
+}
+
+function isNum(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
+}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+/** Records the first "before" of every touched entry so the change can be rolled back or undone. */
+class Tx {
+  readonly step: Step = { nodes: new Map(), edges: new Map(), lanes: new Map() };
+  constructor(private readonly flow: Flow) {}
+
+  private touch<T>(map: Map<string, T>, change: Change<T>, id: string) {
+    if (!change.has(id)) change.set(id, { before: map.get(id), after: undefined });
+  }
+  setNode(n: FlowNode) {
+    this.touch(this.flow.nodes, this.step.nodes, n.id);
+    this.flow.nodes.set(n.id, n);
+  }
+  deleteNode(id: string) {
+    this.touch(this.flow.nodes, this.step.nodes, id);
+    this.flow.nodes.delete(id);
+  }
+  setEdge(e: FlowEdge) {
+    this.touch(this.flow.edges, this.step.edges, e.id);
+    this.flow.edges.set(e.id, e);
+  }
+  deleteEdge(id: string) {
+    this.touch(this.flow.edges, this.step.edges, id);
+    this.flow.edges.delete(id);
+  }
+  setLane(l: Lane) {
+    this.touch(this.flow.lanes, this.step.lanes, l.id);
+    this.flow.lanes.set(l.id, l);
+  }
+  deleteLane(id: string) {
+    this.touch(this.flow.lanes, this.step.lanes, id);
+    this.flow.lanes.delete(id);
+  }
+  /** Fills in the "after" values; drops entries that ended where they started. */
+  finish(): Step {
+    const fin = <T>(map: Map<string, T>, change: Change<T>) => {
+      for (const [id, c] of change) {
+        c.after = map.get(id);
+        if (c.before === undefined && c.after === undefined) change.delete(id);
+      }
+    };
+    fin(this.flow.nodes, this.step.nodes);
+    fin(this.flow.edges, this.step.edges);
+    fin(this.flow.lanes, this.step.lanes);
+    return this.step;
+  }
+  rollback() {
+    const back = <T>(map: Map<string, T>, change: Change<T>) => {
+      for (const [id, c] of change) {
+        if (c.before === undefined) map.delete(id);
+        else map.set(id, c.before);
+      }
+    };
+    back(this.flow.nodes, this.step.nodes);
+    back(this.flow.edges, this.step.edges);
+    back(this.flow.lanes, this.step.lanes);
+  }
+}
+
+function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
+  switch (op.op) {
+    case "addNode": {
+      const n = op.node;
+      if (!n || typeof n.id !== "string" || !n.id) fail("invalidInput", "addNode: missing id");
+      if (flow.nodes.has(n.id)) fail("invalidInput", `addNode: node ${n.id} already exists`);
+      if (!NODE_KINDS.includes(n.kind)) fail("invalidInput", `addNode: unknown kind ${String(n.kind)}`);
+      if (!isNum(n.x) || !isNum(n.y) || !isNum(n.w) || !isNum(n.h) || n.w <= 0 || n.h <= 0) {
+        fail("invalidInput", "addNode: bad geometry");
+      }
+      tx.setNode({ id: n.id, kind: n.kind, name: String(n.name ?? ""), x: n.x, y: n.y, w: n.w, h: n.h });
+      return;
+    }
+    case "removeNode": {
+      if (!flow.nodes.has(op.id)) fail("notFound", `removeNode: no node ${op.id}`);
+      for (const e of [...flow.edges.values()]) {
+        if (e.source === op.id || e.target === op.id) tx.deleteEdge(e.id);
+      }
+      tx.deleteNode(op.id);
+      return;
+    }
+    case "moveNode": {
+      const n = flow.nodes.get(op.id) ?? fail("notFound", `moveNode: no node ${op.id}`);
+      if (!isNum(op.x) || !isNum(op.y)) fail("invalidInput", "moveNode: bad position");
+      tx.setNode({ ...n, x: op.x, y: op.y });
+      return;
+    }
+    case "renameNode": {
+      const n = flow.nodes.get(op.id) ?? fail("notFound", `renameNode: no node ${op.id}`);
+      tx.setNode({ ...n, name: String(op.name) });
+      return;
+    }
+    case "addEdge": {
+      const e = op.edge;
+      if (!e || typeof e.id !== "string" || !e.id) fail("invalidInput", "addEdge: missing id");
+      if (flow.edges.has(e.id)) fail("invalidInput", `addEdge: edge ${e.id} already exists`);
+      if (e.kind !== "sequenceFlow") fail("invalidInput", `addEdge: unknown kind ${String(e.kind)}`);
+      if (!flow.nodes.has(e.source)) fail("invalidInput", `addEdge: no source node ${e.source}`);
+      if (!flow.nodes.has(e.target)) fail("invalidInput", `addEdge: no target node ${e.target}`);
+      tx.setEdge({ id: e.id, kind: e.kind, source: e.source, target: e.target, name: String(e.name ?? "") });
+      return;
+    }
+    case "removeEdge": {
+      if (!flow.edges.has(op.id)) fail("notFound", `removeEdge: no edge ${op.id}`);
+      tx.deleteEdge(op.id);
+      return;
+    }
+    case "renameEdge": {
+      const e = flow.edges.get(op.id) ?? fail("notFound", `renameEdge: no edge ${op.id}`);
+      tx.setEdge({ ...e, name: String(op.name) });
+      return;
+    }
+    case "addLane": {
+      const l = op.lane;
+      if (!l || typeof l.id !== "string" || !l.id) fail("invalidInput", "addLane: missing id");
+      if (flow.lanes.has(l.id)) fail("invalidInput", `addLane: lane ${l.id} already exists`);
+      if (!isNum(l.y) || !isNum(l.h) || l.h <= 0) fail("invalidInput", "addLane: bad geometry");
+      tx.setLane({ id: l.id, name: String(l.name ?? ""), y: l.y, h: l.h });
+      return;
+    }
+    case "removeLane": {
+      if (!flow.lanes.has(op.id)) fail("notFound", `removeLane: no lane ${op.id}`);
+      tx.deleteLane(op.id);
+      return;
+    }
+    case "renameLane": {
+      const l = flow.lanes.get(op.id) ?? fail("notFound", `renameLane: no lane ${op.id}`);
+      tx.setLane({ ...l, name: String(op.name) });
+      return;
+    }
+    default:
+      fail("invalidInput", `unknown op ${JSON.stringify(op)}`);
+  }
+}
+
+function emptyPatch(): FlowPatch {
+  return { nodes: [], removedNodes: [], edges: [], removedEdges: [], lanes: [], removedLanes: [] };
+}
+
+/** Restores one side ("before" for undo, "after" for redo) of a step and returns the patch. */
+function replay(flow: Flow, step: Step, side: "before" | "after"): FlowPatch {
+  const patch = emptyPatch();
+  const run = <T extends { id: string }>(map: Map<string, T>, change: Change<T>, put: T[], removed: string[]) => {
+    for (const [id, c] of change) {
+      const value = c[side];
+      if (value === undefined) {
+        map.delete(id);
+        removed.push(id);
+      } else {
+        map.set(id, value);
+        put.push(clone(value));
+      }
+    }
+  };
+  run(flow.nodes, step.nodes, patch.nodes, patch.removedNodes);
+  run(flow.edges, step.edges, patch.edges, patch.removedEdges);
+  run(flow.lanes, step.lanes, patch.lanes, patch.removedLanes);
+  return patch;
+}
+
+function stepPatch(step: Step): FlowPatch {
+  const patch = emptyPatch();
+  const run = <T extends { id: string }>(change: Change<T>, put: T[], removed: string[]) => {
+    for (const [id, c] of change) {
+      if (c.after === undefined) removed.push(id);
+      else put.push(clone(c.after));
+    }
+  };
+  run(step.nodes, patch.nodes, patch.removedNodes);
+  run(step.edges, patch.edges, patch.removedEdges);
+  run(step.lanes, patch.lanes, patch.removedLanes);
+  return patch;
+}
+
+const DOC_KINDS: readonly DocKind[] = [
+  "workspaceIndex",
+  "businessFlow",
+  "valueTree",
+  "requirementPool",
+  "userJourney",
+  "domainModel",
+  "sandboxPrototype",
+];
+
+export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend {
+  const workspaces = new Map<string, Workspace>();
+  const docs = new Map<string, Doc>();
+  let locale: string | null = null;
+  let clock = 0;
+  const now = () => Date.now() + clock++;
+
+  const respond = async <T>(make: () => Result<T, ApiError>): Promise<Result<T, ApiError>> => {
+    if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
+    try {
+      return make();
+    } catch (e) {
+      if (e instanceof OpError) return { status: "error", error: e.apiError };
+      return err("internal", e instanceof Error ? e.message : String(e));
+    }
+  };
+
+  const summary = (w: Workspace): WorkspaceSummary => ({
+    id: w.id,
+    name: w.name,
+    documentCount: [...docs.values()].filter((d) => d.workspaceId === w.id).length,
+  });
+
+  const docSummary = (d: Doc): DocumentSummary => ({ id: d.id, kind: d.kind, title: d.title, createdAt: d.createdAt });
+
+  const cleanName = (name: string, what: string): string => {
+    const trimmed = typeof name === "string" ? name.trim() : "";
+    if (!trimmed) fail("invalidInput", `${what} must not be empty`);
+    if (trimmed.length > 200) fail("invalidInput", `${what} is too long`);
+    return trimmed;
+  };
+
+  const flowOf = (documentId: string): Flow => {
+    const d = docs.get(documentId) ?? fail("notFound", `no document ${documentId}`);
+    if (d.corrupt) fail("documentCorrupt", `document ${documentId} cannot be decoded`);
+    if (d.kind !== "businessFlow" || !d.flow) fail("invalidInput", `document ${documentId} is not a business flow`);
+    return d.flow;
+  };
+
+  const addWorkspace = (name: string): Workspace => {
+    const w: Workspace = { id: newId(), name, lastOpened: now() };
+    workspaces.set(w.id, w);
+    return w;
+  };
+
+  const addDoc = (workspaceId: string, kind: DocKind, title: string): Doc => {
+    const d: Doc = {
+      id: newId(),
+      kind,
+      title,
+      createdAt: now(),
+      workspaceId,
+      flow: kind === "businessFlow" ? emptyFlow() : null,
+      corrupt: false,
+    };
+    docs.set(d.id, d);
+    return d;
+  };
+
+  if (options.largeFlowNodes) seedLarge(addWorkspace, addDoc, options.largeFlowNodes);
+  if (options.demo) seedDemo(addWorkspace, addDoc);
+
+  const backend: MemoryBackend = {
+    appInfo: () =>
+      respond(() =>
+        ok({ version: "0.0.0-memory", dataDir: "(memory)", databasePath: "(memory)", logDir: "(memory)", locale }),
+      ),
+    setLocale: (value: string) =>
+      respond<null>(() => {
+        locale = value;
+        return ok(null);
+      }),
+    listWorkspaces: () =>
+      respond(() => ok([...workspaces.values()].sort((a, b) => b.lastOpened - a.lastOpened).map(summary))),
+    createWorkspace: (name: string) =>
+      respond(() => ok(summary(addWorkspace(cleanName(name, "workspace name"))))),
+    renameWorkspace: (workspaceId: string, name: string) =>
+      respond<null>(() => {
+        const w = workspaces.get(workspaceId) ?? fail("notFound", `no workspace ${workspaceId}`);
+        w.name = cleanName(name, "workspace name");
+        return ok(null);
+      }),
+    deleteWorkspace: (workspaceId: string) =>
+      respond<null>(() => {
+        if (!workspaces.delete(workspaceId)) fail("notFound", `no workspace ${workspaceId}`);
+        for (const d of [...docs.values()]) if (d.workspaceId === workspaceId) docs.delete(d.id);
+        return ok(null);
+      }),
+    openWorkspace: (workspaceId: string) =>
+      respond<WorkspaceView>(() => {
+        const w = workspaces.get(workspaceId) ?? fail("notFound", `no workspace ${workspaceId}`);
+        w.lastOpened = now();
+        const documents = [...docs.values()]
+          .filter((d) => d.workspaceId === w.id)
+          .sort((a, b) => (a.createdAt ?? 0) - (b.createdAt ?? 0))
+          .map(docSummary);
+        return ok({ id: w.id, name: w.name, documents });
+      }),
+    createDocument: (workspaceId: string, kind: DocKind, title: string) =>
+      respond(() => {
+        if (!workspaces.has(workspaceId)) fail("notFound", `no workspace ${workspaceId}`);
+        if (!DOC_KINDS.includes(kind) || kind === "workspaceIndex") fail("invalidInput", `cannot create a ${String(kind)}`);
+        return ok(docSummary(addDoc(workspaceId, kind, cleanName(title, "document title"))));
+      }),
+    renameDocument: (workspaceId: string, documentId: string, title: string) =>
+      respond<null>(() => {
+        const d = docs.get(documentId);
+        if (!d || d.workspaceId !== workspaceId) fail("notFound", `no document ${documentId}`);
+        d.title = cleanName(title, "document title");
+        return ok(null);
+      }),
+    deleteDocument: (workspaceId: string, documentId: string) =>
+      respond<null>(() => {
+        const d = docs.get(documentId);
+        if (!d || d.workspaceId !== workspaceId) fail("notFound", `no document ${documentId}`);
+        docs.delete(documentId);
+        return ok(null);
+      }),
+    openFlow: (documentId: string) =>
+      respond<FlowView>(() => {
+        const f = flowOf(documentId);
+        return ok({
+          documentId,
+          nodes: clone([...f.nodes.values()]),
+          edges: clone([...f.edges.values()]),
+          lanes: clone([...f.lanes.values()]),
+          canUndo: f.undo.length > 0,
+          canRedo: f.redo.length > 0,
+        });
+      }),
+    editFlow: (documentId: string, ops: FlowOp[]) =>
+      respond<EditResult>(() => {
+        const f = flowOf(documentId);
+        if (!Array.isArray(ops)) fail("invalidInput", "ops must be a list");
+        const tx = new Tx(f);
+        try {
+          for (const op of ops) applyOp(f, tx, op);
+        } catch (e) {
+          tx.rollback();
+          throw e;
+        }
+        const step = tx.finish();
+        if (ops.length > 0) {
+          f.undo.push(step);
+          f.redo = [];
+        }
+        return ok({ documentId, patch: stepPatch(step), canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
+      }),
+    undoFlow: (documentId: string) =>
+      respond<EditResult>(() => {
+        const f = flowOf(documentId);
+        const step = f.undo.pop();
+        const patch = step ? replay(f, step, "before") : emptyPatch();
+        if (step) f.redo.push(step);
+        return ok({ documentId, patch, canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
+      }),
+    redoFlow: (documentId: string) =>
+      respond<EditResult>(() => {
+        const f = flowOf(documentId);
+        const step = f.redo.pop();
+        const patch = step ? replay(f, step, "after") : emptyPatch();
+        if (step) f.undo.push(step);
+        return ok({ documentId, patch, canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
+      }),
+    debugPanic: () => respond<null>(() => err("internal", "panicked: debug panic requested (memory backend)")),
+    markCorrupt(documentId: string) {
+      const d = docs.get(documentId);
+      if (d) d.corrupt = true;
+    },
+  };
+  return backend;
+}
+
+/** The first-start demo: a consumer-loan application flow with four role lanes. */
+function seedDemo(
+  addWorkspace: (name: string) => Workspace,
+  addDoc: (workspaceId: string, kind: DocKind, title: string) => Doc,
+) {
+  const w = addWorkspace("示例专题：个人消费贷线上申请");
+  const d = addDoc(w.id, "businessFlow", "贷款申请审批流程");
+  const f = d.flow!;
+  const laneNames = ["客户", "客户经理", "风险经理", "核心系统"];
+  laneNames.forEach((name, i) => {
+    const lane: Lane = { id: newId(), name, y: i * 160, h: 160 };
+    f.lanes.set(lane.id, lane);
+  });
+  const size: Record<NodeKind, [number, number]> = {
+    startEvent: [36, 36],
+    endEvent: [36, 36],
+    intermediateEvent: [36, 36],
+    task: [120, 72],
+    userTask: [120, 72],
+    serviceTask: [120, 72],
+    exclusiveGateway: [50, 50],
+    parallelGateway: [50, 50],
+  };
+  const node = (kind: NodeKind, name: string, lane: number, cx: number): string => {
+    const [w, h] = size[kind];
+    const n: FlowNode = { id: newId(), kind, name, x: cx - w / 2, y: lane * 160 + 80 - h / 2, w, h };
+    f.nodes.set(n.id, n);
+    return n.id;
+  };
+  const start = node("startEvent", "客户发起申请", 0, 110);
+  const fill = node("userTask", "填写申请资料", 0, 250);
+  const check = node("serviceTask", "征信与反欺诈查询", 3, 430);
+  const gate = node("exclusiveGateway", "准入通过？", 2, 590);
+  const approve = node("userTask", "人工审批", 2, 760);
+  const reject = node("task", "告知拒绝原因", 1, 760);
+  const rejected = node("endEvent", "申请终止", 1, 920);
+  const sign = node("userTask", "签署电子合同", 0, 920);
+  const pay = node("serviceTask", "放款", 3, 1090);
+  const done = node("endEvent", "放款完成", 3, 1250);
+  const edge = (source: string, target: string, name = "") => {
+    const e: FlowEdge = { id: newId(), kind: "sequenceFlow", source, target, name };
+    f.edges.set(e.id, e);
+  };
+  edge(start, fill);
+  edge(fill, check);
+  edge(check, gate);
+  edge(gate, approve, "通过");
+  edge(gate, reject, "不通过");
+  edge(reject, rejected);
+  edge(approve, sign);
+  edge(sign, pay);
+  edge(pay, done);
+}
+
+/** A grid of tasks, each row chained by sequence flows. */
+function seedLarge(
+  addWorkspace: (name: string) => Workspace,
+  addDoc: (workspaceId: string, kind: DocKind, title: string) => Doc,
+  count: number,
+) {
+  const w = addWorkspace(`Large flow (${count})`);
+  const f = addDoc(w.id, "businessFlow", `${count} tasks`).flow!;
+  const columns = Math.ceil(Math.sqrt(count));
+  let previous: string | null = null;
+  for (let i = 0; i < count; i++) {
+    const n: FlowNode = { id: newId(), kind: "task", name: `T${i + 1}`, x: (i % columns) * 200, y: Math.floor(i / columns) * 140, w: 120, h: 72 };
+    f.nodes.set(n.id, n);
+    if (previous && i % columns !== 0) {
+      const e: FlowEdge = { id: newId(), kind: "sequenceFlow", source: previous, target: n.id, name: "" };
+      f.edges.set(e.id, e);
+    }
+    previous = n.id;
+  }
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import type * as B from "./bindings";
+import { normalizePatch, normalizeView } from "./model";
+
+describe("normalizing boundary data", () => {
+  it("fills coordinates and sizes the core sent as null", () => {
+    const view = {
+      documentId: "d",
+      nodes: [{ id: "n", kind: "exclusiveGateway", name: "ok?", x: null, y: 12, w: null, h: null }],
+      edges: [],
+      lanes: [{ id: "l", name: "Risk", y: null, h: null }],
+      canUndo: false,
+      canRedo: false,
+    } as unknown as B.FlowView;
+    const v = normalizeView(view);
+    expect(v.nodes[0]).toEqual({ id: "n", kind: "exclusiveGateway", name: "ok?", x: 0, y: 12, w: 50, h: 50 });
+    expect(v.lanes[0]).toEqual({ id: "l", name: "Risk", y: 0, h: 180 });
+    const p = normalizePatch({ nodes: view.nodes, removedNodes: ["x"], edges: [], removedEdges: [], lanes: [], removedLanes: [] });
+    expect(p.nodes[0].w).toBe(50);
+    expect(p.removedNodes).toEqual(["x"]);
+  });
+});
