@@ -52,7 +52,11 @@ async fn wait_canvas(c: &Client) -> Result<()> {
 
 async fn rename_node(c: &Client, id: &str, name: &str) -> Result<()> {
     // Double-click the node's label, as a person would.
-    double_click(c, &format!(".react-flow__node[data-id='{id}'] [data-testid=node-label]")).await?;
+    double_click(
+        c,
+        &format!(".react-flow__node[data-id='{id}'] [data-testid=node-label]"),
+    )
+    .await?;
     wait_css(c, "[data-testid=node-rename-input]").await?;
     // The input mounts, then takes focus; type into whatever holds focus then.
     wait_js(c, "return document.activeElement && document.activeElement.dataset.testid === 'node-rename-input';", "focused rename input").await?;
@@ -61,7 +65,10 @@ async fn rename_node(c: &Client, id: &str, name: &str) -> Result<()> {
     // synthesizes keys it has on a keyboard, so names typed here are ASCII; Chinese names
     // are covered by the demo and the core's tests.
     assert!(name.is_ascii(), "WebKitWebDriver cannot type {name:?}");
-    input.send_keys(&format!("{name}\u{E007}")).await.context("typing the new name")?;
+    input
+        .send_keys(&format!("{name}\u{E007}"))
+        .await
+        .context("typing the new name")?;
     let done = wait_js(c, &format!(
         "return Array.from(document.querySelectorAll('[data-testid=node-label]')).some(n => n.textContent.trim() === {});",
         Value::String(name.into())
@@ -73,10 +80,22 @@ async fn rename_node(c: &Client, id: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
-/// A real double click at the centre of the first element matching `css` (the pointer moves
-/// in viewport coordinates: WebKitWebDriver does not resolve element origins here).
-async fn double_click(c: &Client, css: &str) -> Result<()> {
-    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+/// Moves the real pointer to the centre of the first element matching `css`.
+async fn hover(c: &Client, css: &str) -> Result<()> {
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+    let (x, y) = centre(c, css).await?;
+    c.perform_actions(
+        MouseActions::new("mouse".to_string()).then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        }),
+    )
+    .await?;
+    Ok(())
+}
+
+async fn centre(c: &Client, css: &str) -> Result<(f64, f64)> {
     let rect = wait_js(
         c,
         &format!(
@@ -86,13 +105,41 @@ async fn double_click(c: &Client, css: &str) -> Result<()> {
         css,
     )
     .await?;
-    let (x, y) = (rect[0].as_f64().unwrap_or(0.0).round(), rect[1].as_f64().unwrap_or(0.0).round());
+    Ok((
+        rect[0].as_f64().unwrap_or(0.0).round(),
+        rect[1].as_f64().unwrap_or(0.0).round(),
+    ))
+}
+
+/// Clicks a row's action button, which shows when the pointer is over the row.
+async fn row_action(c: &Client, row_css: &str, action: &str) -> Result<()> {
+    hover(c, row_css).await?;
+    click(c, &format!("{row_css} [data-testid={action}]")).await
+}
+
+/// A real double click at the centre of the first element matching `css` (the pointer moves
+/// in viewport coordinates: WebKitWebDriver does not resolve element origins here).
+async fn double_click(c: &Client, css: &str) -> Result<()> {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let (x, y) = centre(c, css).await?;
     let actions = MouseActions::new("mouse".to_string())
-        .then(PointerAction::MoveTo { duration: None, x, y })
-        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
-        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT })
-        .then(PointerAction::Down { button: MOUSE_BUTTON_LEFT })
-        .then(PointerAction::Up { button: MOUSE_BUTTON_LEFT });
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
     c.perform_actions(actions).await?;
     c.release_actions().await?;
     Ok(())
@@ -216,7 +263,10 @@ async fn draw_a_flow_quit_and_find_it_after_relaunch() -> Result<()> {
     .await?;
     assert_eq!(edge_count(&c).await?, 2);
     assert!(
-        labels(&c).await?.iter().any(|l| l == "Review KYC documents"),
+        labels(&c)
+            .await?
+            .iter()
+            .any(|l| l == "Review KYC documents"),
         "{:?}",
         labels(&c).await?
     );
@@ -247,7 +297,12 @@ async fn an_edit_acknowledged_before_sigkill_survives() -> Result<()> {
         "all nodes after SIGKILL",
     )
     .await?;
-    assert!(labels(&c).await?.iter().any(|l| l == "Edited before SIGKILL"));
+    assert!(
+        labels(&c)
+            .await?
+            .iter()
+            .any(|l| l == "Edited before SIGKILL")
+    );
     c.close().await?;
     Ok(())
 }
@@ -407,5 +462,100 @@ async fn a_corrupt_document_shows_an_error_and_the_rest_opens() -> Result<()> {
     .await?;
     c.close().await?;
     assert!(Path::new(&data.path().join("triloop.db")).exists());
+    Ok(())
+}
+
+/// Types `text` into the inline input `testid` once it has focus, then presses Enter.
+async fn type_into(c: &Client, testid: &str, text: &str) -> Result<()> {
+    wait_js(
+        c,
+        &format!(
+            "return document.activeElement && document.activeElement.dataset.testid === '{testid}';"
+        ),
+        testid,
+    )
+    .await?;
+    // The input opens with its text selected, so typing replaces it (ASCII only; see rename_node).
+    c.active_element()
+        .await?
+        .send_keys(&format!("{text}\u{E007}"))
+        .await?;
+    Ok(())
+}
+
+async fn workspace_names(c: &Client) -> Result<Vec<String>> {
+    let v = js(c, "return Array.from(document.querySelectorAll('[data-testid=workspace-item]')).map(w => w.textContent.trim());").await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+#[tokio::test]
+async fn workspaces_and_documents_are_managed_from_the_sidebar() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+
+    click(&c, "[data-testid=new-workspace]").await?;
+    type_into(&c, "workspace-name-input", "Branch pilot").await?;
+    wait_js(&c, "return Array.from(document.querySelectorAll('[data-testid=workspace-item]')).some(w => w.textContent.includes('Branch pilot'));", "new workspace").await?;
+    // A new workspace opens, empty.
+    wait_js(&c, "return document.querySelector('[data-testid=workspace-title]').textContent.includes('Branch pilot');", "new workspace open").await?;
+
+    row_action(
+        &c,
+        ".workspace-row:has([data-testid=workspace-item][aria-current=true])",
+        "workspace-rename",
+    )
+    .await?;
+    type_into(&c, "workspace-name-input", "Branch pilot 2026").await?;
+    wait_js(&c, "return Array.from(document.querySelectorAll('[data-testid=workspace-item]')).some(w => w.textContent.includes('Branch pilot 2026'));", "renamed workspace").await?;
+
+    click(&c, "[data-testid=new-flow]").await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('[data-testid=document-item]').length === 1;",
+        "a flow in the new workspace",
+    )
+    .await?;
+    row_action(&c, ".document-row", "document-rename").await?;
+    type_into(&c, "document-name-input", "Account opening").await?;
+    wait_js(&c, "return document.querySelector('[data-testid=document-item]').textContent.includes('Account opening');", "renamed flow").await?;
+    c.close().await?;
+
+    // Everything is still there after a restart; then delete the flow and the workspace.
+    let c = driver.launch(data.path()).await?;
+    wait_css(&c, "[data-testid=workspace-item]").await?;
+    let names = workspace_names(&c).await?;
+    assert!(
+        names.iter().any(|n| n.contains("Branch pilot 2026")),
+        "{names:?}"
+    );
+    let item = js(&c, "return Array.from(document.querySelectorAll('[data-testid=workspace-item]')).find(w => w.textContent.includes('Branch pilot 2026')).dataset.workspaceId;").await?;
+    let ws = item.as_str().unwrap_or_default().to_string();
+    click(
+        &c,
+        &format!("[data-testid=workspace-item][data-workspace-id='{ws}']"),
+    )
+    .await?;
+    wait_js(&c, "return document.querySelector('[data-testid=document-item]') && document.querySelector('[data-testid=document-item]').textContent.includes('Account opening');", "the renamed flow").await?;
+    row_action(&c, ".document-row", "document-delete").await?;
+    click(&c, "[data-testid=confirm-ok]").await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('[data-testid=document-item]').length === 0;",
+        "flow deleted",
+    )
+    .await?;
+    row_action(
+        &c,
+        &format!(".workspace-row:has([data-workspace-id='{ws}'])"),
+        "workspace-delete",
+    )
+    .await?;
+    click(&c, "[data-testid=confirm-ok]").await?;
+    wait_js(&c, "return !Array.from(document.querySelectorAll('[data-testid=workspace-item]')).some(w => w.textContent.includes('Branch pilot'));", "workspace deleted").await?;
+    let names = workspace_names(&c).await?;
+    assert_eq!(names.len(), 1, "only the demo remains: {names:?}");
+    c.close().await?;
     Ok(())
 }
