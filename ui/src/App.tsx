@@ -84,7 +84,9 @@ export function App({ backend }: { backend: Backend }) {
     void (async () => {
       const info = await backend.appInfo();
       if (info.status === "ok") {
-        if (info.data.locale) await i18n.changeLanguage(normalizeLocale(info.data.locale));
+        // The person's pick wins; else the system's language as the core reads it.
+        const pick = info.data.locale ?? info.data.systemLocale;
+        if (pick) await i18n.changeLanguage(normalizeLocale(pick));
       } else {
         showError(info.error);
       }

@@ -41,6 +41,11 @@ export type AppInfo_Deserialize = {
 	logDir: string,
 	/**  The language the person chose in the app, if any ("zh-CN" or "en"). */
 	locale?: string | null,
+	/**
+	 *  The operating system's language (a BCP 47 tag such as "zh-CN"), read by the core
+	 *  because a webview's own guess ignores locales the system has not generated.
+	 */
+	systemLocale?: string | null,
 };
 
 export type AppInfo_Serialize = {
@@ -50,6 +55,11 @@ export type AppInfo_Serialize = {
 	logDir: string,
 	/**  The language the person chose in the app, if any ("zh-CN" or "en"). */
 	locale: string | null,
+	/**
+	 *  The operating system's language (a BCP 47 tag such as "zh-CN"), read by the core
+	 *  because a webview's own guess ignores locales the system has not generated.
+	 */
+	systemLocale: string | null,
 };
 
 /**

@@ -333,7 +333,7 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
   const backend: MemoryBackend = {
     appInfo: () =>
       respond(() =>
-        ok({ version: "0.0.0-memory", dataDir: "(memory)", databasePath: "(memory)", logDir: "(memory)", locale }),
+        ok({ version: "0.0.0-memory", dataDir: "(memory)", databasePath: "(memory)", logDir: "(memory)", locale, systemLocale: null }),
       ),
     setLocale: (value: string) =>
       respond<null>(() => {

@@ -163,6 +163,7 @@ impl Core {
             database_path: self.config.database_path().display().to_string(),
             log_dir: self.config.log_dir().display().to_string(),
             locale: self.store.setting(SETTING_LOCALE)?,
+            system_locale: sys_locale::get_locale(),
         })
     }
 

@@ -55,6 +55,9 @@ pub struct AppInfo {
     pub log_dir: String,
     /// The language the person chose in the app, if any ("zh-CN" or "en").
     pub locale: Option<String>,
+    /// The operating system's language (a BCP 47 tag such as "zh-CN"), read by the core
+    /// because a webview's own guess ignores locales the system has not generated.
+    pub system_locale: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
