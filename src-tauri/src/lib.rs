@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use api::{
     ApiError, AppInfo, Config, Core, DocKind, DocumentSummary, EditResult, ErrorCode, FlowOp,
-    FlowView, WorkspaceSummary, WorkspaceView,
+    FlowView, Problem, WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -193,6 +193,19 @@ async fn redo_flow(
     call(state, |c| async move { c.redo_flow(&document_id).await }).await
 }
 
+#[tauri::command]
+#[specta::specta]
+async fn validate_flow(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> Result<Vec<Problem>, ApiError> {
+    call(
+        state,
+        |c| async move { c.validate_flow(&document_id).await },
+    )
+    .await
+}
+
 /// A test hook: panics inside a command so tests can see the person gets an error.
 #[tauri::command]
 #[specta::specta]
@@ -223,6 +236,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         edit_flow,
         undo_flow,
         redo_flow,
+        validate_flow,
         debug_panic,
     ])
 }

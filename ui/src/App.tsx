@@ -11,6 +11,7 @@ import { AlertIcon } from "./components/icons";
 import { Sidebar } from "./components/Sidebar";
 import { TopBar } from "./components/TopBar";
 import { FlowEditor, type ConfirmRequest } from "./flow/FlowEditor";
+import { useFlowProblems, type FlowProblems, type ProblemsStatus } from "./flow/useFlowProblems";
 import { useFlowSession, type FlowSession, type SaveState } from "./flow/useFlowSession";
 import { normalizeLocale, type Locale } from "./i18n";
 
@@ -23,6 +24,10 @@ export type TriloopTestApi = {
   edges(): FlowEdge[];
   lanes(): Lane[];
   saveState(): SaveState;
+  /** The open flow's structural problems as last reported by the core (in list order). */
+  problems(): { code: string; element: string }[];
+  /** Whether problems() is up to date: "ready"; "pending" while a change is being checked. */
+  problemsState(): ProblemsStatus;
   debugPanic(): Promise<void>;
 };
 
@@ -47,6 +52,8 @@ export function App({ backend }: { backend: Backend }) {
   const currentDoc = current?.documents.find((d) => d.id === docId) ?? null;
   const flowDocId = currentDoc?.kind === "businessFlow" ? currentDoc.id : null;
   const session = useFlowSession(backend, flowDocId, showError);
+  const problems = useFlowProblems(backend, session);
+  const [problemsOpen, setProblemsOpen] = useState(false);
 
   // Responses to an older "open workspace" request are ignored once a newer one was made.
   const openSeq = useRef(0);
@@ -197,6 +204,8 @@ export function App({ backend }: { backend: Backend }) {
   // Test hooks (kept stable across renders; they read the latest session through a ref).
   const sessionRef = useRef(session);
   sessionRef.current = session;
+  const problemsRef = useRef(problems);
+  problemsRef.current = problems;
   useEffect(() => {
     const api: TriloopTestApi = {
       nodeCount: () => sessionRef.current.stateRef.current.nodes.length,
@@ -209,6 +218,8 @@ export function App({ backend }: { backend: Backend }) {
       edges: () => [...sessionRef.current.stateRef.current.edgeById.values()],
       lanes: () => [...sessionRef.current.stateRef.current.lanes],
       saveState: () => sessionRef.current.saveState,
+      problems: () => (problemsRef.current.problems ?? []).map((p) => ({ code: p.code, element: p.element })),
+      problemsState: () => problemsRef.current.status,
       debugPanic: async () => {
         const res = await backend.debugPanic();
         if (res.status !== "ok") showError(res.error);
@@ -256,6 +267,9 @@ export function App({ backend }: { backend: Backend }) {
             workspace={current}
             doc={currentDoc}
             session={session}
+            problems={problems}
+            problemsOpen={problemsOpen}
+            onProblemsOpen={setProblemsOpen}
             requestConfirm={requestConfirm}
           />
         </main>
@@ -280,10 +294,13 @@ type PaneProps = {
   workspace: WorkspaceView | null;
   doc: DocumentSummary | null;
   session: FlowSession;
+  problems: FlowProblems;
+  problemsOpen: boolean;
+  onProblemsOpen(open: boolean): void;
   requestConfirm(request: ConfirmRequest): void;
 };
 
-function DocumentPane({ loaded, workspace, doc, session, requestConfirm }: PaneProps) {
+function DocumentPane({ loaded, workspace, doc, session, problems, problemsOpen, onProblemsOpen, requestConfirm }: PaneProps) {
   const { t } = useTranslation();
   if (!loaded && !doc) return <PaneMessage text={t("canvas.loading")} />;
   if (!workspace) return <PaneMessage text={t("canvas.noWorkspace")} />;
@@ -312,7 +329,16 @@ function DocumentPane({ loaded, workspace, doc, session, requestConfirm }: PaneP
     );
   }
   if (session.status !== "ready") return <PaneMessage text={t("canvas.loading")} />;
-  return <FlowEditor key={doc.id} session={session} requestConfirm={requestConfirm} />;
+  return (
+    <FlowEditor
+      key={doc.id}
+      session={session}
+      problems={problems}
+      problemsOpen={problemsOpen}
+      onProblemsOpen={onProblemsOpen}
+      requestConfirm={requestConfirm}
+    />
+  );
 }
 
 function PaneMessage({ text }: { text: string }) {

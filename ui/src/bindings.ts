@@ -21,6 +21,7 @@ export const commands = {
 	editFlow: (documentId: string, ops: FlowOp[]) => typedError<EditResult, ApiError>(__TAURI_INVOKE("edit_flow", { documentId, ops })),
 	undoFlow: (documentId: string) => typedError<EditResult, ApiError>(__TAURI_INVOKE("undo_flow", { documentId })),
 	redoFlow: (documentId: string) => typedError<EditResult, ApiError>(__TAURI_INVOKE("redo_flow", { documentId })),
+	validateFlow: (documentId: string) => typedError<Problem[], ApiError>(__TAURI_INVOKE("validate_flow", { documentId })),
 	/**  A test hook: panics inside a command so tests can see the person gets an error. */
 	debugPanic: () => typedError<null, ApiError>(__TAURI_INVOKE("debug_panic")),
 };
@@ -161,6 +162,33 @@ export type Lane = {
 
 /**  The BPMN element types the canvas can place so far. */
 export type NodeKind = "startEvent" | "endEvent" | "intermediateEvent" | "task" | "userTask" | "serviceTask" | "exclusiveGateway" | "parallelGateway";
+
+/**  One problem, on one element (a node, a flow, or a process/sub-process id). */
+export type Problem = {
+	code: ProblemCode,
+	element: string,
+};
+
+export type ProblemCode = 
+/**  No start event can reach this element. */
+"unreachable" | 
+/**  The element has no outgoing sequence flow and is not an end event. */
+"deadEnd" | 
+/**  A process or sub-process has flow elements but no start event. */
+"noStart" | 
+/**  A process or sub-process has flow elements but no end event. */
+"noEnd" | 
+/**  A sequence flow connects elements of different pools (use a message flow). */
+"crossesPool" | 
+/**  An exclusive or inclusive gateway splits into flows without conditions and has no default. */
+"missingConditions" | 
+/**
+ *  Branches of a parallel split meet again at an exclusive gateway, which would
+ *  continue once per branch instead of waiting for all.
+ */
+"parallelJoinedByExclusive" | 
+/**  A sequence flow whose source or target is not a flow node of this flow. */
+"danglingFlow";
 
 export type WorkspaceSummary = {
 	id: string,

@@ -3,7 +3,7 @@ import type { ApiError } from "./bindings";
 import type { Result } from "./backend";
 import type { FlowEdge, FlowNode } from "./model";
 import { guardBackend, toApiError, type Backend } from "./backend";
-import { memoryBackend } from "./memoryBackend";
+import { memoryBackend, validateFlowModel } from "./memoryBackend";
 
 function ok<T>(r: Result<T, ApiError>): T {
   if (r.status !== "ok") throw new Error(`expected ok, got ${r.error.code}: ${r.error.detail}`);
@@ -145,6 +145,70 @@ describe("memoryBackend", () => {
     expect(ok(await b.appInfo()).locale).toBeNull();
     ok(await b.setLocale("zh-CN"));
     expect(ok(await b.appInfo()).locale).toBe("zh-CN");
+  });
+});
+
+describe("memoryBackend validateFlow", () => {
+  type Kind = FlowNode["kind"];
+  const n = (id: string, kind: Kind = "task"): FlowNode => ({ id, kind, name: id, x: 0, y: 0, w: 100, h: 60 });
+  const e = (source: string, target: string, name = ""): FlowEdge => ({ id: `${source}-${target}`, kind: "sequenceFlow", source, target, name });
+  const check = (nodes: FlowNode[], edges: FlowEdge[]) =>
+    validateFlowModel({ nodes: new Map(nodes.map((x) => [x.id, x])), edges: new Map(edges.map((x) => [x.id, x])) });
+  const codes = (nodes: FlowNode[], edges: FlowEdge[]) => check(nodes, edges).map((p) => `${p.code}:${p.element}`);
+
+  it("finds nothing in an empty flow or a well-formed one", () => {
+    expect(codes([], [])).toEqual([]);
+    expect(codes([n("s", "startEvent"), n("a"), n("end", "endEvent")], [e("s", "a"), e("a", "end")])).toEqual([]);
+  });
+
+  it("reports a flow without start or end event once, and no unreachable elements then", () => {
+    expect(codes([n("a"), n("b")], [e("a", "b")])).toEqual(["deadEnd:b", "noStart:process", "noEnd:process"]);
+    expect(codes([n("s", "startEvent")], [])).toEqual(["deadEnd:s", "noEnd:process"]);
+  });
+
+  it("reports elements no start event reaches (breadth-first over sequence flows)", () => {
+    const nodes = [n("s", "startEvent"), n("a"), n("b"), n("c"), n("x"), n("end", "endEvent")];
+    const edges = [e("s", "a"), e("a", "b"), e("b", "a"), e("b", "end"), e("c", "x"), e("x", "end")];
+    expect(codes(nodes, edges)).toEqual(["unreachable:c", "unreachable:x"]);
+  });
+
+  it("reports dead ends, but not end events", () => {
+    const nodes = [n("s", "startEvent"), n("a"), n("g", "parallelGateway"), n("end", "endEvent")];
+    expect(codes(nodes, [e("s", "a"), e("a", "g"), e("s", "end")])).toEqual(["deadEnd:g"]);
+  });
+
+  it("reports an exclusive split with an unnamed (unconditioned) flow", () => {
+    const nodes = [n("s", "startEvent"), n("g", "exclusiveGateway"), n("a"), n("b"), n("end", "endEvent")];
+    const edges = (nameA: string, nameB: string) => [e("s", "g"), e("g", "a", nameA), e("g", "b", nameB), e("a", "end"), e("b", "end")];
+    expect(codes(nodes, edges("Approved", ""))).toEqual(["missingConditions:g"]);
+    expect(codes(nodes, edges("Approved", "  "))).toEqual(["missingConditions:g"]);
+    expect(codes(nodes, edges("Approved", "Rejected"))).toEqual([]);
+    // One outgoing flow is not a split.
+    expect(codes(nodes.slice(0, 3).concat(n("end", "endEvent")), [e("s", "g"), e("g", "a"), e("a", "end")])).toEqual([]);
+  });
+
+  it("reports parallel branches joined by an exclusive gateway, not by a parallel one", () => {
+    const nodes = (join: Kind) => [n("s", "startEvent"), n("p", "parallelGateway"), n("a"), n("b"), n("j", join), n("end", "endEvent")];
+    const edges = [e("s", "p"), e("p", "a"), e("p", "b"), e("a", "j"), e("b", "j"), e("j", "end")];
+    expect(codes(nodes("exclusiveGateway"), edges)).toEqual(["parallelJoinedByExclusive:j"]);
+    expect(codes(nodes("parallelGateway"), edges)).toEqual([]);
+  });
+
+  it("reports sequence flows that do not connect two nodes", () => {
+    expect(codes([n("s", "startEvent"), n("end", "endEvent")], [e("s", "end"), e("s", "gone")])).toEqual(["danglingFlow:s-gone"]);
+  });
+
+  it("validates documents by id, and the demo flow is clean", async () => {
+    const demo = memoryBackend({ demo: true });
+    const [ws] = ok(await demo.listWorkspaces());
+    const flow = ok(await demo.openWorkspace(ws.id)).documents.find((d) => d.kind === "businessFlow")!;
+    expect(ok(await demo.validateFlow(flow.id))).toEqual([]);
+    ok(await demo.editFlow(flow.id, [{ op: "addNode", node: node("loose") }]));
+    expect(ok(await demo.validateFlow(flow.id))).toEqual([
+      { code: "unreachable", element: "loose" },
+      { code: "deadEnd", element: "loose" },
+    ]);
+    expect(errorOf(await demo.validateFlow("nope")).code).toBe("notFound");
   });
 });
 

@@ -11,6 +11,8 @@ import type {
   EditResult,
   FlowOp,
   FlowView,
+  Problem,
+  ProblemCode,
   WorkspaceSummary,
   WorkspaceView,
 } from "./bindings";
@@ -432,6 +434,7 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         if (step) f.undo.push(step);
         return ok({ documentId, patch, canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
       }),
+    validateFlow: (documentId: string) => respond<Problem[]>(() => ok(validateFlowModel(flowOf(documentId)))),
     debugPanic: () => respond<null>(() => err("internal", "panicked: debug panic requested (memory backend)")),
     markCorrupt(documentId: string) {
       const d = docs.get(documentId);
@@ -439,6 +442,116 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     },
   };
   return backend;
+}
+
+// --- structural validation ---
+//
+// A test double of the core's `validate_flow` (crates/model/src/validate.rs and flow.rs
+// `graph`). The Rust core is the source of truth: this mirrors it closely enough for the UI's
+// tests and the plain-browser mode. A flow document is one process with the id "process"; a
+// named sequence flow counts as having a condition (until conditions are modelled).
+
+/** The problem codes in the core's order (the order of `ProblemCode` in validate.rs). */
+const PROBLEM_ORDER: readonly ProblemCode[] = [
+  "unreachable",
+  "deadEnd",
+  "noStart",
+  "noEnd",
+  "crossesPool",
+  "missingConditions",
+  "parallelJoinedByExclusive",
+  "danglingFlow",
+];
+
+/** The element id the core uses for problems of the whole flow (noStart, noEnd). */
+export const PROCESS_ELEMENT = "process";
+
+/** Checks a flow like the core does; returns problems sorted by code, then element, without duplicates. */
+export function validateFlowModel(flow: Pick<Flow, "nodes" | "edges">): Problem[] {
+  const problems = new Map<string, Problem>();
+  const add = (code: ProblemCode, element: string) => problems.set(`${code}\u0000${element}`, { code, element });
+
+  const out = new Map<string, FlowEdge[]>();
+  const incoming = new Map<string, number>();
+  for (const id of flow.nodes.keys()) {
+    out.set(id, []);
+    incoming.set(id, 0);
+  }
+  for (const e of flow.edges.values()) {
+    if (!flow.nodes.has(e.source) || !flow.nodes.has(e.target)) {
+      add("danglingFlow", e.id);
+      continue;
+    }
+    // One process, so no flow crosses a pool here.
+    out.get(e.source)!.push(e);
+    incoming.set(e.target, incoming.get(e.target)! + 1);
+  }
+
+  const nodes = [...flow.nodes.values()];
+  const hasStart = nodes.some((n) => n.kind === "startEvent");
+  if (nodes.length > 0) {
+    if (!hasStart) add("noStart", PROCESS_ELEMENT);
+    if (!nodes.some((n) => n.kind === "endEvent")) add("noEnd", PROCESS_ELEMENT);
+  }
+
+  // Breadth-first from every start event.
+  const reached = new Set<string>();
+  const queue = nodes.filter((n) => n.kind === "startEvent").map((n) => n.id);
+  for (const id of queue) reached.add(id);
+  for (let i = 0; i < queue.length; i++) {
+    for (const e of out.get(queue[i])!) {
+      if (!reached.has(e.target)) {
+        reached.add(e.target);
+        queue.push(e.target);
+      }
+    }
+  }
+  for (const n of nodes) {
+    // Without a start event the whole flow is reported once, as noStart.
+    if (hasStart && !reached.has(n.id)) add("unreachable", n.id);
+    if (n.kind !== "endEvent" && out.get(n.id)!.length === 0) add("deadEnd", n.id);
+  }
+
+  // Exclusive gateways that split into flows of which one has no condition (no defaults yet).
+  for (const n of nodes) {
+    if (n.kind !== "exclusiveGateway") continue;
+    const flows = out.get(n.id)!;
+    if (flows.length > 1 && flows.some((e) => e.name.trim() === "")) add("missingConditions", n.id);
+  }
+
+  // Parallel splits whose branches meet again at an exclusive gateway. Each branch is followed
+  // until a parallel join (which synchronises it) or the end.
+  for (const split of nodes) {
+    if (split.kind !== "parallelGateway") continue;
+    const branches = out.get(split.id)!.map((e) => e.target);
+    if (branches.length < 2) continue;
+    const meets = new Map<string, Set<number>>();
+    branches.forEach((first, b) => {
+      const seen = new Set<string>();
+      const stack = [first];
+      while (stack.length > 0) {
+        const id = stack.pop()!;
+        if (id === split.id || seen.has(id)) continue;
+        seen.add(id);
+        const kind = flow.nodes.get(id)!.kind;
+        const joins = incoming.get(id)! > 1;
+        if (kind === "parallelGateway" && joins) continue;
+        if (kind === "exclusiveGateway" && joins) {
+          let from = meets.get(id);
+          if (!from) meets.set(id, (from = new Set()));
+          from.add(b);
+        }
+        for (const e of out.get(id)!) stack.push(e.target);
+      }
+    });
+    for (const [id, from] of meets) if (from.size > 1) add("parallelJoinedByExclusive", id);
+  }
+
+  return [...problems.values()].sort(
+    (a, b) =>
+      PROBLEM_ORDER.indexOf(a.code) - PROBLEM_ORDER.indexOf(b.code) ||
+      (a.element < b.element ? -1 : a.element > b.element ? 1 : 0),
+  );
 }
 
 /** The first-start demo: a consumer-loan application flow with four role lanes. */

@@ -342,6 +342,17 @@ impl Core {
         })
     }
 
+    /// The flow's structural problems (unreachable elements, dead ends, missing start or
+    /// end, gateways without conditions, …). A flow with problems still opens and saves.
+    pub async fn validate_flow(
+        &self,
+        document_id: &str,
+    ) -> Result<Vec<model::validate::Problem>, ApiError> {
+        let handle = self.handle(document_id).await?;
+        let flow = run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
+        Ok(model::validate::validate(&flow::graph(&flow)))
+    }
+
     /// Applies `ops` as one change and one undo step; returns once it is durable.
     pub async fn edit_flow(
         &self,

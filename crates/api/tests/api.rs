@@ -465,3 +465,40 @@ async fn locale_setting_is_kept() {
     );
     assert_eq!(c.app_info().unwrap().locale.as_deref(), Some("en"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn validation_reports_problems_and_the_flow_still_saves() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), true).await;
+    let ws = c.list_workspaces().await.unwrap().remove(0);
+    let view = c.open_workspace(&ws.id).await.unwrap();
+    for d in &view.documents {
+        assert_eq!(
+            c.validate_flow(&d.id).await.unwrap(),
+            vec![],
+            "the demo flow {} is clean",
+            d.title
+        );
+    }
+    let d = &view.documents[0];
+    c.edit_flow(
+        &d.id,
+        vec![FlowOp::AddNode {
+            node: node("orphan", NodeKind::Task, 900.0),
+        }],
+    )
+    .await
+    .unwrap();
+    let problems = c.validate_flow(&d.id).await.unwrap();
+    let codes: Vec<_> = problems
+        .iter()
+        .map(|p| (p.code, p.element.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![
+            (api::ProblemCode::Unreachable, "orphan"),
+            (api::ProblemCode::DeadEnd, "orphan")
+        ]
+    );
+}

@@ -538,3 +538,41 @@ fn positive(v: f64) -> Result<f64, ModelError> {
         )))
     }
 }
+
+/// The validation graph of a flow document's flow: one process, one scope.
+pub fn graph(flow: &Flow) -> crate::validate::FlowGraph {
+    use crate::validate::{FlowGraph, GraphFlow, GraphNode, NodeRole};
+    const PROCESS: &str = "process";
+    FlowGraph {
+        nodes: flow
+            .nodes
+            .iter()
+            .map(|n| GraphNode {
+                id: n.id.clone(),
+                role: match n.kind {
+                    NodeKind::StartEvent => NodeRole::Start,
+                    NodeKind::EndEvent => NodeRole::End,
+                    NodeKind::ExclusiveGateway => NodeRole::ExclusiveGateway,
+                    NodeKind::ParallelGateway => NodeRole::ParallelGateway,
+                    _ => NodeRole::Other,
+                },
+                scope: PROCESS.into(),
+                process: PROCESS.into(),
+                attached_to: None,
+                default_flow: None,
+            })
+            .collect(),
+        // A named flow out of a gateway counts as conditioned until conditions are modelled.
+        flows: flow
+            .edges
+            .iter()
+            .map(|e| GraphFlow {
+                id: e.id.clone(),
+                source: e.source.clone(),
+                target: e.target.clone(),
+                has_condition: !e.name.trim().is_empty(),
+            })
+            .collect(),
+        exempt_scopes: Default::default(),
+    }
+}

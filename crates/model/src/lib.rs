@@ -7,6 +7,7 @@
 
 pub mod flow;
 pub mod schema;
+pub mod validate;
 pub mod workspace;
 
 pub use flow::{EdgeKind, Flow, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};

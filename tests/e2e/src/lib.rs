@@ -89,12 +89,25 @@ impl Driver {
                 "args": ["--data-dir", data_dir.to_string_lossy()],
             }),
         );
-        let client = ClientBuilder::native()
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .context("starting a WebDriver session")?;
-        Ok(client)
+        // WebKitWebDriver takes one session at a time and may take a moment to notice that
+        // the previous app is gone (after a kill); retry that case for a few seconds.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            match ClientBuilder::native()
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{}", self.port))
+                .await
+            {
+                Ok(client) => return Ok(client),
+                Err(e)
+                    if e.to_string().contains("Maximum number of active sessions")
+                        && Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(250)).await;
+                }
+                Err(e) => return Err(e).context("starting a WebDriver session"),
+            }
+        }
     }
 }
 

@@ -287,7 +287,8 @@ async fn an_edit_acknowledged_before_sigkill_survives() -> Result<()> {
     let count = node_count(&c).await?;
     // The moment the UI says saved, the process dies without any chance to flush.
     kill_app(data.path())?;
-    drop(c);
+    // End the dead app's WebDriver session so WebKitWebDriver takes a new one.
+    let _ = c.close().await;
 
     let c = driver.launch(data.path()).await?;
     wait_canvas(&c).await?;
@@ -557,6 +558,58 @@ async fn workspaces_and_documents_are_managed_from_the_sidebar() -> Result<()> {
     wait_js(&c, "return !Array.from(document.querySelectorAll('[data-testid=workspace-item]')).some(w => w.textContent.includes('Branch pilot'));", "workspace deleted").await?;
     let names = workspace_names(&c).await?;
     assert_eq!(names.len(), 1, "only the demo remains: {names:?}");
+    c.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn structural_problems_show_live_and_go_away_on_undo() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    wait_js(&c, "const t = document.querySelector('[data-testid=problems-toggle]'); return t && t.dataset.count === '0';", "a clean demo flow").await?;
+
+    // A task connected to nothing is unreachable and a dead end.
+    let before: Vec<String> = node_ids_of_kind(&c, "task").await?;
+    click(&c, "[data-testid=palette-task]").await?;
+    wait_saved(&c).await?;
+    let after: Vec<String> = node_ids_of_kind(&c, "task").await?;
+    let added = after
+        .into_iter()
+        .find(|id| !before.contains(id))
+        .context("the added task")?;
+    wait_js(
+        &c,
+        "return document.querySelector('[data-testid=problems-toggle]').dataset.count === '2';",
+        "two problems",
+    )
+    .await?;
+    click(&c, "[data-testid=problems-toggle]").await?;
+    wait_css(&c, "[data-testid=problems-panel]").await?;
+    let items = js(&c, "return Array.from(document.querySelectorAll('[data-testid=problem-item]')).map(i => [i.dataset.code, i.dataset.element]);").await?;
+    let items: Vec<(String, String)> = serde_json::from_value(items)?;
+    assert!(
+        items.contains(&("unreachable".into(), added.clone())),
+        "{items:?}"
+    );
+    assert!(
+        items.contains(&("deadEnd".into(), added.clone())),
+        "{items:?}"
+    );
+    wait_css(
+        &c,
+        &format!(".react-flow__node[data-id='{added}'] [data-testid=node-problem-badge]"),
+    )
+    .await?;
+
+    click(&c, "[data-testid=undo]").await?;
+    wait_js(
+        &c,
+        "return document.querySelector('[data-testid=problems-toggle]').dataset.count === '0';",
+        "no problems after undo",
+    )
+    .await?;
     c.close().await?;
     Ok(())
 }

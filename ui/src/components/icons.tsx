@@ -72,3 +72,14 @@ export const CheckIcon = (p: IconProps) => (
     <path d="M3 8.5l3 3 7-7" />
   </Svg>
 );
+export const ErrorIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <circle cx="8" cy="8" r="6" />
+    <path d="M8 4.8v3.7M8 10.9v.4" />
+  </Svg>
+);
+export const ChevronIcon = (p: IconProps & { up?: boolean }) => (
+  <Svg size={p.size}>
+    <path d={p.up ? "M4 10l4-4 4 4" : "M4 6l4 4 4-4"} />
+  </Svg>
+);

@@ -24,11 +24,14 @@ import { DEFAULT_LANE_HEIGHT, type FlowNode, type FlowOp, type Lane, type NodeKi
 import { newId } from "../ids";
 import { CanvasContext, createRenameStore, type CanvasContextValue } from "./canvasContext";
 import { edgeTypes } from "./edges";
-import type { BpmnNode, SequenceEdge } from "./flowState";
+import { selectOnly, type BpmnNode, type SequenceEdge } from "./flowState";
 import { NODE_KINDS, NODE_SIZE, PALETTE_MIME } from "./kinds";
 import { LanesLayer, contentBounds } from "./lanes";
 import { nodeTypes } from "./nodes";
 import { Palette } from "./Palette";
+import { problemText, type Problem } from "./problems";
+import { ProblemsPanel, ProblemsToggle } from "./ProblemsPanel";
+import type { FlowProblems } from "./useFlowProblems";
 import type { FlowSession } from "./useFlowSession";
 
 /** Above this many nodes the minimap (which draws every node) is left out to keep panning smooth. */
@@ -41,6 +44,10 @@ export type ConfirmRequest = { title: string; message: string; onConfirm(): void
 
 type Props = {
   session: FlowSession;
+  problems: FlowProblems;
+  /** Whether the problems list is shown (kept by the shell across documents). */
+  problemsOpen: boolean;
+  onProblemsOpen(open: boolean): void;
   requestConfirm(request: ConfirmRequest): void;
 };
 
@@ -58,7 +65,7 @@ function isEditable(target: EventTarget | null): boolean {
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
 }
 
-function FlowEditorInner({ session, requestConfirm }: Props) {
+function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requestConfirm }: Props) {
   const { t } = useTranslation();
   const rf = useReactFlow<BpmnNode, SequenceEdge>();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -94,8 +101,10 @@ function FlowEditorInner({ session, requestConfirm }: Props) {
         kind: Object.fromEntries(NODE_KINDS.map((k) => [k, t(`nodeKind.${k}`)])) as Record<NodeKind, string>,
         rename: t("canvas.rename"),
       },
+      problems: problems.store,
+      problemsText: (codes, name) => codes.map((code) => problemText(t, code, name)).join("\n"),
     }),
-    [renaming, commitRename, t],
+    [renaming, commitRename, t, problems.store],
   );
 
   // --- local changes from xyflow: selection, dragging, measurement (never sent to the core) ---
@@ -210,25 +219,29 @@ function FlowEditorInner({ session, requestConfirm }: Props) {
 
   // Opening a flow frames its nodes and lanes (lane headers included), at most at 100 %;
   // a very large flow opens at its top left part rather than as an unreadable overview.
-  const onInit = useCallback(() => {
-    const el = canvasRef.current;
-    const bounds = contentBounds(stateRef.current);
-    if (!el) return;
-    if (!bounds) {
-      // An empty flow: put the origin near the top left, where lanes and the first elements go.
-      void rf.setViewport({ x: 160, y: 60, zoom: 1 });
-      return;
-    }
-    const { width, height } = el.getBoundingClientRect();
-    if (width <= 0 || height <= 0) return;
-    const vp = getViewportForBounds(bounds, width, height, INITIAL_ZOOM.min, INITIAL_ZOOM.max, INITIAL_ZOOM.padding);
-    if (vp.zoom <= INITIAL_ZOOM.min + 1e-6) {
-      const pad = 24;
-      void rf.setViewport({ x: -bounds.x * vp.zoom + pad, y: -bounds.y * vp.zoom + pad, zoom: vp.zoom });
-    } else {
-      void rf.setViewport(vp);
-    }
-  }, [rf, stateRef]);
+  const frameFlow = useCallback(
+    (duration = 0) => {
+      const el = canvasRef.current;
+      const bounds = contentBounds(stateRef.current);
+      if (!el) return;
+      if (!bounds) {
+        // An empty flow: put the origin near the top left, where lanes and the first elements go.
+        void rf.setViewport({ x: 160, y: 60, zoom: 1 }, { duration });
+        return;
+      }
+      const { width, height } = el.getBoundingClientRect();
+      if (width <= 0 || height <= 0) return;
+      const vp = getViewportForBounds(bounds, width, height, INITIAL_ZOOM.min, INITIAL_ZOOM.max, INITIAL_ZOOM.padding);
+      if (vp.zoom <= INITIAL_ZOOM.min + 1e-6) {
+        const pad = 24;
+        void rf.setViewport({ x: -bounds.x * vp.zoom + pad, y: -bounds.y * vp.zoom + pad, zoom: vp.zoom }, { duration });
+      } else {
+        void rf.setViewport(vp, { duration });
+      }
+    },
+    [rf, stateRef],
+  );
+  const onInit = useCallback(() => frameFlow(), [frameFlow]);
 
   const onPaletteAdd = useCallback((kind: NodeKind) => addNodeAt(kind, viewCentre()), [addNodeAt, viewCentre]);
 
@@ -297,6 +310,44 @@ function FlowEditorInner({ session, requestConfirm }: Props) {
     const id = order[order.length - 1] ?? stateRef.current.edges.find((e) => e.selected)?.id;
     if (id) renaming.set(id);
   }, [orderedSelection, renaming, stateRef]);
+
+  // --- problems: clicking one selects its element and centres the view on it ---
+
+  const onPickProblem = useCallback(
+    (p: Problem) => {
+      const s = stateRef.current;
+      const node = s.nodeById.get(p.element);
+      const edge = node ? undefined : s.edgeById.get(p.element);
+      const zoom = Math.max(rf.getZoom(), 0.8);
+      // d3's zoom animation needs a canvas with a size (jsdom has none).
+      const duration = canvasRef.current?.clientWidth ? 250 : 0;
+      if (node) {
+        select([node.id]);
+        void rf.setCenter(node.x + node.w / 2, node.y + node.h / 2, { zoom, duration });
+      } else if (edge) {
+        const a = s.nodeById.get(edge.source);
+        const b = s.nodeById.get(edge.target);
+        selectionOrder.current = [];
+        update((st) => selectOnly(st, [], [edge.id]));
+        if (a && b) {
+          const x = (a.x + a.w / 2 + b.x + b.w / 2) / 2;
+          const y = (a.y + a.h / 2 + b.y + b.h / 2) / 2;
+          void rf.setCenter(x, y, { zoom, duration });
+        }
+      } else {
+        // A problem of the whole flow: frame it as when it opens.
+        select([]);
+        frameFlow(duration);
+      }
+    },
+    [rf, frameFlow, select, selectionOrder, stateRef, update],
+  );
+
+  const toggleProblems = useCallback(() => onProblemsOpen(!problemsOpen), [onProblemsOpen, problemsOpen]);
+  const closeProblems = useCallback(() => {
+    onProblemsOpen(false);
+    focusCanvas();
+  }, [onProblemsOpen, focusCanvas]);
 
   const onNodeDoubleClick = useCallback((_e: unknown, node: BpmnNode) => renaming.set(node.id), [renaming]);
   const onEdgeDoubleClick = useCallback((_e: unknown, edge: SequenceEdge) => renaming.set(edge.id), [renaming]);
@@ -408,6 +459,7 @@ function FlowEditorInner({ session, requestConfirm }: Props) {
           <span className="toolbar-stats" data-testid="canvas-stats">
             {t("canvas.stats", { nodes: state.nodes.length, edges: state.edges.length })}
           </span>
+          <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />
         </div>
         <div
           className="canvas"
@@ -455,6 +507,15 @@ function FlowEditorInner({ session, requestConfirm }: Props) {
             </ReactFlow>
           </CanvasContext.Provider>
         </div>
+        {problemsOpen && (
+          <ProblemsPanel
+            problems={problems}
+            nodeById={state.nodeById}
+            edgeById={state.edgeById}
+            onPick={onPickProblem}
+            onClose={closeProblems}
+          />
+        )}
       </div>
     </div>
   );

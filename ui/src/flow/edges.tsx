@@ -12,9 +12,10 @@ import {
   type InternalNode,
 } from "@xyflow/react";
 import { InlineInput } from "../components/InlineInput";
-import { useCanvasContext, useIsRenaming } from "./canvasContext";
+import { useCanvasContext, useElementProblems, useIsRenaming } from "./canvasContext";
 import { edgeEnds, type Rect } from "./geometry";
 import type { SequenceEdge } from "./flowState";
+import { worstSeverity } from "./problems";
 
 function rectOf(n: InternalNode): Rect {
   return {
@@ -37,6 +38,7 @@ export const SequenceEdgeView = memo(function SequenceEdgeView({
   const t = useInternalNode(target);
   const renaming = useIsRenaming(id);
   const ctx = useCanvasContext();
+  const problems = useElementProblems(id);
   if (!s || !t) return null;
   const ends = edgeEnds(rectOf(s), rectOf(t));
   const [path, labelX, labelY] = getSmoothStepPath({
@@ -50,14 +52,21 @@ export const SequenceEdgeView = memo(function SequenceEdgeView({
     offset: 18,
   });
   const name = data?.name ?? "";
+  const severity = problems.length > 0 ? worstSeverity(problems) : null;
+  const sName = (s.data as { name?: string }).name?.trim();
+  const tName = (t.data as { name?: string }).name?.trim();
+  const problemsTitle = severity
+    ? ctx.problemsText(problems, name.trim() || (sName && tName ? `${sName} → ${tName}` : id))
+    : "";
   return (
     <>
+      {severity && <title>{problemsTitle}</title>}
       <BaseEdge
         id={id}
         path={path}
         markerEnd={markerEnd}
         interactionWidth={interactionWidth ?? 16}
-        className="sequence-flow"
+        className={severity ? `sequence-flow has-problem problem-${severity}` : "sequence-flow"}
         label={name && !renaming ? name : undefined}
         labelX={labelX}
         labelY={labelY}

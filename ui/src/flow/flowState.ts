@@ -316,17 +316,21 @@ export function opsToPatch(state: FlowState, ops: FlowOp[]): FlowPatch {
   return patch;
 }
 
-/** Sets `selected` on exactly the given nodes (and clears edge selection); untouched objects are kept. */
-export function selectOnly(state: FlowState, ids: readonly string[]): FlowState {
+/**
+ * Sets `selected` on exactly the given nodes and edges (by default no edge); untouched objects
+ * are kept.
+ */
+export function selectOnly(state: FlowState, ids: readonly string[], edgeIds: readonly string[] = []): FlowState {
   // New arrays only where something changed: a new edges array makes xyflow rebuild its
   // connection lookup, which is the costliest step in a large flow.
   const want = new Set(ids);
+  const wantEdges = new Set(edgeIds);
   const next = { ...state };
   if (state.nodes.some((n) => !!n.selected !== want.has(n.id))) {
     next.nodes = state.nodes.map((n) => (!!n.selected === want.has(n.id) ? n : { ...n, selected: want.has(n.id) }));
   }
-  if (state.edges.some((e) => e.selected)) {
-    next.edges = state.edges.map((e) => (e.selected ? { ...e, selected: false } : e));
+  if (state.edges.some((e) => !!e.selected !== wantEdges.has(e.id))) {
+    next.edges = state.edges.map((e) => (!!e.selected === wantEdges.has(e.id) ? e : { ...e, selected: wantEdges.has(e.id) }));
   }
   return next.nodes === state.nodes && next.edges === state.edges ? state : next;
 }

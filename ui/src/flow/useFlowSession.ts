@@ -33,6 +33,12 @@ export type FlowSession = {
   selectionOrder: RefObject<string[]>;
   stateRef: RefObject<FlowState>;
   nodes(): FlowNode[];
+  /** Bumped whenever the core confirms the flow's content: a load, or an edit, undo or redo that succeeded. */
+  confirmed: number;
+  /** Bumped on every load and every call that changes the flow (when it is sent, before the core answers). */
+  revision(): number;
+  /** Whether changes sent to the core are still waiting for its answer. */
+  hasPending(): boolean;
 };
 
 type Pending = { optimistic: FlowPatch | null };
@@ -53,6 +59,8 @@ export function useFlowSession(
   const [saveState, setSaveState] = useState<SaveState>("idle");
   const [canUndo, setCanUndo] = useState(false);
   const [canRedo, setCanRedo] = useState(false);
+  const [confirmed, setConfirmed] = useState(0);
+  const revisionRef = useRef(0);
 
   const stateRef = useRef<FlowState>(state);
   const statusRef = useRef<LoadStatus>("none");
@@ -94,6 +102,7 @@ export function useFlowSession(
   const load = useCallback(
     async (docId: string, token: number, initial: boolean) => {
       if (initial) setLoad(docId, "loading");
+      revisionRef.current++;
       const res = await backend.openFlow(docId);
       if (token !== tokenRef.current) return;
       if (res.status === "ok") {
@@ -101,6 +110,7 @@ export function useFlowSession(
         const editsPending = pendingRef.current.some((p) => p.optimistic);
         setUndoRedo(res.data.canUndo || editsPending, editsPending ? false : res.data.canRedo);
         setLoad(docId, "ready");
+        setConfirmed((c) => c + 1);
       } else {
         commit(emptyState());
         setLoad(docId, "error", res.error);
@@ -131,6 +141,7 @@ export function useFlowSession(
       const token = tokenRef.current;
       const entry: Pending = { optimistic };
       pendingRef.current.push(entry);
+      revisionRef.current++;
       setSaveState("saving");
       queueRef.current = queueRef.current.then(async () => {
         const res = await call(docId);
@@ -142,6 +153,7 @@ export function useFlowSession(
           const editsPending = pendingRef.current.some((p) => p.optimistic);
           setUndoRedo(res.data.canUndo || editsPending, editsPending ? false : res.data.canRedo);
           if (idle) setSaveState("saved");
+          setConfirmed((c) => c + 1);
         } else {
           setSaveState("error");
           onErrorRef.current(res.error);
@@ -191,6 +203,8 @@ export function useFlowSession(
   );
 
   const nodes = useCallback(() => [...stateRef.current.nodeById.values()], []);
+  const revision = useCallback(() => revisionRef.current, []);
+  const hasPending = useCallback(() => pendingRef.current.length > 0, []);
 
   const current = loadState.docId === documentId;
   const status: LoadStatus = current ? loadState.status : documentId ? "loading" : "none";
@@ -214,7 +228,10 @@ export function useFlowSession(
       selectionOrder,
       stateRef,
       nodes,
+      confirmed,
+      revision,
+      hasPending,
     }),
-    [documentId, status, loadError, state, saveState, canUndo, canRedo, edit, undo, redo, reload, update, select, nodes],
+    [documentId, status, loadError, state, saveState, canUndo, canRedo, edit, undo, redo, reload, update, select, nodes, confirmed, revision, hasPending],
   );
 }

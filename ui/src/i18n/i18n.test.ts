@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../backend";
 import { NODE_KINDS } from "../flow/kinds";
+import { PROBLEM_CODES } from "../flow/problems";
 import en from "./en.json";
 import zhCN from "./zh-CN.json";
 
@@ -86,7 +87,7 @@ describe("translations", () => {
     }
   });
 
-  it("name every node kind, error code, document kind and save state", () => {
+  it("name every node kind, error code, document kind, save state and problem code", () => {
     const families: Record<string, readonly string[]> = {
       nodeKind: NODE_KINDS,
       error: ERROR_CODES,
@@ -94,6 +95,8 @@ describe("translations", () => {
       save: ["idle", "saving", "saved", "error"],
       palette: ["events", "activities", "gateways", "lanes"],
       edgeKind: ["sequenceFlow"],
+      "problems.message": PROBLEM_CODES,
+      "problems.hint": PROBLEM_CODES,
     };
     for (const [lang, tree] of languages) {
       for (const [family, members] of Object.entries(families)) {
@@ -111,6 +114,8 @@ describe("translations", () => {
     expect(lookup(zh, "palette.lanes")).toBe("泳道");
     expect(lookup(zh, "nodeKind.exclusiveGateway")).toBe("排他网关");
     expect(lookup(zh, "edgeKind.sequenceFlow")).toBe("顺序流");
+    expect(lookup(zh, "problems.message.unreachable")).toContain("开始事件");
+    expect(lookup(zh, "problems.message.parallelJoinedByExclusive")).toContain("排他网关");
   });
 });
 

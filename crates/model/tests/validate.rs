@@ -1,0 +1,202 @@
+//! Structural validation: each case is a tiny flow written as text and its expected problems.
+
+use model::validate::{FlowGraph, GraphFlow, GraphNode, NodeRole, ProblemCode, validate};
+
+/// Nodes as `id:role[@scope][/process][^host][!default]`, flows as `a>b` (`a>b?` has a condition).
+fn graph(nodes: &str, flows: &str) -> FlowGraph {
+    let mut g = FlowGraph::default();
+    for spec in nodes.split_whitespace() {
+        let (id, rest) = spec.split_once(':').unwrap();
+        let mut role_part = rest.to_string();
+        let mut take = |sep: char| -> Option<String> {
+            let i = role_part.find(sep)?;
+            let tail = role_part[i + 1..].to_string();
+            let end = tail.find(['@', '/', '^', '!']).unwrap_or(tail.len());
+            let value = tail[..end].to_string();
+            role_part = format!("{}{}", &role_part[..i], &tail[end..]);
+            Some(value)
+        };
+        let scope = take('@').unwrap_or("p".into());
+        let process = take('/').unwrap_or("p".into());
+        let attached_to = take('^');
+        let default_flow = take('!');
+        let role = match role_part.as_str() {
+            "start" => NodeRole::Start,
+            "end" => NodeRole::End,
+            "boundary" => NodeRole::Boundary,
+            "xor" => NodeRole::ExclusiveGateway,
+            "or" => NodeRole::InclusiveGateway,
+            "and" => NodeRole::ParallelGateway,
+            "task" => NodeRole::Other,
+            other => panic!("unknown role {other}"),
+        };
+        g.nodes.push(GraphNode {
+            id: id.into(),
+            role,
+            scope,
+            process,
+            attached_to,
+            default_flow,
+        });
+    }
+    for (i, spec) in flows.split_whitespace().enumerate() {
+        let has_condition = spec.ends_with('?');
+        let (s, t) = spec.trim_end_matches('?').split_once('>').unwrap();
+        g.flows.push(GraphFlow {
+            id: format!("f{}", i + 1),
+            source: s.into(),
+            target: t.into(),
+            has_condition,
+        });
+    }
+    g
+}
+
+fn check(nodes: &str, flows: &str, expected: &[(ProblemCode, &str)]) {
+    let got: Vec<(ProblemCode, String)> = validate(&graph(nodes, flows))
+        .into_iter()
+        .map(|p| (p.code, p.element))
+        .collect();
+    let mut want: Vec<(ProblemCode, String)> =
+        expected.iter().map(|(c, e)| (*c, e.to_string())).collect();
+    want.sort();
+    assert_eq!(got, want, "nodes: {nodes}\nflows: {flows}");
+}
+
+use ProblemCode::*;
+
+#[test]
+fn a_clean_flow_has_no_problems() {
+    check("s:start t:task e:end", "s>t t>e", &[]);
+}
+
+#[test]
+fn missing_start_and_end() {
+    check(
+        "t:task u:task",
+        "t>u",
+        &[(NoStart, "p"), (NoEnd, "p"), (DeadEnd, "u")],
+    );
+}
+
+#[test]
+fn unreachable_and_dead_end() {
+    check(
+        "s:start t:task e:end x:task y:task",
+        "s>t t>e x>y",
+        &[(Unreachable, "x"), (Unreachable, "y"), (DeadEnd, "y")],
+    );
+}
+
+#[test]
+fn boundary_events_are_reached_through_their_host() {
+    check(
+        "s:start t:task b:boundary^t h:task e:end",
+        "s>t t>e b>h h>e",
+        &[],
+    );
+    check(
+        "s:start t:task e:end u:task b:boundary^u h:task",
+        "s>t t>e b>h h>e u>e",
+        &[(Unreachable, "u"), (Unreachable, "b"), (Unreachable, "h")],
+    );
+}
+
+#[test]
+fn sequence_flow_across_pools() {
+    check(
+        "s:start/a e:end/a s2:start/b e2:end/b",
+        "s>e2 s2>e",
+        &[(CrossesPool, "f1"), (CrossesPool, "f2")],
+    );
+}
+
+#[test]
+fn gateway_conditions_and_default() {
+    check(
+        "s:start g:xor a:task b:task e:end",
+        "s>g g>a g>b a>e b>e",
+        &[(MissingConditions, "g")],
+    );
+    check(
+        "s:start g:xor a:task b:task e:end",
+        "s>g g>a? g>b? a>e b>e",
+        &[],
+    );
+    check(
+        "s:start g:or!f3 a:task b:task e:end",
+        "s>g g>a? g>b a>e b>e",
+        &[],
+    );
+    check(
+        "s:start g:or a:task b:task e:end",
+        "s>g g>a? g>b a>e b>e",
+        &[(MissingConditions, "g")],
+    );
+}
+
+#[test]
+fn parallel_split_joined_by_exclusive_gateway() {
+    check(
+        "s:start p:and a:task b:task x:xor e:end",
+        "s>p p>a p>b a>x b>x x>e",
+        &[(ParallelJoinedByExclusive, "x")],
+    );
+    check(
+        "s:start p:and a:task b:task j:and e:end",
+        "s>p p>a p>b a>j b>j j>e",
+        &[],
+    );
+    // An exclusive merge after a proper parallel join is fine.
+    check(
+        "s:start g:xor p:and a:task b:task j:and c:task x:xor e:end",
+        "s>g g>p? g>c? p>a p>b a>j b>j j>x c>x x>e",
+        &[],
+    );
+}
+
+#[test]
+fn scopes_are_checked_separately_and_can_be_exempt() {
+    let mut g = graph(
+        "s:start sub:task e:end i1:task@sub i2:task@sub",
+        "s>sub sub>e i1>i2",
+    );
+    let got: Vec<_> = validate(&g)
+        .into_iter()
+        .map(|p| (p.code, p.element))
+        .collect();
+    assert!(got.contains(&(NoStart, "sub".into())), "{got:?}");
+    g.exempt_scopes.insert("sub".into());
+    let got: Vec<_> = validate(&g)
+        .into_iter()
+        .map(|p| (p.code, p.element))
+        .collect();
+    assert_eq!(got, vec![(DeadEnd, "i2".to_string())]);
+}
+
+#[test]
+fn dangling_flows_are_reported_not_fatal() {
+    check("s:start e:end", "s>e s>ghost", &[(DanglingFlow, "f2")]);
+}
+
+#[test]
+fn messages_exist_in_both_languages() {
+    for code in [
+        Unreachable,
+        DeadEnd,
+        NoStart,
+        NoEnd,
+        CrossesPool,
+        MissingConditions,
+        ParallelJoinedByExclusive,
+        DanglingFlow,
+    ] {
+        let en = code.message("X", false);
+        let zh = code.message("X", true);
+        assert!(en.contains('X') && zh.contains('X') && en != zh);
+        assert!(
+            zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+            "{zh}"
+        );
+    }
+}
