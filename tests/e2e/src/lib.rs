@@ -205,3 +205,12 @@ pub async fn wait_saved(c: &Client) -> Result<()> {
     .await
     .map(|_| ())
 }
+
+/// Saves a PNG of the window to `target/e2e-shots/NAME.png`, for a person to look at.
+pub async fn save_screenshot(c: &Client, name: &str) -> Result<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.png"));
+    std::fs::write(&path, c.screenshot().await?)?;
+    Ok(path)
+}

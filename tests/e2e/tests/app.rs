@@ -602,6 +602,7 @@ async fn structural_problems_show_live_and_go_away_on_undo() -> Result<()> {
         &format!(".react-flow__node[data-id='{added}'] [data-testid=node-problem-badge]"),
     )
     .await?;
+    e2e::save_screenshot(&c, "problems").await?;
 
     click(&c, "[data-testid=undo]").await?;
     wait_js(
