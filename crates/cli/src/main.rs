@@ -9,6 +9,8 @@ use api::{
 };
 use clap::{Parser, Subcommand};
 
+mod bpmn;
+
 #[derive(Parser)]
 #[command(
     name = "triloop",
@@ -36,6 +38,9 @@ enum Command {
     Export { workspace: String, dir: PathBuf },
     /// Import an exported folder as a new workspace.
     Import { dir: PathBuf },
+    /// BPMN 2.0 XML files: check and round-trip them.
+    #[command(subcommand)]
+    Bpmn(BpmnCommand),
     /// Create a workspace with one generated business flow (for benchmarks).
     #[command(hide = true)]
     GenFlow {
@@ -43,6 +48,20 @@ enum Command {
         nodes: usize,
         #[arg(long, default_value = "Benchmark")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BpmnCommand {
+    /// Import FILE and print, as JSON, the count of each element type, the structural
+    /// problems and the import warnings. Exits 0 when the file imported (problems or not).
+    Check { file: PathBuf },
+    /// Import IN and export it to OUT.
+    Roundtrip {
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        #[arg(value_name = "OUT")]
+        output: PathBuf,
     },
 }
 
@@ -65,6 +84,10 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), ApiError> {
+    // BPMN files are checked without opening the store.
+    if let Command::Bpmn(cmd) = &cli.command {
+        return bpmn::run(cmd);
+    }
     let mut config = Config::resolve(cli.data_dir)?;
     config.seed_demo = false;
     let core = Core::open(config).await?;
@@ -118,6 +141,7 @@ async fn command(core: &Core, command: Command, json: bool) -> Result<(), ApiErr
                 );
             }
         }
+        Command::Bpmn(_) => unreachable!("handled before the store opens"),
         Command::GenFlow { nodes, name } => {
             let ws = core.create_workspace(&name).await?;
             let doc = core

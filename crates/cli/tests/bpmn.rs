@@ -1,0 +1,177 @@
+//! `triloop bpmn check|roundtrip` on the shared fixtures, through the real binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/bpmn")
+}
+
+fn triloop(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_triloop"))
+        .args(args)
+        .env("TRILOOP_DATA_DIR", "/nonexistent")
+        .output()
+        .unwrap()
+}
+
+fn bpmn_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "bpmn"))
+        .collect();
+    v.sort();
+    assert!(!v.is_empty(), "no fixtures in {}", dir.display());
+    v
+}
+
+#[test]
+fn check_prints_counts_and_problems_for_every_miwg_model() {
+    for file in bpmn_files(&fixtures().join("miwg-reference")) {
+        let o = triloop(&["bpmn", "check", file.to_str().unwrap()]);
+        assert!(
+            o.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(report["counts"]["definitions"], 1, "{}", file.display());
+        assert!(
+            report["counts"]["process"].as_u64().unwrap_or(0) >= 1,
+            "{}",
+            file.display()
+        );
+        assert!(report["problems"].is_array());
+        for p in report["problems"].as_array().unwrap() {
+            assert!(
+                p["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains(p["element"].as_str().unwrap())
+            );
+        }
+    }
+}
+
+#[test]
+fn check_finds_the_problems_of_a_small_flow() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("p.bpmn");
+    std::fs::write(
+        &f,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+  <process id="p">
+    <startEvent id="s"/>
+    <exclusiveGateway id="g"/>
+    <task id="a" name="审核"/>
+    <task id="b"/>
+    <task id="lost"/>
+    <endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+    <sequenceFlow id="f2" sourceRef="g" targetRef="a"/>
+    <sequenceFlow id="f3" sourceRef="g" targetRef="b"/>
+    <sequenceFlow id="f4" sourceRef="a" targetRef="e"/>
+  </process>
+</definitions>"#,
+    )
+    .unwrap();
+    let o = triloop(&["bpmn", "check", f.to_str().unwrap()]);
+    assert!(o.status.success());
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let problems: Vec<(String, String)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["element"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("unreachable", "lost"),
+        ("deadEnd", "b"),
+        ("deadEnd", "lost"),
+        ("missingConditions", "g"),
+    ];
+    for (code, el) in want {
+        assert!(
+            problems.contains(&(code.to_string(), el.to_string())),
+            "missing {code} {el} in {problems:?}"
+        );
+    }
+    assert_eq!(problems.len(), want.len(), "{problems:?}");
+    assert_eq!(report["counts"]["task"], 3);
+}
+
+#[test]
+fn malformed_files_fail_with_a_clear_message() {
+    let cases = [
+        ("duplicate-ids.bpmn", "duplicate id"),
+        ("not-bpmn.bpmn", "not a BPMN"),
+        ("no-xml.txt", "line 1"),
+        ("binary.png", "binary"),
+        ("bad-encoding.bpmn", "encoding"),
+    ];
+    for (file, needle) in cases {
+        let path = fixtures().join("moddle/error").join(file);
+        let o = triloop(&["bpmn", "check", path.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{file}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains(file) && err.to_lowercase().contains(&needle.to_lowercase()),
+            "{file}: {err}"
+        );
+        assert!(
+            o.stdout.is_empty(),
+            "{file}: nothing is printed as a result"
+        );
+    }
+    let o = triloop(&["bpmn", "check", "/no/such/file.bpmn"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn roundtrip_writes_a_file_that_validates_and_imports_the_same() {
+    let out = tempfile::tempdir().unwrap();
+    let xsd = fixtures().join("xsd/BPMN20.xsd");
+    for name in ["A.4.1.bpmn", "B.1.0.bpmn", "C.8.0.bpmn"] {
+        let input = fixtures().join("miwg-reference").join(name);
+        let output = out.path().join(name);
+        let o = triloop(&[
+            "bpmn",
+            "roundtrip",
+            input.to_str().unwrap(),
+            output.to_str().unwrap(),
+        ]);
+        assert!(
+            o.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let lint = Command::new("xmllint")
+            .arg("--noout")
+            .arg("--schema")
+            .arg(&xsd)
+            .arg(&output)
+            .output()
+            .expect("xmllint (libxml2-utils)");
+        assert!(
+            lint.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&lint.stderr)
+        );
+        let a = triloop(&["bpmn", "check", input.to_str().unwrap()]);
+        let b = triloop(&["bpmn", "check", output.to_str().unwrap()]);
+        let (a, b): (serde_json::Value, serde_json::Value) = (
+            serde_json::from_slice(&a.stdout).unwrap(),
+            serde_json::from_slice(&b.stdout).unwrap(),
+        );
+        assert_eq!(a["counts"], b["counts"], "{name}");
+        assert_eq!(a["problems"], b["problems"], "{name}");
+    }
+}
