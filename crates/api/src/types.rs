@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use model::links::{Link, LinkKind};
 pub use model::validate::{Problem, ProblemCode};
 pub use model::{DocKind, EdgeKind, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};
 
@@ -107,4 +108,21 @@ pub struct EditResult {
     pub patch: FlowPatch,
     pub can_undo: bool,
     pub can_redo: bool,
+}
+
+/// A link seen from one element: where it goes (or comes from), with names resolved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedLink {
+    pub link: Link,
+    /// The document holding the link (its `from` end).
+    pub from_document: String,
+    /// True when the asked-for element is the link's `to` end (a backlink).
+    pub incoming: bool,
+    pub from_name: Option<String>,
+    pub to_name: Option<String>,
+    /// The title of the document at the other end.
+    pub other_title: Option<String>,
+    /// The `to` element no longer exists (deleted after the link was made).
+    pub broken: bool,
 }

@@ -502,3 +502,95 @@ async fn validation_reports_problems_and_the_flow_still_saves() {
         ]
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_links_between_flows_resolve_both_ways_and_survive_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), true).await;
+    let ws = c.list_workspaces().await.unwrap().remove(0);
+    let docs = c.open_workspace(&ws.id).await.unwrap().documents;
+    let (a, b) = (&docs[0], &docs[1]);
+    // 识别客户身份 (first flow) relates to 精准内容触达 (second flow).
+    let link = c
+        .add_link(
+            &ws.id,
+            &a.id,
+            "task_identify",
+            api::LinkKind::Realizes,
+            &b.id,
+            "task_reach",
+        )
+        .await
+        .unwrap();
+    let bad = c
+        .add_link(
+            &ws.id,
+            &a.id,
+            "task_identify",
+            api::LinkKind::Invokes,
+            &b.id,
+            "nope",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(bad.code, ErrorCode::NotFound);
+    let other = c.create_workspace("other").await.unwrap();
+    let foreign = c
+        .create_document(&other.id, DocKind::BusinessFlow, "x")
+        .await
+        .unwrap();
+    let err = c
+        .add_link(
+            &ws.id,
+            &a.id,
+            "task_identify",
+            api::LinkKind::Invokes,
+            &foreign.id,
+            "n",
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.code,
+        ErrorCode::NotFound,
+        "links stay inside the workspace: {}",
+        err.detail
+    );
+
+    let out = c.links_of(&ws.id, &a.id, "task_identify").await.unwrap();
+    assert_eq!(out.len(), 1);
+    assert!(!out[0].incoming && !out[0].broken);
+    assert_eq!(out[0].to_name.as_deref(), Some("精准内容触达"));
+    assert_eq!(out[0].other_title.as_deref(), Some(b.title.as_str()));
+    let back = c.links_of(&ws.id, &b.id, "task_reach").await.unwrap();
+    assert_eq!(back.len(), 1);
+    assert!(back[0].incoming);
+    assert_eq!(back[0].from_name.as_deref(), Some("识别客户身份"));
+    assert_eq!(back[0].link, link);
+    c.close().await;
+    drop(c);
+
+    let c = core(dir.path(), true).await;
+    // Deleting the target element leaves the link, marked broken.
+    c.edit_flow(
+        &b.id,
+        vec![FlowOp::RemoveNode {
+            id: "task_reach".into(),
+        }],
+    )
+    .await
+    .unwrap();
+    let out = c.links_of(&ws.id, &a.id, "task_identify").await.unwrap();
+    assert!(out[0].broken);
+    c.remove_link(&a.id, &link.id).await.unwrap();
+    assert!(
+        c.links_of(&ws.id, &a.id, "task_identify")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        c.remove_link(&a.id, &link.id).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+}

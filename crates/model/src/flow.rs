@@ -225,6 +225,7 @@ pub fn init(doc: &mut Automerge) -> Result<(), ModelError> {
     tx.put_object(ROOT, KEY_NODES, ObjType::Map)?;
     tx.put_object(ROOT, KEY_EDGES, ObjType::Map)?;
     tx.put_object(ROOT, KEY_LANES, ObjType::Map)?;
+    crate::links::init(&mut tx)?;
     tx.commit();
     Ok(())
 }
@@ -575,4 +576,15 @@ pub fn graph(flow: &Flow) -> crate::validate::FlowGraph {
             .collect(),
         exempt_scopes: Default::default(),
     }
+}
+
+/// The display name of element `id` (node, sequence flow or lane), if the flow has it.
+pub fn element_name(doc: &Automerge, id: &str) -> Result<Option<String>, ModelError> {
+    for key in [KEY_NODES, KEY_EDGES, KEY_LANES] {
+        let container = get_map(doc, &ROOT, key)?;
+        if let Ok(obj) = get_map(doc, &container, id) {
+            return Ok(Some(get_str(doc, &obj, KEY_NAME)?.unwrap_or_default()));
+        }
+    }
+    Ok(None)
 }

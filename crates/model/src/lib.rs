@@ -6,6 +6,7 @@
 //! undo its own edits on top of whatever peers did meanwhile. No I/O happens here.
 
 pub mod flow;
+pub mod links;
 pub mod schema;
 pub mod validate;
 pub mod workspace;

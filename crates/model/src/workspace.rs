@@ -45,6 +45,7 @@ pub fn init(doc: &mut Automerge, name: &str) -> Result<(), ModelError> {
     )?;
     tx.put(ROOT, KEY_NAME, name)?;
     tx.put_object(ROOT, KEY_DOCUMENTS, ObjType::Map)?;
+    crate::links::init(&mut tx)?;
     tx.commit();
     Ok(())
 }

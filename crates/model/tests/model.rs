@@ -252,3 +252,60 @@ fn workspace_index_lists_renames_and_removes() {
     assert_eq!(workspace::read(&doc).unwrap().documents.len(), 1);
     assert!(workspace::remove_document(&mut doc, "y").is_err());
 }
+
+#[test]
+fn links_from_two_peers_merge_and_unknown_kinds_are_skipped() {
+    use model::links::{self, Link, LinkKind};
+    let mut a = new_flow();
+    let mut b = a.fork();
+    let link = |id: &str, kind| Link {
+        id: id.into(),
+        kind,
+        from: "n1".into(),
+        to_document: "doc2".into(),
+        to_element: "s1".into(),
+    };
+    links::add(&mut a, &link("l1", LinkKind::Realizes)).unwrap();
+    links::add(&mut b, &link("l2", LinkKind::Invokes)).unwrap();
+    a.merge(&mut b).unwrap();
+    let all = links::read(&a).unwrap();
+    assert_eq!(
+        all,
+        vec![
+            link("l1", LinkKind::Realizes),
+            link("l2", LinkKind::Invokes)
+        ]
+    );
+    assert!(
+        links::add(&mut a, &link("l1", LinkKind::Tracks)).is_err(),
+        "ids are unique"
+    );
+    {
+        use automerge::transaction::Transactable;
+        let map = match automerge::ReadDoc::get(&a, automerge::ROOT, "links").unwrap() {
+            Some((_, id)) => id,
+            None => panic!("links map"),
+        };
+        let mut tx = a.transaction();
+        let obj = tx.put_object(&map, "l3", automerge::ObjType::Map).unwrap();
+        for (k, v) in [
+            ("kind", "fromTheFuture"),
+            ("from", "n1"),
+            ("toDocument", "d"),
+            ("toElement", "e"),
+        ] {
+            tx.put(&obj, k, v).unwrap();
+        }
+        tx.commit();
+    }
+    assert_eq!(
+        links::read(&a).unwrap().len(),
+        2,
+        "a link kind from a newer build is skipped"
+    );
+    assert_eq!(
+        links::remove(&mut a, "l1").unwrap().kind,
+        LinkKind::Realizes
+    );
+    assert_eq!(links::read(&a).unwrap().len(), 1);
+}
