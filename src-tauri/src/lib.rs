@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use api::{
     ApiError, AppInfo, Config, Core, DocKind, DocumentSummary, EditResult, ErrorCode, FlowOp,
-    FlowView, Problem, WorkspaceSummary, WorkspaceView,
+    FlowView, Link, LinkKind, LinkTarget, Problem, ResolvedLink, WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -206,6 +206,71 @@ async fn validate_flow(
     .await
 }
 
+#[tauri::command]
+#[specta::specta]
+async fn add_link(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    from_document: String,
+    from_element: String,
+    kind: LinkKind,
+    to_document: String,
+    to_element: String,
+) -> Result<Link, ApiError> {
+    call(state, |c| async move {
+        c.add_link(
+            &workspace_id,
+            &from_document,
+            &from_element,
+            kind,
+            &to_document,
+            &to_element,
+        )
+        .await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn remove_link(
+    state: State<'_, AppState>,
+    document_id: String,
+    link_id: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        c.remove_link(&document_id, &link_id).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn links_of(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    document_id: String,
+    element_id: String,
+) -> Result<Vec<ResolvedLink>, ApiError> {
+    call(state, |c| async move {
+        c.links_of(&workspace_id, &document_id, &element_id).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn link_targets(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<Vec<LinkTarget>, ApiError> {
+    call(
+        state,
+        |c| async move { c.link_targets(&workspace_id).await },
+    )
+    .await
+}
+
 /// A test hook: panics inside a command so tests can see the person gets an error.
 #[tauri::command]
 #[specta::specta]
@@ -237,6 +302,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         undo_flow,
         redo_flow,
         validate_flow,
+        add_link,
+        remove_link,
+        links_of,
+        link_targets,
         debug_panic,
     ])
 }

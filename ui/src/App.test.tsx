@@ -29,7 +29,7 @@ describe("App", () => {
     const items = screen.getAllByTestId("workspace-item");
     expect(items).toHaveLength(1);
     expect(items[0].textContent).toBe("示例专题：个人消费贷线上申请");
-    expect(screen.getAllByTestId("document-item")).toHaveLength(1);
+    expect(screen.getAllByTestId("document-item")).toHaveLength(2);
     expect(triloop().nodeCount()).toBe(10);
     expect(triloop().edgeCount()).toBe(9);
     expect(screen.getByTestId("save-status").dataset.state).toBe("idle");

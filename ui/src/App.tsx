@@ -10,7 +10,7 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { AlertIcon } from "./components/icons";
 import { Sidebar } from "./components/Sidebar";
 import { TopBar } from "./components/TopBar";
-import { FlowEditor, type ConfirmRequest } from "./flow/FlowEditor";
+import { FlowEditor, type ConfirmRequest, type FocusRequest } from "./flow/FlowEditor";
 import { useFlowProblems, type FlowProblems, type ProblemsStatus } from "./flow/useFlowProblems";
 import { useFlowSession, type FlowSession, type SaveState } from "./flow/useFlowSession";
 import { normalizeLocale, type Locale } from "./i18n";
@@ -46,6 +46,8 @@ export function App({ backend }: { backend: Backend }) {
   const [docId, setDocId] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
+  // An element to select once its document opens (a link followed from another flow).
+  const [focusRequest, setFocusRequest] = useState<FocusRequest | null>(null);
 
   const showError = useCallback((e: ApiError) => setError(e), []);
 
@@ -192,6 +194,26 @@ export function App({ backend }: { backend: Backend }) {
     [backend, current, docId, openWorkspace, refreshWorkspaces, showError, t],
   );
 
+  const onOpenDocument = useCallback((id: string) => {
+    setFocusRequest(null);
+    setDocId(id);
+  }, []);
+
+  // Follows a link into another document of the open workspace.
+  const onOpenElement = useCallback(
+    (documentId: string, elementId: string) => {
+      const doc = current?.documents.find((d) => d.id === documentId);
+      if (!doc) {
+        showError({ code: "notFound", detail: `document ${documentId} is not in this workspace` });
+        return;
+      }
+      setFocusRequest({ documentId, elementId });
+      setDocId(documentId);
+    },
+    [current, showError],
+  );
+  const onFocusHandled = useCallback(() => setFocusRequest(null), []);
+
   const onLocale = useCallback(
     async (next: Locale) => {
       await i18n.changeLanguage(next);
@@ -255,7 +277,7 @@ export function App({ backend }: { backend: Backend }) {
           onCreateWorkspace={onCreateWorkspace}
           onRenameWorkspace={onRenameWorkspace}
           onDeleteWorkspace={onDeleteWorkspace}
-          onOpenDocument={setDocId}
+          onOpenDocument={onOpenDocument}
           onCreateFlow={onCreateFlow}
           onRenameDocument={onRenameDocument}
           onDeleteDocument={onDeleteDocument}
@@ -263,6 +285,7 @@ export function App({ backend }: { backend: Backend }) {
         <main className="main">
           {error && <ErrorBanner error={error} onDismiss={() => setError(null)} />}
           <DocumentPane
+            backend={backend}
             loaded={loaded}
             workspace={current}
             doc={currentDoc}
@@ -271,6 +294,10 @@ export function App({ backend }: { backend: Backend }) {
             problemsOpen={problemsOpen}
             onProblemsOpen={setProblemsOpen}
             requestConfirm={requestConfirm}
+            showError={showError}
+            onOpenElement={onOpenElement}
+            focusRequest={focusRequest}
+            onFocusHandled={onFocusHandled}
           />
         </main>
       </div>
@@ -290,6 +317,7 @@ export function App({ backend }: { backend: Backend }) {
 }
 
 type PaneProps = {
+  backend: Backend;
   loaded: boolean;
   workspace: WorkspaceView | null;
   doc: DocumentSummary | null;
@@ -298,9 +326,13 @@ type PaneProps = {
   problemsOpen: boolean;
   onProblemsOpen(open: boolean): void;
   requestConfirm(request: ConfirmRequest): void;
+  showError(error: ApiError): void;
+  onOpenElement(documentId: string, elementId: string): void;
+  focusRequest: FocusRequest | null;
+  onFocusHandled(): void;
 };
 
-function DocumentPane({ loaded, workspace, doc, session, problems, problemsOpen, onProblemsOpen, requestConfirm }: PaneProps) {
+function DocumentPane({ backend, loaded, workspace, doc, session, problems, ...editor }: PaneProps) {
   const { t } = useTranslation();
   if (!loaded && !doc) return <PaneMessage text={t("canvas.loading")} />;
   if (!workspace) return <PaneMessage text={t("canvas.noWorkspace")} />;
@@ -330,14 +362,7 @@ function DocumentPane({ loaded, workspace, doc, session, problems, problemsOpen,
   }
   if (session.status !== "ready") return <PaneMessage text={t("canvas.loading")} />;
   return (
-    <FlowEditor
-      key={doc.id}
-      session={session}
-      problems={problems}
-      problemsOpen={problemsOpen}
-      onProblemsOpen={onProblemsOpen}
-      requestConfirm={requestConfirm}
-    />
+    <FlowEditor key={doc.id} backend={backend} workspaceId={workspace.id} session={session} problems={problems} {...editor} />
   );
 }
 

@@ -22,6 +22,10 @@ export const commands = {
 	undoFlow: (documentId: string) => typedError<EditResult, ApiError>(__TAURI_INVOKE("undo_flow", { documentId })),
 	redoFlow: (documentId: string) => typedError<EditResult, ApiError>(__TAURI_INVOKE("redo_flow", { documentId })),
 	validateFlow: (documentId: string) => typedError<Problem[], ApiError>(__TAURI_INVOKE("validate_flow", { documentId })),
+	addLink: (workspaceId: string, fromDocument: string, fromElement: string, kind: LinkKind, toDocument: string, toElement: string) => typedError<Link, ApiError>(__TAURI_INVOKE("add_link", { workspaceId, fromDocument, fromElement, kind, toDocument, toElement })),
+	removeLink: (documentId: string, linkId: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_link", { documentId, linkId })),
+	linksOf: (workspaceId: string, documentId: string, elementId: string) => typedError<ResolvedLink_Serialize[], ApiError>(__TAURI_INVOKE("links_of", { workspaceId, documentId, elementId })),
+	linkTargets: (workspaceId: string) => typedError<LinkTarget[], ApiError>(__TAURI_INVOKE("link_targets", { workspaceId })),
 	/**  A test hook: panics inside a command so tests can see the person gets an error. */
 	debugPanic: () => typedError<null, ApiError>(__TAURI_INVOKE("debug_panic")),
 };
@@ -160,6 +164,45 @@ export type Lane = {
 	h: number,
 };
 
+/**  A link stored in the document that holds its `from` element. */
+export type Link = {
+	id: string,
+	kind: LinkKind,
+	/**  The element in this document the link starts from. */
+	from: string,
+	/**  The document (automerge-repo id) of the element the link points to. */
+	toDocument: string,
+	toElement: string,
+};
+
+/**  What a link says about its two ends ("from" verb "to"). */
+export type LinkKind = 
+/**  A flow task realizes a story; a screen realizes a feature. */
+"realizes" | 
+/**  A flow task or screen action invokes a domain command or a service. */
+"invokes" | 
+/**  A screen shows an entity or attribute. */
+"shows" | 
+/**  An initiative or feature should move an outcome metric. */
+"measures" | 
+/**  A story is refined from an epic, a feature or a raw requirement. */
+"refines" | 
+/**  A story is tracked by a ticket in the delivery system. */
+"tracks" | 
+/**  Any other relation worth keeping. */
+"relatesTo";
+
+/**  An element of the workspace that a link can point to. */
+export type LinkTarget = {
+	documentId: string,
+	documentTitle: string,
+	documentKind: DocKind,
+	elementId: string,
+	name: string,
+	/**  The element's type within its document (a BPMN node kind such as "userTask"). */
+	elementKind: string,
+};
+
 /**  The BPMN element types the canvas can place so far. */
 export type NodeKind = "startEvent" | "endEvent" | "intermediateEvent" | "task" | "userTask" | "serviceTask" | "exclusiveGateway" | "parallelGateway";
 
@@ -189,6 +232,39 @@ export type ProblemCode =
 "parallelJoinedByExclusive" | 
 /**  A sequence flow whose source or target is not a flow node of this flow. */
 "danglingFlow";
+
+/**  A link seen from one element: where it goes (or comes from), with names resolved. */
+export type ResolvedLink = ResolvedLink_Serialize | ResolvedLink_Deserialize;
+
+/**  A link seen from one element: where it goes (or comes from), with names resolved. */
+export type ResolvedLink_Deserialize = {
+	link: Link,
+	/**  The document holding the link (its `from` end). */
+	fromDocument: string,
+	/**  True when the asked-for element is the link's `to` end (a backlink). */
+	incoming: boolean,
+	fromName?: string | null,
+	toName?: string | null,
+	/**  The title of the document at the other end. */
+	otherTitle?: string | null,
+	/**  The `to` element no longer exists (deleted after the link was made). */
+	broken: boolean,
+};
+
+/**  A link seen from one element: where it goes (or comes from), with names resolved. */
+export type ResolvedLink_Serialize = {
+	link: Link,
+	/**  The document holding the link (its `from` end). */
+	fromDocument: string,
+	/**  True when the asked-for element is the link's `to` end (a backlink). */
+	incoming: boolean,
+	fromName: string | null,
+	toName: string | null,
+	/**  The title of the document at the other end. */
+	otherTitle: string | null,
+	/**  The `to` element no longer exists (deleted after the link was made). */
+	broken: boolean,
+};
 
 export type WorkspaceSummary = {
 	id: string,

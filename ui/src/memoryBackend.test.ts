@@ -212,6 +212,115 @@ describe("memoryBackend validateFlow", () => {
   });
 });
 
+describe("memoryBackend links", () => {
+  async function twoFlows() {
+    const b = memoryBackend();
+    const ws = ok(await b.createWorkspace("Loans"));
+    const a = ok(await b.createDocument(ws.id, "businessFlow", "Application"));
+    const c = ok(await b.createDocument(ws.id, "businessFlow", "Follow-up"));
+    ok(await b.editFlow(a.id, [{ op: "addNode", node: { ...node("pay"), name: "Pay out" } }, { op: "addNode", node: { ...node("sign", 200), name: "Sign" } }]));
+    ok(await b.editFlow(c.id, [{ op: "addNode", node: { ...node("call"), name: "Call the customer" } }]));
+    return { b, ws, a, c };
+  }
+
+  it("adds a link and resolves it from both ends", async () => {
+    const { b, ws, a, c } = await twoFlows();
+    const link = ok(await b.addLink(ws.id, c.id, "call", "relatesTo", a.id, "pay"));
+    expect(link).toMatchObject({ kind: "relatesTo", from: "call", toDocument: a.id, toElement: "pay" });
+    expect(link.id).toBeTruthy();
+
+    const out = ok(await b.linksOf(ws.id, c.id, "call"));
+    expect(out).toEqual([
+      { link, fromDocument: c.id, incoming: false, fromName: "Call the customer", toName: "Pay out", otherTitle: "Application", broken: false },
+    ]);
+    const back = ok(await b.linksOf(ws.id, a.id, "pay"));
+    expect(back).toEqual([
+      { link, fromDocument: c.id, incoming: true, fromName: "Call the customer", toName: "Pay out", otherTitle: "Follow-up", broken: false },
+    ]);
+    expect(ok(await b.linksOf(ws.id, a.id, "sign"))).toEqual([]);
+
+    // A link inside one document is outgoing from one element and incoming at the other.
+    ok(await b.addLink(ws.id, a.id, "sign", "realizes", a.id, "pay"));
+    const both = ok(await b.linksOf(ws.id, a.id, "pay"));
+    expect(both.map((r) => [r.incoming, r.link.kind, r.fromName, r.otherTitle])).toEqual([
+      [true, "realizes", "Sign", "Application"],
+      [true, "relatesTo", "Call the customer", "Follow-up"],
+    ]);
+  });
+
+  it("lists every node of every flow as a target", async () => {
+    const { b, ws, a, c } = await twoFlows();
+    ok(await b.createDocument(ws.id, "valueTree", "Value"));
+    const targets = ok(await b.linkTargets(ws.id));
+    expect(targets.map((t) => [t.documentTitle, t.name, t.elementKind])).toEqual([
+      ["Application", "Pay out", "task"],
+      ["Application", "Sign", "task"],
+      ["Follow-up", "Call the customer", "task"],
+    ]);
+    expect(targets[0]).toMatchObject({ documentId: a.id, documentKind: "businessFlow", elementId: "pay" });
+    expect(targets[2].documentId).toBe(c.id);
+    expect(errorOf(await b.linkTargets("nope")).code).toBe("notFound");
+  });
+
+  it("marks a link broken once its target node is removed, and whole again after undo", async () => {
+    const { b, ws, a, c } = await twoFlows();
+    const link = ok(await b.addLink(ws.id, c.id, "call", "tracks", a.id, "pay"));
+    ok(await b.editFlow(a.id, [{ op: "removeNode", id: "pay" }]));
+    const [r] = ok(await b.linksOf(ws.id, c.id, "call"));
+    expect(r).toMatchObject({ link, broken: true, toName: null, otherTitle: "Application" });
+    ok(await b.undoFlow(a.id));
+    expect(ok(await b.linksOf(ws.id, c.id, "call"))[0].broken).toBe(false);
+
+    // Deleting the target's document leaves a broken link without a title.
+    ok(await b.deleteDocument(ws.id, a.id));
+    expect(ok(await b.linksOf(ws.id, c.id, "call"))[0]).toMatchObject({ broken: true, otherTitle: null });
+  });
+
+  it("removes a link from the document that holds it", async () => {
+    const { b, ws, a, c } = await twoFlows();
+    const link = ok(await b.addLink(ws.id, c.id, "call", "invokes", a.id, "pay"));
+    expect(errorOf(await b.removeLink(a.id, link.id)).code).toBe("notFound");
+    ok(await b.removeLink(c.id, link.id));
+    expect(ok(await b.linksOf(ws.id, c.id, "call"))).toEqual([]);
+    expect(ok(await b.linksOf(ws.id, a.id, "pay"))).toEqual([]);
+    expect(errorOf(await b.removeLink(c.id, link.id)).code).toBe("notFound");
+    expect(errorOf(await b.removeLink("nope", link.id)).code).toBe("notFound");
+  });
+
+  it("refuses links to missing elements or documents outside the workspace", async () => {
+    const { b, ws, a, c } = await twoFlows();
+    expect(errorOf(await b.addLink(ws.id, c.id, "call", "realizes", a.id, "nope")).code).toBe("notFound");
+    expect(errorOf(await b.addLink(ws.id, c.id, "nope", "realizes", a.id, "pay")).code).toBe("notFound");
+    expect(errorOf(await b.addLink(ws.id, c.id, "call", "realizes", "nope", "pay")).code).toBe("notFound");
+    expect(errorOf(await b.addLink("nope", c.id, "call", "realizes", a.id, "pay")).code).toBe("notFound");
+    const other = ok(await b.createWorkspace("Other"));
+    const foreign = ok(await b.createDocument(other.id, "businessFlow", "Elsewhere"));
+    ok(await b.editFlow(foreign.id, [{ op: "addNode", node: node("n") }]));
+    expect(errorOf(await b.addLink(ws.id, c.id, "call", "realizes", foreign.id, "n")).code).toBe("notFound");
+    expect(errorOf(await b.addLink(ws.id, foreign.id, "n", "realizes", a.id, "pay")).code).toBe("notFound");
+    expect(errorOf(await b.addLink(ws.id, c.id, "call", "causes" as never, a.id, "pay")).code).toBe("invalidInput");
+    expect(ok(await b.linksOf(ws.id, c.id, "call"))).toEqual([]);
+    expect(errorOf(await b.linksOf("nope", c.id, "call")).code).toBe("notFound");
+  });
+
+  it("skips links held by a damaged document", async () => {
+    const { b, ws, a, c } = await twoFlows();
+    ok(await b.addLink(ws.id, c.id, "call", "relatesTo", a.id, "pay"));
+    b.markCorrupt(c.id);
+    expect(ok(await b.linksOf(ws.id, a.id, "pay"))).toEqual([]);
+  });
+
+  it("seeds the demo with a link between its two flows", async () => {
+    const demo = memoryBackend({ demo: true });
+    const [ws] = ok(await demo.listWorkspaces());
+    const docs = ok(await demo.openWorkspace(ws.id)).documents;
+    expect(docs.map((d) => d.kind)).toEqual(["businessFlow", "businessFlow"]);
+    const payout = ok(await demo.openFlow(docs[0].id)).nodes.find((n) => n.name === "放款")!;
+    const [r] = ok(await demo.linksOf(ws.id, docs[0].id, payout.id));
+    expect(r).toMatchObject({ incoming: true, fromName: "客户经理电话回访", otherTitle: "贷后回访流程", broken: false });
+  });
+});
+
 describe("guardBackend", () => {
   it("turns thrown and malformed errors into ApiErrors", async () => {
     const inner = memoryBackend();

@@ -1,7 +1,9 @@
 // An in-memory implementation of the core's command semantics, for vitest and for running
 // the UI in a plain browser (no Tauri IPC). It mirrors the documented contract:
 // ops in one editFlow call are atomic and one undo step; removing a node removes its edges;
-// undo/redo replay the session's own edits and return patches.
+// undo/redo replay the session's own edits and return patches. Links (traceability) are kept in
+// the document of their `from` element, as the core keeps them; removing an element leaves its
+// links, which then resolve as broken.
 
 import type { Backend, Result } from "./backend";
 import type {
@@ -10,9 +12,13 @@ import type {
   DocumentSummary,
   EditResult,
   FlowOp,
+  Link,
+  LinkKind,
+  LinkTarget,
   FlowView,
   Problem,
   ProblemCode,
+  ResolvedLink_Serialize,
   WorkspaceSummary,
   WorkspaceView,
 } from "./bindings";
@@ -44,7 +50,7 @@ type Flow = {
   redo: Step[];
 };
 
-type Doc = DocumentSummary & { workspaceId: string; flow: Flow | null; corrupt: boolean };
+type Doc = DocumentSummary & { workspaceId: string; flow: Flow | null; corrupt: boolean; links: Map<string, Link> };
 type Workspace = { id: string; name: string; lastOpened: number };
 
 const NODE_KINDS: readonly NodeKind[] = [
@@ -260,6 +266,8 @@ function stepPatch(step: Step): FlowPatch {
   return patch;
 }
 
+const LINK_KINDS: readonly LinkKind[] = ["realizes", "invokes", "shows", "measures", "refines", "tracks", "relatesTo"];
+
 const DOC_KINDS: readonly DocKind[] = [
   "workspaceIndex",
   "businessFlow",
@@ -324,9 +332,31 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
       workspaceId,
       flow: kind === "businessFlow" ? emptyFlow() : null,
       corrupt: false,
+      links: new Map(),
     };
     docs.set(d.id, d);
     return d;
+  };
+
+  /** The documents of a workspace in the index's order (creation order). */
+  const docsOf = (workspaceId: string): Doc[] =>
+    [...docs.values()].filter((d) => d.workspaceId === workspaceId).sort((a, b) => a.createdAt - b.createdAt);
+
+  const workspaceOf = (workspaceId: string): Workspace =>
+    workspaces.get(workspaceId) ?? fail("notFound", `no workspace ${workspaceId}`);
+
+  /** The name of an element (node, sequence flow or lane), or null when the document has none such. */
+  const elementName = (d: Doc, elementId: string): string | null => {
+    if (d.corrupt) fail("documentCorrupt", `document ${d.id} cannot be decoded`);
+    const f = d.flow;
+    if (!f) return null;
+    const el = f.nodes.get(elementId) ?? f.edges.get(elementId) ?? f.lanes.get(elementId);
+    return el ? el.name : null;
+  };
+  /** As elementName, but a damaged document reads as having no elements. */
+  const elementNameOrNull = (d: Doc | undefined, elementId: string): string | null => {
+    if (!d || d.corrupt) return null;
+    return elementName(d, elementId);
   };
 
   if (options.largeFlowNodes) seedLarge(addWorkspace, addDoc, options.largeFlowNodes);
@@ -433,6 +463,68 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         const patch = step ? replay(f, step, "after") : emptyPatch();
         if (step) f.undo.push(step);
         return ok({ documentId, patch, canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
+      }),
+    addLink: (workspaceId: string, fromDocument: string, fromElement: string, kind: LinkKind, toDocument: string, toElement: string) =>
+      respond<Link>(() => {
+        workspaceOf(workspaceId);
+        if (!LINK_KINDS.includes(kind)) fail("invalidInput", `unknown link kind ${String(kind)}`);
+        for (const [documentId, elementId] of [
+          [fromDocument, fromElement],
+          [toDocument, toElement],
+        ]) {
+          const d = docs.get(documentId);
+          if (!d || d.workspaceId !== workspaceId) fail("notFound", `document ${documentId} is not in workspace ${workspaceId}`);
+          if (elementName(d, elementId) === null) fail("notFound", `document ${JSON.stringify(d.title)} has no element ${elementId}`);
+        }
+        const link: Link = { id: newId(), kind, from: fromElement, toDocument, toElement };
+        docs.get(fromDocument)!.links.set(link.id, link);
+        return ok(clone(link));
+      }),
+    removeLink: (documentId: string, linkId: string) =>
+      respond<null>(() => {
+        const d = docs.get(documentId) ?? fail("notFound", `no document ${documentId}`);
+        if (d.corrupt) fail("documentCorrupt", `document ${documentId} cannot be decoded`);
+        if (!d.links.delete(linkId)) fail("notFound", `no link ${linkId}`);
+        return ok(null);
+      }),
+    linksOf: (workspaceId: string, documentId: string, elementId: string) =>
+      respond<ResolvedLink_Serialize[]>(() => {
+        workspaceOf(workspaceId);
+        const inWorkspace = docsOf(workspaceId);
+        const out: ResolvedLink_Serialize[] = [];
+        for (const holder of inWorkspace) {
+          // A damaged document cannot be read; its links are skipped, not fatal.
+          if (holder.corrupt) continue;
+          for (const link of holder.links.values()) {
+            const outgoing = holder.id === documentId && link.from === elementId;
+            const incoming = link.toDocument === documentId && link.toElement === elementId;
+            if (!outgoing && !incoming) continue;
+            const to = inWorkspace.find((d) => d.id === link.toDocument);
+            const toName = elementNameOrNull(to, link.toElement);
+            out.push({
+              link: clone(link),
+              fromDocument: holder.id,
+              incoming,
+              fromName: elementNameOrNull(holder, link.from),
+              toName,
+              otherTitle: incoming ? holder.title : (to?.title ?? null),
+              broken: toName === null,
+            });
+          }
+        }
+        return ok(out);
+      }),
+    linkTargets: (workspaceId: string) =>
+      respond<LinkTarget[]>(() => {
+        workspaceOf(workspaceId);
+        const out: LinkTarget[] = [];
+        for (const d of docsOf(workspaceId)) {
+          if (d.kind !== "businessFlow" || !d.flow || d.corrupt) continue;
+          for (const n of d.flow.nodes.values()) {
+            out.push({ documentId: d.id, documentTitle: d.title, documentKind: d.kind, elementId: n.id, name: n.name, elementKind: n.kind });
+          }
+        }
+        return ok(out);
       }),
     validateFlow: (documentId: string) => respond<Problem[]>(() => ok(validateFlowModel(flowOf(documentId)))),
     debugPanic: () => respond<null>(() => err("internal", "panicked: debug panic requested (memory backend)")),
@@ -606,6 +698,29 @@ function seedDemo(
   edge(approve, sign);
   edge(sign, pay);
   edge(pay, done);
+
+  // A second, smaller flow whose follow-up call is linked to the first flow's payout.
+  const d2 = addDoc(w.id, "businessFlow", "贷后回访流程");
+  const f2 = d2.flow!;
+  const node2 = (kind: NodeKind, name: string, cx: number): string => {
+    const [w2, h] = size[kind];
+    const n: FlowNode = { id: newId(), kind, name, x: cx - w2 / 2, y: 80 - h / 2, w: w2, h };
+    f2.nodes.set(n.id, n);
+    return n.id;
+  };
+  const edge2 = (source: string, target: string) => {
+    const e: FlowEdge = { id: newId(), kind: "sequenceFlow", source, target, name: "" };
+    f2.edges.set(e.id, e);
+  };
+  const s2 = node2("startEvent", "放款后第7天", 110);
+  const call = node2("userTask", "客户经理电话回访", 270);
+  const note = node2("task", "记录客户反馈", 460);
+  const end2 = node2("endEvent", "回访完成", 620);
+  edge2(s2, call);
+  edge2(call, note);
+  edge2(note, end2);
+  const link: Link = { id: newId(), kind: "relatesTo", from: call, toDocument: d.id, toElement: pay };
+  d2.links.set(link.id, link);
 }
 
 /** A grid of tasks, each row chained by sequence flows. */

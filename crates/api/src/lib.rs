@@ -550,6 +550,31 @@ impl Core {
         Ok(out)
     }
 
+    /// Every element of the workspace that a link can point to, document by document.
+    pub async fn link_targets(&self, workspace_id: &str) -> Result<Vec<LinkTarget>, ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let idx = self.read_index(&row.index_doc).await?;
+        let mut out = Vec::new();
+        for entry in idx.documents {
+            if entry.kind != DocKind::BusinessFlow {
+                continue;
+            }
+            let Ok(handle) = self.handle(&entry.id).await else {
+                continue;
+            };
+            let flow = run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
+            out.extend(flow.nodes.into_iter().map(|n| LinkTarget {
+                document_id: entry.id.clone(),
+                document_title: entry.title.clone(),
+                document_kind: entry.kind,
+                element_id: n.id,
+                name: n.name,
+                element_kind: n.kind.as_str().to_string(),
+            }));
+        }
+        Ok(out)
+    }
+
     /// The name of an element of a document, or `None` when the document has no such element.
     async fn element_name(
         &self,

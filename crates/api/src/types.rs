@@ -126,3 +126,16 @@ pub struct ResolvedLink {
     /// The `to` element no longer exists (deleted after the link was made).
     pub broken: bool,
 }
+
+/// An element of the workspace that a link can point to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LinkTarget {
+    pub document_id: String,
+    pub document_title: String,
+    pub document_kind: DocKind,
+    pub element_id: String,
+    pub name: String,
+    /// The element's type within its document (a BPMN node kind such as "userTask").
+    pub element_kind: String,
+}

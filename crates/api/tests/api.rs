@@ -594,3 +594,22 @@ async fn typed_links_between_flows_resolve_both_ways_and_survive_restart() {
         ErrorCode::NotFound
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn link_targets_list_the_elements_of_every_flow() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path(), true).await;
+    let ws = c.list_workspaces().await.unwrap().remove(0);
+    let targets = c.link_targets(&ws.id).await.unwrap();
+    let docs: std::collections::BTreeSet<_> =
+        targets.iter().map(|t| t.document_title.as_str()).collect();
+    assert_eq!(docs.len(), 2, "{docs:?}");
+    let t = targets
+        .iter()
+        .find(|t| t.element_id == "task_risk")
+        .unwrap();
+    assert_eq!(
+        (t.name.as_str(), t.element_kind.as_str()),
+        ("反洗钱与风险校验", "userTask")
+    );
+}

@@ -614,3 +614,60 @@ async fn structural_problems_show_live_and_go_away_on_undo() -> Result<()> {
     c.close().await?;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_typed_link_from_a_task_shows_as_a_backlink_in_the_other_flow() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    let docs: Vec<String> = serde_json::from_value(
+        js(&c, "return Array.from(document.querySelectorAll('[data-testid=document-item]')).map(d => d.dataset.documentId);").await?,
+    )?;
+    assert_eq!(docs.len(), 2);
+
+    js(&c, "window.__triloop.selectNodes(['task_identify']);").await?;
+    wait_css(&c, "[data-testid=element-panel]").await?;
+    click(&c, "[data-testid=add-link]").await?;
+    click(&c, "[data-testid=link-kind-select] option[value=realizes]").await?;
+    click(
+        &c,
+        &format!(
+            "[data-testid=link-target-option][data-document-id='{}'][data-element-id='task_reach']",
+            docs[1]
+        ),
+    )
+    .await?;
+    click(&c, "[data-testid=link-submit]").await?;
+    let item = wait_css(&c, "[data-testid=link-item][data-incoming=false]").await?;
+    let text = item.text().await?;
+    assert!(text.contains("精准内容触达"), "{text}");
+    e2e::save_screenshot(&c, "links").await?;
+
+    // The other flow shows it as a backlink.
+    click(
+        &c,
+        &format!(
+            "[data-testid=document-item][data-document-id='{}']",
+            docs[1]
+        ),
+    )
+    .await?;
+    wait_js(&c, "return window.__triloop.nodeCount() === 9 && document.querySelector(\".react-flow__node[data-id='task_reach']\");", "the second flow").await?;
+    js(&c, "window.__triloop.selectNodes(['task_reach']);").await?;
+    let back = wait_css(&c, "[data-testid=link-item][data-incoming=true]").await?;
+    assert!(back.text().await?.contains("识别客户身份"));
+    click(
+        &c,
+        "[data-testid=link-item][data-incoming=true] [data-testid=link-remove]",
+    )
+    .await?;
+    wait_js(
+        &c,
+        "return document.querySelectorAll('[data-testid=link-item]').length === 0;",
+        "link removed",
+    )
+    .await?;
+    c.close().await?;
+    Ok(())
+}

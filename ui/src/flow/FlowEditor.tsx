@@ -20,13 +20,17 @@ import {
   type NodeChange,
 } from "@xyflow/react";
 import { useTranslation } from "react-i18next";
+import type { Backend } from "../backend";
+import type { ApiError } from "../bindings";
 import { DEFAULT_LANE_HEIGHT, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
 import { newId } from "../ids";
 import { CanvasContext, createRenameStore, type CanvasContextValue } from "./canvasContext";
 import { edgeTypes } from "./edges";
+import { ElementPanel } from "./ElementPanel";
 import { selectOnly, type BpmnNode, type SequenceEdge } from "./flowState";
 import { NODE_KINDS, NODE_SIZE, PALETTE_MIME } from "./kinds";
 import { LanesLayer, contentBounds } from "./lanes";
+import type { OtherEnd } from "./links";
 import { nodeTypes } from "./nodes";
 import { Palette } from "./Palette";
 import { problemText, type Problem } from "./problems";
@@ -39,16 +43,31 @@ const MINIMAP_MAX_NODES = 2500;
 const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
 const INITIAL_ZOOM = { min: 0.4, max: 1, padding: 0.05 };
 const PRO_OPTIONS = { hideAttribution: false };
+/** A node selected under the element panel is panned into view after this (a double click's second click must still land). */
+const REVEAL_DELAY_MS = 350;
+const REVEAL_MARGIN = 24;
+/** The element panel's width (styles.css `.element-panel`): centring leaves room for it. */
+const ELEMENT_PANEL_WIDTH = 288;
 
 export type ConfirmRequest = { title: string; message: string; onConfirm(): void };
 
+/** An element to select and centre once its document's canvas opens (a link followed from another flow). */
+export type FocusRequest = { documentId: string; elementId: string };
+
 type Props = {
+  backend: Backend;
+  workspaceId: string;
   session: FlowSession;
   problems: FlowProblems;
   /** Whether the problems list is shown (kept by the shell across documents). */
   problemsOpen: boolean;
   onProblemsOpen(open: boolean): void;
   requestConfirm(request: ConfirmRequest): void;
+  showError(error: ApiError): void;
+  /** Opens another document of the workspace and selects one of its elements. */
+  onOpenElement(documentId: string, elementId: string): void;
+  focusRequest: FocusRequest | null;
+  onFocusHandled(): void;
 };
 
 export function FlowEditor(props: Props) {
@@ -65,7 +84,19 @@ function isEditable(target: EventTarget | null): boolean {
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
 }
 
-function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requestConfirm }: Props) {
+function FlowEditorInner({
+  backend,
+  workspaceId,
+  session,
+  problems,
+  problemsOpen,
+  onProblemsOpen,
+  requestConfirm,
+  showError,
+  onOpenElement,
+  focusRequest,
+  onFocusHandled,
+}: Props) {
   const { t } = useTranslation();
   const rf = useReactFlow<BpmnNode, SequenceEdge>();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -241,7 +272,40 @@ function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requ
     },
     [rf, stateRef],
   );
-  const onInit = useCallback(() => frameFlow(), [frameFlow]);
+  // The node last centred on purpose: selecting it needs no panning into view.
+  const centred = useRef<string | null>(null);
+  const panelOpen = useRef(false);
+
+  // Centres the view on a node (at a readable zoom) and selects only it.
+  const focusNode = useCallback(
+    (node: FlowNode) => {
+      const zoom = Math.max(rf.getZoom(), 0.8);
+      // d3's zoom animation needs a canvas with a size (jsdom has none).
+      const duration = canvasRef.current?.clientWidth ? 250 : 0;
+      // Selecting it opens the element panel, which narrows the canvas if not open yet.
+      const room = panelOpen.current ? 0 : ELEMENT_PANEL_WIDTH / 2 / zoom;
+      centred.current = node.id;
+      select([node.id]);
+      void rf.setCenter(node.x + node.w / 2 + room, node.y + node.h / 2, { zoom, duration });
+    },
+    [rf, select],
+  );
+
+  const focusRef = useRef({ focusRequest, onFocusHandled });
+  focusRef.current = { focusRequest, onFocusHandled };
+  const onInit = useCallback(() => {
+    const { focusRequest: request, onFocusHandled: handled } = focusRef.current;
+    const node = request && request.documentId === sessionRef.current.documentId ? stateRef.current.nodeById.get(request.elementId) : undefined;
+    if (node) {
+      const zoom = Math.max(rf.getZoom(), 0.8);
+      centred.current = node.id;
+      select([node.id]);
+      void rf.setCenter(node.x + node.w / 2 + ELEMENT_PANEL_WIDTH / 2 / zoom, node.y + node.h / 2, { zoom });
+    } else {
+      frameFlow();
+    }
+    if (request) handled();
+  }, [frameFlow, rf, select, stateRef]);
 
   const onPaletteAdd = useCallback((kind: NodeKind) => addNodeAt(kind, viewCentre()), [addNodeAt, viewCentre]);
 
@@ -319,11 +383,9 @@ function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requ
       const node = s.nodeById.get(p.element);
       const edge = node ? undefined : s.edgeById.get(p.element);
       const zoom = Math.max(rf.getZoom(), 0.8);
-      // d3's zoom animation needs a canvas with a size (jsdom has none).
       const duration = canvasRef.current?.clientWidth ? 250 : 0;
       if (node) {
-        select([node.id]);
-        void rf.setCenter(node.x + node.w / 2, node.y + node.h / 2, { zoom, duration });
+        focusNode(node);
       } else if (edge) {
         const a = s.nodeById.get(edge.source);
         const b = s.nodeById.get(edge.target);
@@ -340,8 +402,27 @@ function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requ
         frameFlow(duration);
       }
     },
-    [rf, frameFlow, select, selectionOrder, stateRef, update],
+    [rf, frameFlow, focusNode, select, selectionOrder, stateRef, update],
   );
+
+  // --- the element panel: follows a link to its other end ---
+
+  const onOpenLink = useCallback(
+    (end: OtherEnd) => {
+      if (end.documentId === sessionRef.current.documentId) {
+        const node = stateRef.current.nodeById.get(end.elementId);
+        if (node) focusNode(node);
+      } else {
+        onOpenElement(end.documentId, end.elementId);
+      }
+    },
+    [focusNode, onOpenElement, stateRef],
+  );
+
+  const closeElementPanel = useCallback(() => {
+    sessionRef.current.select([]);
+    focusCanvas();
+  }, [focusCanvas]);
 
   const toggleProblems = useCallback(() => onProblemsOpen(!problemsOpen), [onProblemsOpen, problemsOpen]);
   const closeProblems = useCallback(() => {
@@ -372,6 +453,9 @@ function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requ
       const target = e.target as Node | null;
       const inScope = !target || target === document.body || target === document.documentElement || !!rootRef.current?.contains(target);
       if (!inScope || mod || e.altKey) return;
+      // On the element panel's buttons, Delete and F2 do not act on the canvas selection.
+      const inPanel = target instanceof Element && !!target.closest(".element-panel");
+      if (inPanel && e.key !== "Escape") return;
       if (e.key === "Delete" || e.key === "Backspace") {
         e.preventDefault();
         deleteSelection();
@@ -380,11 +464,12 @@ function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requ
         renameSelected();
       } else if (e.key === "Escape") {
         sessionRef.current.select([]);
+        if (inPanel) focusCanvas();
       }
     };
     document.addEventListener("keydown", onKey);
     return () => document.removeEventListener("keydown", onKey);
-  }, [deleteSelection, renameSelected]);
+  }, [deleteSelection, renameSelected, focusCanvas]);
 
   // --- drag and drop from the palette ---
 
@@ -405,7 +490,71 @@ function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requ
     [addNodeAt, rf],
   );
 
-  const selectedNodes = useMemo(() => state.nodes.reduce((k, n) => (n.selected ? k + 1 : k), 0), [state.nodes]);
+  const nodeSelection = useMemo(() => {
+    let count = 0;
+    let last: string | null = null;
+    for (const n of state.nodes) {
+      if (!n.selected) continue;
+      count++;
+      last = n.id;
+    }
+    return { count, single: count === 1 ? last : null };
+  }, [state.nodes]);
+  const selectedNodes = nodeSelection.count;
+  const panelNode = nodeSelection.single ? state.nodeById.get(nodeSelection.single) : undefined;
+  panelOpen.current = !!panelNode;
+
+  // The element panel narrows the canvas: a node it now hides is panned into view (after the
+  // pointer is released, and late enough not to move a node between the clicks of a double click).
+  const pointerDown = useRef(false);
+  useEffect(() => {
+    const up = () => (pointerDown.current = false);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("pointercancel", up);
+    return () => {
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("pointercancel", up);
+    };
+  }, []);
+  const onCanvasPointerDown = useCallback(() => (pointerDown.current = true), []);
+
+  const revealNode = useCallback(
+    (id: string) => {
+      const el = canvasRef.current;
+      const node = stateRef.current.nodeById.get(id);
+      if (!el || !node || el.clientWidth <= 0) return;
+      const { x, y, zoom } = rf.getViewport();
+      const left = node.x * zoom + x;
+      const right = (node.x + node.w) * zoom + x;
+      const overflow = right - (el.clientWidth - REVEAL_MARGIN);
+      if (overflow <= 0) return;
+      // A node wider than the view keeps its left edge in view.
+      const shift = Math.min(overflow, left - REVEAL_MARGIN);
+      if (shift > 0) void rf.setViewport({ x: x - shift, y, zoom }, { duration: 200 });
+    },
+    [rf, stateRef],
+  );
+
+  const single = nodeSelection.single;
+  useEffect(() => {
+    if (!single) return;
+    const onPurpose = centred.current === single;
+    centred.current = null;
+    if (onPurpose) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const schedule = () => {
+      timer = setTimeout(() => revealNode(single), REVEAL_DELAY_MS);
+    };
+    if (!pointerDown.current) {
+      schedule();
+      return () => clearTimeout(timer);
+    }
+    window.addEventListener("pointerup", schedule, { once: true });
+    return () => {
+      window.removeEventListener("pointerup", schedule);
+      clearTimeout(timer);
+    };
+  }, [single, revealNode]);
   const selectedEdges = useMemo(() => state.edges.reduce((k, e) => (e.selected ? k + 1 : k), 0), [state.edges]);
 
   return (
@@ -461,51 +610,66 @@ function FlowEditorInner({ session, problems, problemsOpen, onProblemsOpen, requ
           </span>
           <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />
         </div>
-        <div
-          className="canvas"
-          data-testid="canvas"
-          ref={canvasRef}
-          tabIndex={0}
-          aria-label={t("canvas.label")}
-          onDragOver={onDragOver}
-          onDrop={onDrop}
-        >
-          <CanvasContext.Provider value={context}>
-            <ReactFlow<BpmnNode, SequenceEdge>
-              nodes={state.nodes}
-              edges={state.edges}
-              nodeTypes={nodeTypes}
-              edgeTypes={edgeTypes}
-              onNodesChange={onNodesChange}
-              onEdgesChange={onEdgesChange}
-              onNodeDragStop={onNodeDragStop}
-              onSelectionDragStop={commitMoves}
-              onConnect={onConnect}
-              onConnectEnd={onConnectEnd}
-              isValidConnection={isValidConnection}
-              onNodeDoubleClick={onNodeDoubleClick}
-              onEdgeDoubleClick={onEdgeDoubleClick}
-              connectionMode={ConnectionMode.Loose}
-              connectionLineType={ConnectionLineType.SmoothStep}
-              deleteKeyCode={null}
-              multiSelectionKeyCode={MULTI_SELECT_KEYS}
-              selectionKeyCode="Shift"
-              zoomOnDoubleClick={false}
-              disableKeyboardA11y
-              onlyRenderVisibleElements
-              minZoom={0.2}
-              maxZoom={2.5}
-              onInit={onInit}
-              proOptions={PRO_OPTIONS}
-            >
-              <LanesLayer lanes={state.lanes} extent={state.extent} onRename={onRenameLane} onDelete={onDeleteLane} />
-              <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9d1dc" />
-              {state.nodes.length <= MINIMAP_MAX_NODES && (
-                <MiniMap pannable zoomable nodeColor="#c4d2e4" nodeStrokeColor="#7d93b2" maskColor="rgba(236, 240, 245, 0.65)" />
-              )}
-              <Controls showInteractive={false} />
-            </ReactFlow>
-          </CanvasContext.Provider>
+        <div className="canvas-row">
+          <div
+            className="canvas"
+            data-testid="canvas"
+            ref={canvasRef}
+            tabIndex={0}
+            aria-label={t("canvas.label")}
+            onDragOver={onDragOver}
+            onDrop={onDrop}
+            onPointerDownCapture={onCanvasPointerDown}
+          >
+            <CanvasContext.Provider value={context}>
+              <ReactFlow<BpmnNode, SequenceEdge>
+                nodes={state.nodes}
+                edges={state.edges}
+                nodeTypes={nodeTypes}
+                edgeTypes={edgeTypes}
+                onNodesChange={onNodesChange}
+                onEdgesChange={onEdgesChange}
+                onNodeDragStop={onNodeDragStop}
+                onSelectionDragStop={commitMoves}
+                onConnect={onConnect}
+                onConnectEnd={onConnectEnd}
+                isValidConnection={isValidConnection}
+                onNodeDoubleClick={onNodeDoubleClick}
+                onEdgeDoubleClick={onEdgeDoubleClick}
+                connectionMode={ConnectionMode.Loose}
+                connectionLineType={ConnectionLineType.SmoothStep}
+                deleteKeyCode={null}
+                multiSelectionKeyCode={MULTI_SELECT_KEYS}
+                selectionKeyCode="Shift"
+                zoomOnDoubleClick={false}
+                disableKeyboardA11y
+                onlyRenderVisibleElements
+                minZoom={0.2}
+                maxZoom={2.5}
+                onInit={onInit}
+                proOptions={PRO_OPTIONS}
+              >
+                <LanesLayer lanes={state.lanes} extent={state.extent} onRename={onRenameLane} onDelete={onDeleteLane} />
+                <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9d1dc" />
+                {state.nodes.length <= MINIMAP_MAX_NODES && (
+                  <MiniMap pannable zoomable nodeColor="#c4d2e4" nodeStrokeColor="#7d93b2" maskColor="rgba(236, 240, 245, 0.65)" />
+                )}
+                <Controls showInteractive={false} />
+              </ReactFlow>
+            </CanvasContext.Provider>
+          </div>
+          {panelNode && session.documentId && (
+            <ElementPanel
+              key={panelNode.id}
+              backend={backend}
+              workspaceId={workspaceId}
+              documentId={session.documentId}
+              node={panelNode}
+              onClose={closeElementPanel}
+              onOpenLink={onOpenLink}
+              showError={showError}
+            />
+          )}
         </div>
         {problemsOpen && (
           <ProblemsPanel

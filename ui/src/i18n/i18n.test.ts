@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { ERROR_CODES } from "../backend";
 import { NODE_KINDS } from "../flow/kinds";
+import { LINK_KINDS } from "../flow/links";
 import { PROBLEM_CODES } from "../flow/problems";
 import en from "./en.json";
 import zhCN from "./zh-CN.json";
@@ -87,7 +88,7 @@ describe("translations", () => {
     }
   });
 
-  it("name every node kind, error code, document kind, save state and problem code", () => {
+  it("name every node kind, error code, document kind, save state, problem code and link kind", () => {
     const families: Record<string, readonly string[]> = {
       nodeKind: NODE_KINDS,
       error: ERROR_CODES,
@@ -97,6 +98,8 @@ describe("translations", () => {
       edgeKind: ["sequenceFlow"],
       "problems.message": PROBLEM_CODES,
       "problems.hint": PROBLEM_CODES,
+      "links.kind": LINK_KINDS,
+      "links.reverse": LINK_KINDS,
     };
     for (const [lang, tree] of languages) {
       for (const [family, members] of Object.entries(families)) {
@@ -116,6 +119,9 @@ describe("translations", () => {
     expect(lookup(zh, "edgeKind.sequenceFlow")).toBe("顺序流");
     expect(lookup(zh, "problems.message.unreachable")).toContain("开始事件");
     expect(lookup(zh, "problems.message.parallelJoinedByExclusive")).toContain("排他网关");
+    expect(lookup(zh, "links.title")).toBe("关联");
+    expect(LINK_KINDS.map((k) => lookup(zh, `links.kind.${k}`))).toEqual(["实现", "调用", "展示", "度量", "细化", "跟踪", "相关"]);
+    expect(LINK_KINDS.map((k) => lookup(zh, `links.reverse.${k}`))).toEqual(["实现自", "被调用自", "展示于", "被度量自", "细化自", "被跟踪自", "相关"]);
   });
 });
 

@@ -65,6 +65,48 @@ fn gen_flow(data: &Path, nodes: usize) -> Result<()> {
     Ok(())
 }
 
+/// Frames painted per second while the real pointer drags the canvas for about 2 s.
+async fn pan_fps(c: &fantoccini::Client) -> Result<f64> {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let rect = js(c, "const r = document.querySelector('[data-testid=canvas] .react-flow__pane').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];").await?;
+    let (x0, y0) = (
+        rect[0].as_f64().unwrap_or(600.0).round(),
+        rect[1].as_f64().unwrap_or(400.0).round(),
+    );
+    js(c, "window.__frames = 0; window.__counting = true; (function f() { if (!window.__counting) return; window.__frames++; requestAnimationFrame(f); })(); window.__t0 = performance.now(); return true;").await?;
+    let mut actions = MouseActions::new("mouse".to_string())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: x0,
+            y: y0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    // 120 steps of 16 ms, back and forth, as a steady drag.
+    for i in 0..120 {
+        let dx = if (i / 30) % 2 == 0 { -4.0 } else { 4.0 } * ((i % 30) as f64);
+        actions = actions.then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(16)),
+            x: x0 + dx,
+            y: y0 + dx / 3.0,
+        });
+    }
+    actions = actions.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    c.perform_actions(actions).await?;
+    c.release_actions().await?;
+    let v = js(
+        c,
+        "window.__counting = false; return [window.__frames, performance.now() - window.__t0];",
+    )
+    .await?;
+    let frames = v[0].as_f64().unwrap_or(0.0);
+    let ms = v[1].as_f64().unwrap_or(1.0);
+    Ok(frames * 1000.0 / ms)
+}
+
 #[tokio::main]
 async fn main() -> Result<()> {
     let driver = Driver::start(&[])?;
@@ -100,7 +142,7 @@ async fn main() -> Result<()> {
         mem as f64 / 1024.0
     );
 
-    for n in [1_000usize, 10_000] {
+    for n in [1_000usize, 5_000, 10_000] {
         let data = tempfile::tempdir()?;
         let t = Instant::now();
         gen_flow(data.path(), n)?;
@@ -136,10 +178,11 @@ async fn main() -> Result<()> {
         .await?;
         wait_saved(&c).await?;
         let edit_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let fps = pan_fps(&c).await?;
         let pid = app_pid(data.path())?;
         let mem = memory_kb(pid)?;
         println!(
-            "{n} nodes: generate+store {gen_ms:.0} ms; launch to painted canvas {ms:.0} ms; open_flow IPC {:.0} ms ({} nodes); add-node edit round trip {edit_ms:.0} ms; memory {:.1} MiB",
+            "{n} nodes: generate+store {gen_ms:.0} ms; launch to painted canvas {ms:.0} ms; open_flow IPC {:.0} ms ({} nodes); add-node edit round trip {edit_ms:.0} ms; panning {fps:.1} frames/s; memory {:.1} MiB",
             reopen[0].as_f64().unwrap_or(-1.0),
             reopen[1],
             mem as f64 / 1024.0
