@@ -65,6 +65,12 @@ fn gen_flow(data: &Path, nodes: usize) -> Result<()> {
     Ok(())
 }
 
+/// Frames per second with nothing happening: the ceiling of this display and webview.
+async fn idle_fps(c: &fantoccini::Client) -> Result<f64> {
+    let v = js(c, "return await new Promise(r => { let n = 0; const t0 = performance.now(); (function f() { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(f); else r([n, performance.now() - t0]); })(); });").await?;
+    Ok(v[0].as_f64().unwrap_or(0.0) * 1000.0 / v[1].as_f64().unwrap_or(1.0))
+}
+
 /// Frames painted per second while the real pointer drags the canvas for about 2 s.
 async fn pan_fps(c: &fantoccini::Client) -> Result<f64> {
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
@@ -126,6 +132,8 @@ async fn main() -> Result<()> {
         if i == runs - 1 {
             tokio::time::sleep(Duration::from_secs(2)).await;
             mem = memory_kb(app_pid(data.path())?)?;
+            println!("idle frame rate (the display's ceiling): {:.1} frames/s", idle_fps(&c).await?);
+            println!("panning the demo flow: {:.1} frames/s", pan_fps(&c).await?);
         }
         c.close().await?;
     }
