@@ -132,7 +132,10 @@ async fn main() -> Result<()> {
         if i == runs - 1 {
             tokio::time::sleep(Duration::from_secs(2)).await;
             mem = memory_kb(app_pid(data.path())?)?;
-            println!("idle frame rate (the display's ceiling): {:.1} frames/s", idle_fps(&c).await?);
+            println!(
+                "idle frame rate (the display's ceiling): {:.1} frames/s",
+                idle_fps(&c).await?
+            );
             println!("panning the demo flow: {:.1} frames/s", pan_fps(&c).await?);
         }
         c.close().await?;
