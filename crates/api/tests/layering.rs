@@ -51,7 +51,7 @@ fn core_crates_do_not_depend_on_tauri() {
             || name.starts_with("webkit2gtk")
             || name == "triloop-app"
     };
-    let core = ["model", "formats", "store", "api", "cli"];
+    let core = ["model", "formats", "store", "api", "cli", "server"];
     let mut checked = 0;
     for (id, name) in &names {
         if !core.contains(name) || !nodes.contains_key(id) {
