@@ -56,6 +56,13 @@ enum BpmnCommand {
     /// Import FILE and print, as JSON, the count of each element type, the structural
     /// problems and the import warnings. Exits 0 when the file imported (problems or not).
     Check { file: PathBuf },
+    /// Draw IN's diagram as an SVG picture into OUT.
+    Svg {
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        #[arg(value_name = "OUT")]
+        output: PathBuf,
+    },
     /// Import IN and export it to OUT.
     Roundtrip {
         #[arg(value_name = "IN")]

@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod import;
 mod model;
+mod svg;
 mod validation;
 mod xml;
 
@@ -17,6 +18,7 @@ pub use error::BpmnError;
 pub use export::export;
 pub use import::import;
 pub use model::*;
+pub use svg::to_svg;
 pub use validation::validation_graph;
 
 #[cfg(test)]
