@@ -33,7 +33,12 @@ pub struct BundleDocument {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Content {
-    BusinessFlow(Flow),
+    /// A business flow and, when it was imported from BPMN, that file (what the canvas does
+    /// not model is kept there and written back by BPMN export).
+    BusinessFlow {
+        flow: Flow,
+        bpmn_source: Option<String>,
+    },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -65,6 +70,8 @@ struct FlowFile {
     nodes: Vec<model::FlowNode>,
     #[serde(default)]
     edges: Vec<model::FlowEdge>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bpmn_source: Option<String>,
 }
 
 fn bad(detail: impl Into<String>) -> ApiError {
@@ -80,7 +87,15 @@ impl Bundle {
         }
         for d in &self.documents {
             match &d.content {
-                Content::BusinessFlow(f) => {
+                Content::BusinessFlow {
+                    flow: f,
+                    bpmn_source,
+                } => {
+                    if let Some(xml) = bpmn_source {
+                        formats::bpmn::import(xml.as_bytes()).map_err(|e| {
+                            bad(format!("document {:?}: its BPMN source: {e}", d.title))
+                        })?;
+                    }
                     let mut scratch = automerge::Automerge::new();
                     flow::init(&mut scratch)?;
                     flow::apply(&mut scratch, &flow_ops(f))
@@ -139,11 +154,14 @@ fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiE
                         entry.file, f.kind
                     )));
                 }
-                Content::BusinessFlow(Flow {
-                    nodes: f.nodes,
-                    edges: f.edges,
-                    lanes: f.lanes,
-                })
+                Content::BusinessFlow {
+                    flow: Flow {
+                        nodes: f.nodes,
+                        edges: f.edges,
+                        lanes: f.lanes,
+                    },
+                    bpmn_source: f.bpmn_source,
+                }
             }
             other => {
                 return Err(bad(format!(
@@ -189,7 +207,10 @@ pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiErro
     let mut written = Vec::new();
     let mut entries = Vec::new();
     for (i, d) in bundle.documents.iter().enumerate() {
-        let Content::BusinessFlow(f) = &d.content;
+        let Content::BusinessFlow {
+            flow: f,
+            bpmn_source,
+        } = &d.content;
         let rel = format!(
             "documents/{:02}-{}.json",
             i + 1,
@@ -200,6 +221,7 @@ pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiErro
             lanes: f.lanes.clone(),
             nodes: f.nodes.clone(),
             edges: f.edges.clone(),
+            bpmn_source: bpmn_source.clone(),
         };
         let p = dir.join(&rel);
         write_json(&p, &file).map_err(|e| io(&p, e))?;

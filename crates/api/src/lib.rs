@@ -348,9 +348,91 @@ impl Core {
         &self,
         document_id: &str,
     ) -> Result<Vec<model::validate::Problem>, ApiError> {
+        let model = self.bpmn_model(document_id).await?;
+        Ok(model::validate::validate(&formats::bpmn::validation_graph(
+            &model,
+        )))
+    }
+
+    /// The flow as a BPMN model: the file it was imported from (if any) with the canvas's
+    /// state written over it.
+    pub async fn bpmn_model(
+        &self,
+        document_id: &str,
+    ) -> Result<formats::bpmn::BpmnModel, ApiError> {
         let handle = self.handle(document_id).await?;
-        let flow = run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
-        Ok(model::validate::validate(&flow::graph(&flow)))
+        let document_id = document_id.to_string();
+        run_blocking(move || {
+            let (flow, source) = handle.with_document(|doc| {
+                Ok::<_, model::ModelError>((flow::read(doc)?, flow::bpmn_source(doc)?))
+            })?;
+            let source = match source {
+                Some(xml) => Some(formats::bpmn::import(xml.as_bytes()).map_err(|e| {
+                    ApiError::new(
+                        ErrorCode::DocumentCorrupt,
+                        format!("the BPMN kept in document {document_id} does not load: {e}"),
+                    )
+                })?),
+                None => None,
+            };
+            Ok::<_, ApiError>(formats::bpmn::flowdoc::from_flow(&flow, source.as_ref()))
+        })
+        .await?
+    }
+
+    /// The flow as BPMN 2.0 XML with diagram interchange.
+    pub async fn export_bpmn(&self, document_id: &str) -> Result<String, ApiError> {
+        Ok(formats::bpmn::export(&self.bpmn_model(document_id).await?))
+    }
+
+    /// Imports a BPMN 2.0 file as a new business flow of the workspace, titled `title` or
+    /// else after the file's process or collaboration. A file without diagram information
+    /// is laid out first. Nothing is created when the file does not import.
+    pub async fn import_bpmn(
+        &self,
+        workspace_id: &str,
+        bytes: Vec<u8>,
+        title: Option<String>,
+    ) -> Result<DocumentSummary, ApiError> {
+        let (flow, source, name) = run_blocking(move || {
+            let mut model = formats::bpmn::import(&bytes)
+                .map_err(|e| ApiError::new(ErrorCode::BadFile, e.to_string()))?;
+            if !formats::bpmn::flowdoc::has_diagram(&model) {
+                formats::bpmn::layout::ensure_layout(&mut model);
+            }
+            let flow = formats::bpmn::flowdoc::to_flow(&model);
+            let name = model
+                .collaborations()
+                .find_map(|c| c.name.clone())
+                .or_else(|| model.processes().find_map(|p| p.name.clone()))
+                .or_else(|| model.name.clone());
+            Ok::<_, ApiError>((flow, formats::bpmn::export(&model), name))
+        })
+        .await??;
+        let title = title
+            .or(name)
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| "BPMN".to_string());
+        let s = self
+            .create_document(workspace_id, DocKind::BusinessFlow, &title)
+            .await?;
+        let ops = exchange::flow_ops(&flow);
+        let filled = async {
+            self.change(&s.id, move |doc| flow::set_bpmn_source(doc, &source))
+                .await?;
+            self.change(&s.id, move |doc| flow::apply(doc, &ops))
+                .await?;
+            Ok::<_, ApiError>(())
+        }
+        .await;
+        if let Err(e) = filled {
+            // All or nothing: the half-made document goes.
+            if let Err(cleanup) = self.delete_document(workspace_id, &s.id).await {
+                tracing::error!(error = %cleanup, "removing a half-imported flow failed");
+            }
+            return Err(e);
+        }
+        Ok(s)
     }
 
     /// Applies `ops` as one change and one undo step; returns once it is durable.
@@ -700,9 +782,13 @@ impl Core {
             let content = match entry.kind {
                 DocKind::BusinessFlow => {
                     let handle = self.handle(&entry.id).await?;
-                    let flow =
-                        run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
-                    exchange::Content::BusinessFlow(flow)
+                    let (flow, bpmn_source) = run_blocking(move || {
+                        handle.with_document(|doc| {
+                            Ok::<_, model::ModelError>((flow::read(doc)?, flow::bpmn_source(doc)?))
+                        })
+                    })
+                    .await??;
+                    exchange::Content::BusinessFlow { flow, bpmn_source }
                 }
                 _ => continue,
             };
@@ -746,10 +832,14 @@ impl Core {
     ) -> Result<(), ApiError> {
         for d in &bundle.documents {
             let summary = match &d.content {
-                exchange::Content::BusinessFlow(flow) => {
+                exchange::Content::BusinessFlow { flow, bpmn_source } => {
                     let s = self
                         .create_document(workspace_id, DocKind::BusinessFlow, &d.title)
                         .await?;
+                    if let Some(xml) = bpmn_source.clone() {
+                        self.change(&s.id, move |doc| flow::set_bpmn_source(doc, &xml))
+                            .await?;
+                    }
                     let ops = exchange::flow_ops(flow);
                     if !ops.is_empty() {
                         self.change(&s.id, move |doc| flow::apply(doc, &ops))

@@ -29,25 +29,12 @@ async fn core(dir: &Path, seed_demo: bool) -> Core {
 }
 
 fn node(id: &str, kind: NodeKind, x: f64) -> FlowNode {
-    let (w, h) = kind.default_size();
-    FlowNode {
-        id: id.into(),
-        kind,
-        name: format!("节点 {id}"),
-        x,
-        y: 40.0,
-        w,
-        h,
-    }
+    FlowNode::new(id, kind, format!("节点 {id}"), x, 40.0)
 }
 
 fn edge(id: &str, s: &str, t: &str) -> FlowEdge {
     FlowEdge {
-        id: id.into(),
-        kind: EdgeKind::SequenceFlow,
-        source: s.into(),
-        target: t.into(),
-        name: String::new(),
+        ..FlowEdge::new(id, EdgeKind::SequenceFlow, s, t)
     }
 }
 
@@ -612,4 +599,129 @@ async fn link_targets_list_the_elements_of_every_flow() {
         (t.name.as_str(), t.element_kind.as_str()),
         ("反洗钱与风险校验", "userTask")
     );
+}
+
+fn miwg(name: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/bpmn/miwg-reference")
+        .join(name);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bpmn_file_becomes_a_flow_document_and_exports_with_the_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = core(dir.path(), false).await;
+    let ws = core.create_workspace("BPMN").await.unwrap();
+    let bytes = miwg("C.1.0.bpmn");
+    let original = formats::bpmn::import(&bytes).unwrap();
+    let doc = core.import_bpmn(&ws.id, bytes, None).await.unwrap();
+    let view = core.open_flow(&doc.id).await.unwrap();
+    assert!(
+        view.nodes.iter().any(|n| n.kind == NodeKind::Pool),
+        "pools on the canvas"
+    );
+    assert!(!view.lanes.is_empty(), "lanes on the canvas");
+    assert!(view.edges.iter().any(|e| e.kind == EdgeKind::MessageFlow));
+    // Untouched, the export is the file (same summary of every element and its DI).
+    let untouched =
+        formats::bpmn::import(core.export_bpmn(&doc.id).await.unwrap().as_bytes()).unwrap();
+    assert_eq!(
+        formats::bpmn::flowdoc::to_flow(&untouched),
+        formats::bpmn::flowdoc::to_flow(&original)
+    );
+    assert_eq!(untouched.counts(), original.counts());
+    // Rename a task and move it; the export carries both and keeps the rest.
+    let task = view
+        .nodes
+        .iter()
+        .find(|n| n.kind.is_activity())
+        .unwrap()
+        .clone();
+    core.edit_flow(
+        &doc.id,
+        vec![
+            FlowOp::RenameNode {
+                id: task.id.clone(),
+                name: "审核资料".into(),
+            },
+            FlowOp::MoveNode {
+                id: task.id.clone(),
+                x: task.x + 10.0,
+                y: task.y,
+            },
+        ],
+    )
+    .await
+    .unwrap();
+    let edited =
+        formats::bpmn::import(core.export_bpmn(&doc.id).await.unwrap().as_bytes()).unwrap();
+    let canvas = formats::bpmn::flowdoc::to_flow(&edited);
+    let t = canvas.nodes.iter().find(|n| n.id == task.id).unwrap();
+    assert_eq!((t.name.as_str(), t.x), ("审核资料", task.x + 10.0));
+    // Everything is still there (a moved flow's label loses its old position: one Bounds).
+    let without_bounds = |m: &formats::bpmn::BpmnModel| {
+        let mut c = m.counts();
+        c.remove("Bounds");
+        c
+    };
+    assert_eq!(without_bounds(&edited), without_bounds(&original));
+    // The kept source travels with a workspace export and import.
+    let out = tempfile::tempdir().unwrap();
+    core.export_folder(&ws.id, out.path()).await.unwrap();
+    let copy = core.import_folder(out.path()).await.unwrap();
+    let copied = core.open_workspace(&copy.id).await.unwrap();
+    let again = core.export_bpmn(&copied.documents[0].id).await.unwrap();
+    assert_eq!(
+        without_bounds(&formats::bpmn::import(again.as_bytes()).unwrap()),
+        without_bounds(&original)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_malformed_bpmn_file_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = core(dir.path(), false).await;
+    let ws = core.create_workspace("BPMN").await.unwrap();
+    let err = core
+        .import_bpmn(
+            &ws.id,
+            b"<definitions><process id=\"p\"><task id=\"t\"></process>".to_vec(),
+            None,
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadFile);
+    assert!(err.detail.contains("line"), "{}", err.detail);
+    assert!(
+        core.open_workspace(&ws.id)
+            .await
+            .unwrap()
+            .documents
+            .is_empty()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bpmn_file_without_diagram_is_laid_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = core(dir.path(), false).await;
+    let ws = core.create_workspace("BPMN").await.unwrap();
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="http://t">
+  <process id="p" name="开户">
+    <startEvent id="s"/><userTask id="t" name="填写资料"/><endEvent id="e"/>
+    <sequenceFlow id="f1" sourceRef="s" targetRef="t"/><sequenceFlow id="f2" sourceRef="t" targetRef="e"/>
+  </process>
+</definitions>"#;
+    let doc = core
+        .import_bpmn(&ws.id, xml.as_bytes().to_vec(), None)
+        .await
+        .unwrap();
+    assert_eq!(doc.title, "开户");
+    let view = core.open_flow(&doc.id).await.unwrap();
+    assert_eq!(view.nodes.len(), 3);
+    assert_eq!(view.edges.len(), 2);
+    let x = |id: &str| view.nodes.iter().find(|n| n.id == id).unwrap().x;
+    assert!(x("s") < x("t") && x("t") < x("e"), "left to right");
 }

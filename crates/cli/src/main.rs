@@ -171,12 +171,12 @@ fn generated_flow(n: usize) -> Vec<FlowOp> {
         .iter()
         .enumerate()
         .map(|(i, name)| FlowOp::AddLane {
-            lane: Lane {
-                id: format!("lane{i}"),
-                name: name.to_string(),
-                y: i as f64 * lane_h,
-                h: lane_h,
-            },
+            lane: Lane::band(
+                format!("lane{i}"),
+                name.to_string(),
+                i as f64 * lane_h,
+                lane_h,
+            ),
         })
         .collect();
     for i in 0..n {
@@ -188,27 +188,23 @@ fn generated_flow(n: usize) -> Vec<FlowOp> {
         } else {
             NodeKind::Task
         };
-        let (w, h) = kind.default_size();
         ops.push(FlowOp::AddNode {
-            node: FlowNode {
-                id: format!("n{i}"),
+            node: FlowNode::new(
+                format!("n{i}"),
                 kind,
-                name: format!("任务 {i}"),
-                x: 80.0 + (k % cols) as f64 * 170.0,
-                y: lane as f64 * lane_h + 30.0 + (k / cols) as f64 * 110.0,
-                w,
-                h,
-            },
+                format!("任务 {i}"),
+                80.0 + (k % cols) as f64 * 170.0,
+                lane as f64 * lane_h + 30.0 + (k / cols) as f64 * 110.0,
+            ),
         });
         if i > 0 {
             ops.push(FlowOp::AddEdge {
-                edge: FlowEdge {
-                    id: format!("e{i}"),
-                    kind: EdgeKind::SequenceFlow,
-                    source: format!("n{}", i - 1),
-                    target: format!("n{i}"),
-                    name: String::new(),
-                },
+                edge: FlowEdge::new(
+                    format!("e{i}"),
+                    EdgeKind::SequenceFlow,
+                    format!("n{}", i - 1),
+                    format!("n{i}"),
+                ),
             });
         }
     }

@@ -1,11 +1,29 @@
-//! The business-flow document: nodes (events, tasks, gateways), sequence flows and lanes.
+//! The business-flow document: a BPMN 2.0 diagram as a CRDT.
 //!
 //! Layout of the Automerge document (keys are the constants below):
-//! `{ schema, schemaVersion, nodes: {id: {kind, name, x, y, w, h}}, edges: {id: {kind,
-//! source, target, name}}, lanes: {id: {name, y, h}} }`. Elements are keyed by id in maps so
-//! that concurrent additions by different peers never collide.
+//! ```text
+//! { schema, schemaVersion,
+//!   nodes: { id: { kind, name, x, y, w, h, eventDefinition?, parent?, attachedTo?,
+//!                  processRef?, defaultFlow?, expanded?, interrupting?, triggeredByEvent? } },
+//!   edges: { id: { kind, source, target, name, condition?, waypoints? } },
+//!   lanes: { id: { name, x?, y, w?, h, pool?, parentLane? } },
+//!   links: { … }                       (see `links`)
+//!   bpmn:  { source }                  (optional: the BPMN XML the flow was imported from)
+//! }
+//! ```
+//! Elements are keyed by id in maps so that concurrent additions by different peers never
+//! collide; every field is its own map key, so concurrent edits of different fields of one
+//! element merge. Waypoints are one string (`"x,y x,y …"`), replaced as a whole: a route is
+//! meaningful only as a whole.
+//!
+//! What the canvas does not model (extension elements, vendor attributes, documentation,
+//! root elements such as messages) stays in the BPMN source kept under `bpmn.source` and is
+//! written back on export (`formats::bpmn::flowdoc`).
+//!
+//! Version 1 documents (events, tasks, two gateways, sequence flows, full-width lanes) read
+//! as version 2 without change; the first edit marks them version 2.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::{Automerge, ObjType, ROOT, ReadDoc, transaction::Transactable};
 use serde::{Deserialize, Serialize};
@@ -17,95 +35,268 @@ use crate::schema::{
 const KEY_NODES: &str = "nodes";
 const KEY_EDGES: &str = "edges";
 const KEY_LANES: &str = "lanes";
+const KEY_BPMN: &str = "bpmn";
+const KEY_SOURCE_XML: &str = "source";
 const KEY_KIND: &str = "kind";
 const KEY_NAME: &str = "name";
 const KEY_X: &str = "x";
 const KEY_Y: &str = "y";
 const KEY_W: &str = "w";
 const KEY_H: &str = "h";
+const KEY_EVENT_DEFINITION: &str = "eventDefinition";
+const KEY_PARENT: &str = "parent";
+const KEY_ATTACHED_TO: &str = "attachedTo";
+const KEY_PROCESS_REF: &str = "processRef";
+const KEY_DEFAULT_FLOW: &str = "defaultFlow";
+const KEY_EXPANDED: &str = "expanded";
+const KEY_INTERRUPTING: &str = "interrupting";
+const KEY_TRIGGERED_BY_EVENT: &str = "triggeredByEvent";
 const KEY_SOURCE: &str = "source";
 const KEY_TARGET: &str = "target";
+const KEY_CONDITION: &str = "condition";
+const KEY_WAYPOINTS: &str = "waypoints";
+const KEY_POOL: &str = "pool";
+const KEY_PARENT_LANE: &str = "parentLane";
 
-/// The BPMN element types the canvas can place so far.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum NodeKind {
-    StartEvent,
-    EndEvent,
-    IntermediateEvent,
-    Task,
-    UserTask,
-    ServiceTask,
-    ExclusiveGateway,
-    ParallelGateway,
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident => $s:literal),* $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "specta", derive(specta::Type))]
+        #[serde(rename_all = "camelCase")]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The name stored in the document (and BPMN's local name, for element kinds).
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $s),* }
+            }
+        }
+    };
+}
+
+string_enum! {
+    /// The kinds of element a flow's canvas holds, named as BPMN names them (`Pool` is
+    /// BPMN's participant: a pool of the collaboration, holding one process).
+    NodeKind {
+        StartEvent => "startEvent",
+        EndEvent => "endEvent",
+        IntermediateCatchEvent => "intermediateCatchEvent",
+        IntermediateThrowEvent => "intermediateThrowEvent",
+        BoundaryEvent => "boundaryEvent",
+        Task => "task",
+        UserTask => "userTask",
+        ServiceTask => "serviceTask",
+        ManualTask => "manualTask",
+        BusinessRuleTask => "businessRuleTask",
+        ScriptTask => "scriptTask",
+        SendTask => "sendTask",
+        ReceiveTask => "receiveTask",
+        SubProcess => "subProcess",
+        Transaction => "transaction",
+        AdHocSubProcess => "adHocSubProcess",
+        CallActivity => "callActivity",
+        ExclusiveGateway => "exclusiveGateway",
+        ParallelGateway => "parallelGateway",
+        InclusiveGateway => "inclusiveGateway",
+        EventBasedGateway => "eventBasedGateway",
+        ComplexGateway => "complexGateway",
+        DataObjectReference => "dataObjectReference",
+        DataStoreReference => "dataStoreReference",
+        TextAnnotation => "textAnnotation",
+        Group => "group",
+        Pool => "participant",
+    }
+}
+
+string_enum! {
+    /// What triggers or results from an event (BPMN event definitions).
+    EventDefinition {
+        Message => "message",
+        Timer => "timer",
+        Error => "error",
+        Signal => "signal",
+        Escalation => "escalation",
+        Compensate => "compensate",
+        Conditional => "conditional",
+        Link => "link",
+        Terminate => "terminate",
+        Cancel => "cancel",
+    }
+}
+
+string_enum! {
+    /// The connecting objects of BPMN.
+    EdgeKind {
+        SequenceFlow => "sequenceFlow",
+        MessageFlow => "messageFlow",
+        Association => "association",
+        DataInputAssociation => "dataInputAssociation",
+        DataOutputAssociation => "dataOutputAssociation",
+    }
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 8] = [
-        NodeKind::StartEvent,
-        NodeKind::EndEvent,
-        NodeKind::IntermediateEvent,
-        NodeKind::Task,
-        NodeKind::UserTask,
-        NodeKind::ServiceTask,
-        NodeKind::ExclusiveGateway,
-        NodeKind::ParallelGateway,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NodeKind::StartEvent => "startEvent",
-            NodeKind::EndEvent => "endEvent",
-            NodeKind::IntermediateEvent => "intermediateEvent",
-            NodeKind::Task => "task",
-            NodeKind::UserTask => "userTask",
-            NodeKind::ServiceTask => "serviceTask",
-            NodeKind::ExclusiveGateway => "exclusiveGateway",
-            NodeKind::ParallelGateway => "parallelGateway",
+    pub fn parse(s: &str) -> Option<NodeKind> {
+        match s {
+            // Version 1 had one "intermediate event": a none event, which BPMN draws as a
+            // throwing intermediate event.
+            "intermediateEvent" => Some(NodeKind::IntermediateThrowEvent),
+            _ => NodeKind::ALL.iter().copied().find(|k| k.as_str() == s),
         }
     }
 
-    pub fn parse(s: &str) -> Option<NodeKind> {
-        NodeKind::ALL.into_iter().find(|k| k.as_str() == s)
+    pub fn is_event(self) -> bool {
+        matches!(
+            self,
+            NodeKind::StartEvent
+                | NodeKind::EndEvent
+                | NodeKind::IntermediateCatchEvent
+                | NodeKind::IntermediateThrowEvent
+                | NodeKind::BoundaryEvent
+        )
+    }
+
+    pub fn is_gateway(self) -> bool {
+        matches!(
+            self,
+            NodeKind::ExclusiveGateway
+                | NodeKind::ParallelGateway
+                | NodeKind::InclusiveGateway
+                | NodeKind::EventBasedGateway
+                | NodeKind::ComplexGateway
+        )
+    }
+
+    pub fn is_sub_process(self) -> bool {
+        matches!(
+            self,
+            NodeKind::SubProcess | NodeKind::Transaction | NodeKind::AdHocSubProcess
+        )
+    }
+
+    /// Tasks, sub-processes and call activities.
+    pub fn is_activity(self) -> bool {
+        matches!(
+            self,
+            NodeKind::Task
+                | NodeKind::UserTask
+                | NodeKind::ServiceTask
+                | NodeKind::ManualTask
+                | NodeKind::BusinessRuleTask
+                | NodeKind::ScriptTask
+                | NodeKind::SendTask
+                | NodeKind::ReceiveTask
+                | NodeKind::CallActivity
+        ) || self.is_sub_process()
+    }
+
+    /// Events, activities and gateways: what sequence flows connect.
+    pub fn is_flow_node(self) -> bool {
+        self.is_event() || self.is_gateway() || self.is_activity()
     }
 
     /// The default size of a new element of this kind, in canvas units.
     pub fn default_size(self) -> (f64, f64) {
         match self {
-            NodeKind::StartEvent | NodeKind::EndEvent | NodeKind::IntermediateEvent => (36.0, 36.0),
-            NodeKind::ExclusiveGateway | NodeKind::ParallelGateway => (50.0, 50.0),
+            k if k.is_event() => (36.0, 36.0),
+            k if k.is_gateway() => (50.0, 50.0),
+            NodeKind::DataObjectReference => (36.0, 50.0),
+            NodeKind::DataStoreReference => (50.0, 50.0),
+            NodeKind::TextAnnotation => (120.0, 40.0),
+            NodeKind::Group => (300.0, 200.0),
+            NodeKind::Pool => (900.0, 250.0),
             _ => (120.0, 72.0),
         }
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A point of an edge's route, in canvas units.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
-#[serde(rename_all = "camelCase")]
-pub enum EdgeKind {
-    SequenceFlow,
+pub struct Point {
+    #[cfg_attr(feature = "specta", specta(type = i32))]
+    pub x: f64,
+    #[cfg_attr(feature = "specta", specta(type = i32))]
+    pub y: f64,
 }
 
+/// An element on the canvas: a flow node, a data reference, an artifact or a pool.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct FlowNode {
     pub id: String,
     pub kind: NodeKind,
+    /// The name; for a text annotation, its text.
     pub name: String,
     /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub x: f64,
-    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub y: f64,
-    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub w: f64,
-    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub h: f64,
+    /// Events: what triggers them (`None`: a none event).
+    #[serde(default)]
+    pub event_definition: Option<EventDefinition>,
+    /// The process or sub-process the element belongs to, as imported. `None`: decided by
+    /// where it lies (the pool around it, else the flow's own process).
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// Boundary events: the activity they sit on.
+    #[serde(default)]
+    pub attached_to: Option<String>,
+    /// Pools: the process they hold.
+    #[serde(default)]
+    pub process_ref: Option<String>,
+    /// Gateways and activities: the sequence flow taken when no condition holds.
+    #[serde(default)]
+    pub default_flow: Option<String>,
+    /// Sub-processes: drawn expanded (its content inside) rather than collapsed.
+    #[serde(default)]
+    pub expanded: Option<bool>,
+    /// Boundary events (`cancelActivity`) and event sub-process start events
+    /// (`isInterrupting`); `None` means BPMN's default, interrupting.
+    #[serde(default)]
+    pub interrupting: Option<bool>,
+    /// Sub-processes: an event sub-process.
+    #[serde(default)]
+    pub triggered_by_event: Option<bool>,
+}
+
+impl FlowNode {
+    /// A new element of `kind` at (x, y) with the kind's default size.
+    pub fn new(
+        id: impl Into<String>,
+        kind: NodeKind,
+        name: impl Into<String>,
+        x: f64,
+        y: f64,
+    ) -> Self {
+        let (w, h) = kind.default_size();
+        FlowNode {
+            id: id.into(),
+            kind,
+            name: name.into(),
+            x,
+            y,
+            w,
+            h,
+            event_definition: None,
+            parent: None,
+            attached_to: None,
+            process_ref: None,
+            default_flow: None,
+            expanded: None,
+            interrupting: None,
+            triggered_by_event: None,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -117,21 +308,73 @@ pub struct FlowEdge {
     pub source: String,
     pub target: String,
     pub name: String,
+    /// Sequence flows: the condition expression's text.
+    #[serde(default)]
+    pub condition: Option<String>,
+    /// The route, ends on the borders of source and target; empty: drawn straight or
+    /// routed by whoever draws it.
+    #[serde(default)]
+    pub waypoints: Vec<Point>,
 }
 
-/// A lane: a horizontal band named after a role (客户经理, 产品经理, ...).
+impl FlowEdge {
+    pub fn new(
+        id: impl Into<String>,
+        kind: EdgeKind,
+        source: impl Into<String>,
+        target: impl Into<String>,
+    ) -> Self {
+        FlowEdge {
+            id: id.into(),
+            kind,
+            source: source.into(),
+            target: target.into(),
+            name: String::new(),
+            condition: None,
+            waypoints: Vec::new(),
+        }
+    }
+}
+
+/// A lane: a band named after a role (客户经理, 产品经理, ...). Without a pool it spans
+/// the whole flow horizontally (`x`, `w` absent).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Lane {
     pub id: String,
     pub name: String,
-    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
+    pub x: Option<f64>,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub y: f64,
-    /// Finite (checked on write, defaulted on read); exported to TypeScript as `number`.
+    #[serde(default)]
+    #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
+    pub w: Option<f64>,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub h: f64,
+    /// The pool the lane divides.
+    #[serde(default)]
+    pub pool: Option<String>,
+    /// The lane this one subdivides (nested lanes).
+    #[serde(default)]
+    pub parent_lane: Option<String>,
+}
+
+impl Lane {
+    pub fn band(id: impl Into<String>, name: impl Into<String>, y: f64, h: f64) -> Self {
+        Lane {
+            id: id.into(),
+            name: name.into(),
+            x: None,
+            y,
+            w: None,
+            h,
+            pool: None,
+            parent_lane: None,
+        }
+    }
 }
 
 /// A whole flow as read from its document.
@@ -167,6 +410,11 @@ pub enum FlowOp {
         id: String,
         name: String,
     },
+    /// Sets every field of the node to `node`'s (its id names it); only the fields that
+    /// differ are written, so concurrent edits of other fields survive.
+    UpdateNode {
+        node: FlowNode,
+    },
     AddEdge {
         edge: FlowEdge,
     },
@@ -177,6 +425,10 @@ pub enum FlowOp {
         id: String,
         name: String,
     },
+    /// Sets every field of the edge but its kind and ends (only those that differ).
+    UpdateEdge {
+        edge: FlowEdge,
+    },
     AddLane {
         lane: Lane,
     },
@@ -186,6 +438,10 @@ pub enum FlowOp {
     RenameLane {
         id: String,
         name: String,
+    },
+    /// Sets every field of the lane (only those that differ).
+    UpdateLane {
+        lane: Lane,
     },
 }
 
@@ -230,6 +486,26 @@ pub fn init(doc: &mut Automerge) -> Result<(), ModelError> {
     Ok(())
 }
 
+/// Keeps the BPMN XML a flow was imported from, so that export writes back what the canvas
+/// does not model. Called once, by the import that creates the document.
+pub fn set_bpmn_source(doc: &mut Automerge, xml: &str) -> Result<(), ModelError> {
+    check_schema(doc, DocKind::BusinessFlow)?;
+    let mut tx = doc.transaction();
+    let bpmn = tx.put_object(ROOT, KEY_BPMN, ObjType::Map)?;
+    tx.put(&bpmn, KEY_SOURCE_XML, xml)?;
+    tx.commit();
+    Ok(())
+}
+
+/// The BPMN XML the flow was imported from, if it was.
+pub fn bpmn_source(doc: &Automerge) -> Result<Option<String>, ModelError> {
+    check_schema(doc, DocKind::BusinessFlow)?;
+    match get_map(doc, &ROOT, KEY_BPMN) {
+        Ok(bpmn) => get_str(doc, &bpmn, KEY_SOURCE_XML),
+        Err(_) => Ok(None),
+    }
+}
+
 /// Reads the whole flow. Elements come out sorted by id so reads are deterministic.
 pub fn read(doc: &Automerge) -> Result<Flow, ModelError> {
     check_schema(doc, DocKind::BusinessFlow)?;
@@ -257,6 +533,21 @@ pub fn read(doc: &Automerge) -> Result<Flow, ModelError> {
     Ok(flow)
 }
 
+fn get_bool(
+    doc: &impl ReadDoc,
+    obj: &automerge::ObjId,
+    key: &str,
+) -> Result<Option<bool>, ModelError> {
+    use automerge::{ScalarValue, Value};
+    Ok(match doc.get(obj, key)? {
+        Some((Value::Scalar(s), _)) => match s.as_ref() {
+            ScalarValue::Boolean(b) => Some(*b),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
 fn read_node(
     doc: &impl ReadDoc,
     nodes: &automerge::ObjId,
@@ -269,14 +560,33 @@ fn read_node(
         .and_then(|k| NodeKind::parse(&k))
         .ok_or_else(|| ModelError::Malformed(format!("node {id} has no known kind")))?;
     let (dw, dh) = kind.default_size();
+    let size = |key, default: f64| -> Result<f64, ModelError> {
+        Ok(get_f64(doc, &obj, key)?
+            .filter(|v| *v > 0.0)
+            .unwrap_or(default))
+    };
     Ok(Some(FlowNode {
         id: id.to_string(),
         kind,
         name: get_str(doc, &obj, KEY_NAME)?.unwrap_or_default(),
         x: get_f64(doc, &obj, KEY_X)?.unwrap_or(0.0),
         y: get_f64(doc, &obj, KEY_Y)?.unwrap_or(0.0),
-        w: get_f64(doc, &obj, KEY_W)?.unwrap_or(dw),
-        h: get_f64(doc, &obj, KEY_H)?.unwrap_or(dh),
+        w: size(KEY_W, dw)?,
+        h: size(KEY_H, dh)?,
+        // An unknown definition (from a newer peer) reads as a none event.
+        event_definition: get_str(doc, &obj, KEY_EVENT_DEFINITION)?.and_then(|s| {
+            EventDefinition::ALL
+                .iter()
+                .copied()
+                .find(|d| d.as_str() == s)
+        }),
+        parent: get_str(doc, &obj, KEY_PARENT)?,
+        attached_to: get_str(doc, &obj, KEY_ATTACHED_TO)?,
+        process_ref: get_str(doc, &obj, KEY_PROCESS_REF)?,
+        default_flow: get_str(doc, &obj, KEY_DEFAULT_FLOW)?,
+        expanded: get_bool(doc, &obj, KEY_EXPANDED)?,
+        interrupting: get_bool(doc, &obj, KEY_INTERRUPTING)?,
+        triggered_by_event: get_bool(doc, &obj, KEY_TRIGGERED_BY_EVENT)?,
     }))
 }
 
@@ -293,12 +603,22 @@ fn read_edge(
     let (Some(source), Some(target)) = (source, target) else {
         return Err(ModelError::Malformed(format!("edge {id} lacks an end")));
     };
+    let kind = match get_str(doc, &obj, KEY_KIND)? {
+        None => EdgeKind::SequenceFlow,
+        Some(k) => EdgeKind::ALL
+            .iter()
+            .copied()
+            .find(|e| e.as_str() == k)
+            .ok_or_else(|| ModelError::Malformed(format!("edge {id} has unknown kind {k:?}")))?,
+    };
     Ok(Some(FlowEdge {
         id: id.to_string(),
-        kind: EdgeKind::SequenceFlow,
+        kind,
         source,
         target,
         name: get_str(doc, &obj, KEY_NAME)?.unwrap_or_default(),
+        condition: get_str(doc, &obj, KEY_CONDITION)?,
+        waypoints: parse_points(&get_str(doc, &obj, KEY_WAYPOINTS)?.unwrap_or_default()),
     }))
 }
 
@@ -313,9 +633,239 @@ fn read_lane(
     Ok(Some(Lane {
         id: id.to_string(),
         name: get_str(doc, &obj, KEY_NAME)?.unwrap_or_default(),
+        x: get_f64(doc, &obj, KEY_X)?,
         y: get_f64(doc, &obj, KEY_Y)?.unwrap_or(0.0),
-        h: get_f64(doc, &obj, KEY_H)?.unwrap_or(200.0),
+        w: get_f64(doc, &obj, KEY_W)?.filter(|w| *w > 0.0),
+        h: get_f64(doc, &obj, KEY_H)?
+            .filter(|h| *h > 0.0)
+            .unwrap_or(200.0),
+        pool: get_str(doc, &obj, KEY_POOL)?,
+        parent_lane: get_str(doc, &obj, KEY_PARENT_LANE)?,
     }))
+}
+
+/// `"x,y x,y"`, as SVG writes points; pairs that do not parse are skipped.
+fn parse_points(s: &str) -> Vec<Point> {
+    s.split_whitespace()
+        .filter_map(|pair| {
+            let (x, y) = pair.split_once(',')?;
+            let (x, y) = (x.parse::<f64>().ok()?, y.parse::<f64>().ok()?);
+            (x.is_finite() && y.is_finite()).then_some(Point { x, y })
+        })
+        .collect()
+}
+
+fn format_points(points: &[Point]) -> Result<String, ModelError> {
+    let mut out = String::new();
+    for p in points {
+        finite(p.x)?;
+        finite(p.y)?;
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&format!("{},{}", p.x, p.y));
+    }
+    Ok(out)
+}
+
+/// Writes the fields of an element that differ from `old` (all of them when `old` is None).
+struct FieldWriter<'a, 't> {
+    tx: &'a mut automerge::transaction::Transaction<'t>,
+    obj: automerge::ObjId,
+    fresh: bool,
+}
+
+impl FieldWriter<'_, '_> {
+    fn str(&mut self, key: &str, new: &str, old: Option<&str>) -> Result<(), ModelError> {
+        if self.fresh || old != Some(new) {
+            self.tx.put(&self.obj, key, new)?;
+        }
+        Ok(())
+    }
+
+    fn opt_str(
+        &mut self,
+        key: &str,
+        new: Option<&str>,
+        old: Option<&str>,
+    ) -> Result<(), ModelError> {
+        if self.fresh && new.is_none() {
+            return Ok(());
+        }
+        if self.fresh || old != new {
+            match new {
+                Some(v) => self.tx.put(&self.obj, key, v)?,
+                None => self.tx.delete(&self.obj, key)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn num(&mut self, key: &str, new: f64, old: Option<f64>) -> Result<(), ModelError> {
+        finite(new)?;
+        if self.fresh || old != Some(new) {
+            self.tx.put(&self.obj, key, new)?;
+        }
+        Ok(())
+    }
+
+    fn opt_num(&mut self, key: &str, new: Option<f64>, old: Option<f64>) -> Result<(), ModelError> {
+        if let Some(v) = new {
+            finite(v)?;
+        }
+        if self.fresh && new.is_none() {
+            return Ok(());
+        }
+        if self.fresh || old != new {
+            match new {
+                Some(v) => self.tx.put(&self.obj, key, v)?,
+                None => self.tx.delete(&self.obj, key)?,
+            }
+        }
+        Ok(())
+    }
+
+    fn opt_bool(
+        &mut self,
+        key: &str,
+        new: Option<bool>,
+        old: Option<bool>,
+    ) -> Result<(), ModelError> {
+        if self.fresh && new.is_none() {
+            return Ok(());
+        }
+        if self.fresh || old != new {
+            match new {
+                Some(v) => self.tx.put(&self.obj, key, v)?,
+                None => self.tx.delete(&self.obj, key)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_node(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: automerge::ObjId,
+    n: &FlowNode,
+    old: Option<&FlowNode>,
+) -> Result<(), ModelError> {
+    positive(n.w)?;
+    positive(n.h)?;
+    let mut w = FieldWriter {
+        tx,
+        obj,
+        fresh: old.is_none(),
+    };
+    w.str(KEY_KIND, n.kind.as_str(), old.map(|o| o.kind.as_str()))?;
+    w.str(KEY_NAME, &n.name, old.map(|o| o.name.as_str()))?;
+    w.num(KEY_X, n.x, old.map(|o| o.x))?;
+    w.num(KEY_Y, n.y, old.map(|o| o.y))?;
+    w.num(KEY_W, n.w, old.map(|o| o.w))?;
+    w.num(KEY_H, n.h, old.map(|o| o.h))?;
+    w.opt_str(
+        KEY_EVENT_DEFINITION,
+        n.event_definition.map(|d| d.as_str()),
+        old.and_then(|o| o.event_definition.map(|d| d.as_str())),
+    )?;
+    w.opt_str(
+        KEY_PARENT,
+        n.parent.as_deref(),
+        old.and_then(|o| o.parent.as_deref()),
+    )?;
+    w.opt_str(
+        KEY_ATTACHED_TO,
+        n.attached_to.as_deref(),
+        old.and_then(|o| o.attached_to.as_deref()),
+    )?;
+    w.opt_str(
+        KEY_PROCESS_REF,
+        n.process_ref.as_deref(),
+        old.and_then(|o| o.process_ref.as_deref()),
+    )?;
+    w.opt_str(
+        KEY_DEFAULT_FLOW,
+        n.default_flow.as_deref(),
+        old.and_then(|o| o.default_flow.as_deref()),
+    )?;
+    w.opt_bool(KEY_EXPANDED, n.expanded, old.and_then(|o| o.expanded))?;
+    w.opt_bool(
+        KEY_INTERRUPTING,
+        n.interrupting,
+        old.and_then(|o| o.interrupting),
+    )?;
+    w.opt_bool(
+        KEY_TRIGGERED_BY_EVENT,
+        n.triggered_by_event,
+        old.and_then(|o| o.triggered_by_event),
+    )?;
+    Ok(())
+}
+
+fn write_edge(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: automerge::ObjId,
+    e: &FlowEdge,
+    old: Option<&FlowEdge>,
+) -> Result<(), ModelError> {
+    let points = format_points(&e.waypoints)?;
+    let old_points = match old {
+        Some(o) => Some(format_points(&o.waypoints)?),
+        None => None,
+    };
+    let mut w = FieldWriter {
+        tx,
+        obj,
+        fresh: old.is_none(),
+    };
+    if old.is_none() {
+        w.str(KEY_KIND, e.kind.as_str(), None)?;
+        w.str(KEY_SOURCE, &e.source, None)?;
+        w.str(KEY_TARGET, &e.target, None)?;
+    }
+    w.str(KEY_NAME, &e.name, old.map(|o| o.name.as_str()))?;
+    w.opt_str(
+        KEY_CONDITION,
+        e.condition.as_deref(),
+        old.and_then(|o| o.condition.as_deref()),
+    )?;
+    let points = (!points.is_empty()).then_some(points);
+    let old_points = old_points.filter(|p| !p.is_empty());
+    w.opt_str(KEY_WAYPOINTS, points.as_deref(), old_points.as_deref())?;
+    Ok(())
+}
+
+fn write_lane(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    obj: automerge::ObjId,
+    l: &Lane,
+    old: Option<&Lane>,
+) -> Result<(), ModelError> {
+    positive(l.h)?;
+    if let Some(w) = l.w {
+        positive(w)?;
+    }
+    let mut w = FieldWriter {
+        tx,
+        obj,
+        fresh: old.is_none(),
+    };
+    w.str(KEY_NAME, &l.name, old.map(|o| o.name.as_str()))?;
+    w.opt_num(KEY_X, l.x, old.and_then(|o| o.x))?;
+    w.num(KEY_Y, l.y, old.map(|o| o.y))?;
+    w.opt_num(KEY_W, l.w, old.and_then(|o| o.w))?;
+    w.num(KEY_H, l.h, old.map(|o| o.h))?;
+    w.opt_str(
+        KEY_POOL,
+        l.pool.as_deref(),
+        old.and_then(|o| o.pool.as_deref()),
+    )?;
+    w.opt_str(
+        KEY_PARENT_LANE,
+        l.parent_lane.as_deref(),
+        old.and_then(|o| o.parent_lane.as_deref()),
+    )?;
+    Ok(())
 }
 
 /// The result of applying an edit: the ops that undo it and what changed.
@@ -326,8 +876,13 @@ pub struct Applied {
 }
 
 /// Applies `ops` as one Automerge change. Either all ops apply or none does.
+///
+/// Routes follow their ends: after the ops, an edge whose ends both moved by the same offset
+/// moves with them; an edge with only one end moved (or ends moved differently) loses its
+/// stored route, which whoever draws it re-routes. Edges the ops themselves set are left
+/// as set (this is what lets undo restore a route).
 pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError> {
-    check_schema(doc, DocKind::BusinessFlow)?;
+    let version = check_schema(doc, DocKind::BusinessFlow)?;
     let nodes_obj = get_map(doc, &ROOT, KEY_NODES)?;
     let edges_obj = get_map(doc, &ROOT, KEY_EDGES)?;
     let lanes_obj = get_map(doc, &ROOT, KEY_LANES)?;
@@ -335,159 +890,206 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
     let mut touched_nodes = BTreeSet::new();
     let mut touched_edges = BTreeSet::new();
     let mut touched_lanes = BTreeSet::new();
+    // Where each node was before this edit, for nodes whose position the ops changed.
+    let mut moved_from: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    // Edges the ops set themselves: their routes are not adjusted.
+    let mut set_edges: BTreeSet<String> = BTreeSet::new();
 
     let mut tx = doc.transaction();
-    let result: Result<(), ModelError> = (|| {
+    let result: Result<Vec<FlowOp>, ModelError> = (|| {
+        // A version 1 document becomes version 2 at its first edit, so that an older build
+        // refuses it instead of misreading the new kinds and fields.
+        if version < DocKind::BusinessFlow.current_version() {
+            tx.put(
+                ROOT,
+                KEY_SCHEMA_VERSION,
+                DocKind::BusinessFlow.current_version(),
+            )?;
+        }
+        let node = |tx: &automerge::transaction::Transaction<'_>, id: &str| {
+            read_node(tx, &nodes_obj, id)?.ok_or_else(|| ModelError::NoSuchElement(id.to_string()))
+        };
+        let edge = |tx: &automerge::transaction::Transaction<'_>, id: &str| {
+            read_edge(tx, &edges_obj, id)?.ok_or_else(|| ModelError::NoSuchElement(id.to_string()))
+        };
+        let lane = |tx: &automerge::transaction::Transaction<'_>, id: &str| {
+            read_lane(tx, &lanes_obj, id)?.ok_or_else(|| ModelError::NoSuchElement(id.to_string()))
+        };
         for op in ops {
             match op {
-                FlowOp::AddNode { node } => {
-                    check_id(&node.id)?;
-                    if read_node(&tx, &nodes_obj, &node.id)?.is_some() {
-                        return Err(ModelError::DuplicateId(node.id.clone()));
+                FlowOp::AddNode { node: n } => {
+                    check_id(&n.id)?;
+                    if read_node(&tx, &nodes_obj, &n.id)?.is_some() {
+                        return Err(ModelError::DuplicateId(n.id.clone()));
                     }
-                    let obj = tx.put_object(&nodes_obj, &node.id, ObjType::Map)?;
-                    tx.put(&obj, KEY_KIND, node.kind.as_str())?;
-                    tx.put(&obj, KEY_NAME, node.name.as_str())?;
-                    tx.put(&obj, KEY_X, finite(node.x)?)?;
-                    tx.put(&obj, KEY_Y, finite(node.y)?)?;
-                    tx.put(&obj, KEY_W, positive(node.w)?)?;
-                    tx.put(&obj, KEY_H, positive(node.h)?)?;
-                    inverse.push(FlowOp::RemoveNode {
-                        id: node.id.clone(),
-                    });
-                    touched_nodes.insert(node.id.clone());
+                    let obj = tx.put_object(&nodes_obj, &n.id, ObjType::Map)?;
+                    write_node(&mut tx, obj, n, None)?;
+                    inverse.push(FlowOp::RemoveNode { id: n.id.clone() });
+                    touched_nodes.insert(n.id.clone());
                 }
                 FlowOp::RemoveNode { id } => {
-                    let node = read_node(&tx, &nodes_obj, id)?
-                        .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
-                    // Edges never dangle: removing a node removes the flows that touch it,
+                    let old = node(&tx, id)?;
+                    // Edges never dangle: removing a node removes the edges that touch it,
                     // and the inverse brings them back after the node.
                     let mut edge_inverses = Vec::new();
                     for eid in tx.keys(&edges_obj).collect::<Vec<_>>() {
-                        if let Some(edge) = read_edge(&tx, &edges_obj, &eid)?
-                            && (edge.source == *id || edge.target == *id)
+                        if let Some(e) = read_edge(&tx, &edges_obj, &eid)?
+                            && (e.source == *id || e.target == *id)
                         {
                             tx.delete(&edges_obj, eid.as_str())?;
                             touched_edges.insert(eid.clone());
-                            edge_inverses.push(FlowOp::AddEdge { edge });
+                            edge_inverses.push(FlowOp::AddEdge { edge: e });
                         }
                     }
                     tx.delete(&nodes_obj, id.as_str())?;
                     // Inverses run in reverse order: edges are re-added after the node.
                     inverse.extend(edge_inverses);
-                    inverse.push(FlowOp::AddNode { node });
+                    inverse.push(FlowOp::AddNode { node: old });
                     touched_nodes.insert(id.clone());
                 }
                 FlowOp::MoveNode { id, x, y } => {
-                    let node = read_node(&tx, &nodes_obj, id)?
-                        .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
+                    let old = node(&tx, id)?;
+                    let mut new = old.clone();
+                    (new.x, new.y) = (*x, *y);
+                    moved_from.entry(id.clone()).or_insert((old.x, old.y));
                     let obj = get_map(&tx, &nodes_obj, id)?;
-                    tx.put(&obj, KEY_X, finite(*x)?)?;
-                    tx.put(&obj, KEY_Y, finite(*y)?)?;
+                    write_node(&mut tx, obj, &new, Some(&old))?;
                     inverse.push(FlowOp::MoveNode {
                         id: id.clone(),
-                        x: node.x,
-                        y: node.y,
+                        x: old.x,
+                        y: old.y,
                     });
                     touched_nodes.insert(id.clone());
                 }
                 FlowOp::RenameNode { id, name } => {
-                    let node = read_node(&tx, &nodes_obj, id)?
-                        .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
+                    let old = node(&tx, id)?;
                     let obj = get_map(&tx, &nodes_obj, id)?;
                     tx.put(&obj, KEY_NAME, name.as_str())?;
                     inverse.push(FlowOp::RenameNode {
                         id: id.clone(),
-                        name: node.name,
+                        name: old.name,
                     });
                     touched_nodes.insert(id.clone());
                 }
-                FlowOp::AddEdge { edge } => {
-                    check_id(&edge.id)?;
-                    if read_edge(&tx, &edges_obj, &edge.id)?.is_some() {
-                        return Err(ModelError::DuplicateId(edge.id.clone()));
+                FlowOp::UpdateNode { node: n } => {
+                    let old = node(&tx, &n.id)?;
+                    if (old.x, old.y) != (n.x, n.y) {
+                        moved_from.entry(n.id.clone()).or_insert((old.x, old.y));
                     }
-                    for end in [&edge.source, &edge.target] {
+                    let obj = get_map(&tx, &nodes_obj, &n.id)?;
+                    write_node(&mut tx, obj, n, Some(&old))?;
+                    inverse.push(FlowOp::UpdateNode { node: old });
+                    touched_nodes.insert(n.id.clone());
+                }
+                FlowOp::AddEdge { edge: e } => {
+                    check_id(&e.id)?;
+                    if read_edge(&tx, &edges_obj, &e.id)?.is_some() {
+                        return Err(ModelError::DuplicateId(e.id.clone()));
+                    }
+                    for end in [&e.source, &e.target] {
                         if read_node(&tx, &nodes_obj, end)?.is_none() {
                             return Err(ModelError::NoSuchElement(end.clone()));
                         }
                     }
-                    if edge.source == edge.target {
+                    if e.source == e.target {
                         return Err(ModelError::InvalidEdit(format!(
-                            "sequence flow {} connects {} to itself",
-                            edge.id, edge.source
+                            "{} {} connects {} to itself",
+                            e.kind.as_str(),
+                            e.id,
+                            e.source
                         )));
                     }
-                    let obj = tx.put_object(&edges_obj, &edge.id, ObjType::Map)?;
-                    tx.put(&obj, KEY_KIND, "sequenceFlow")?;
-                    tx.put(&obj, KEY_SOURCE, edge.source.as_str())?;
-                    tx.put(&obj, KEY_TARGET, edge.target.as_str())?;
-                    tx.put(&obj, KEY_NAME, edge.name.as_str())?;
-                    inverse.push(FlowOp::RemoveEdge {
-                        id: edge.id.clone(),
-                    });
-                    touched_edges.insert(edge.id.clone());
+                    let obj = tx.put_object(&edges_obj, &e.id, ObjType::Map)?;
+                    write_edge(&mut tx, obj, e, None)?;
+                    inverse.push(FlowOp::RemoveEdge { id: e.id.clone() });
+                    touched_edges.insert(e.id.clone());
+                    set_edges.insert(e.id.clone());
                 }
                 FlowOp::RemoveEdge { id } => {
-                    let edge = read_edge(&tx, &edges_obj, id)?
-                        .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
+                    let old = edge(&tx, id)?;
                     tx.delete(&edges_obj, id.as_str())?;
-                    inverse.push(FlowOp::AddEdge { edge });
+                    inverse.push(FlowOp::AddEdge { edge: old });
                     touched_edges.insert(id.clone());
                 }
                 FlowOp::RenameEdge { id, name } => {
-                    let edge = read_edge(&tx, &edges_obj, id)?
-                        .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
+                    let old = edge(&tx, id)?;
                     let obj = get_map(&tx, &edges_obj, id)?;
                     tx.put(&obj, KEY_NAME, name.as_str())?;
                     inverse.push(FlowOp::RenameEdge {
                         id: id.clone(),
-                        name: edge.name,
+                        name: old.name,
                     });
                     touched_edges.insert(id.clone());
                 }
-                FlowOp::AddLane { lane } => {
-                    check_id(&lane.id)?;
-                    if read_lane(&tx, &lanes_obj, &lane.id)?.is_some() {
-                        return Err(ModelError::DuplicateId(lane.id.clone()));
+                FlowOp::UpdateEdge { edge: e } => {
+                    let old = edge(&tx, &e.id)?;
+                    if (e.kind, &e.source, &e.target) != (old.kind, &old.source, &old.target) {
+                        return Err(ModelError::InvalidEdit(format!(
+                            "edge {} keeps its kind and ends; remove it and add another",
+                            e.id
+                        )));
                     }
-                    let obj = tx.put_object(&lanes_obj, &lane.id, ObjType::Map)?;
-                    tx.put(&obj, KEY_NAME, lane.name.as_str())?;
-                    tx.put(&obj, KEY_Y, finite(lane.y)?)?;
-                    tx.put(&obj, KEY_H, positive(lane.h)?)?;
-                    inverse.push(FlowOp::RemoveLane {
-                        id: lane.id.clone(),
-                    });
-                    touched_lanes.insert(lane.id.clone());
+                    let obj = get_map(&tx, &edges_obj, &e.id)?;
+                    write_edge(&mut tx, obj, e, Some(&old))?;
+                    inverse.push(FlowOp::UpdateEdge { edge: old });
+                    touched_edges.insert(e.id.clone());
+                    set_edges.insert(e.id.clone());
+                }
+                FlowOp::AddLane { lane: l } => {
+                    check_id(&l.id)?;
+                    if read_lane(&tx, &lanes_obj, &l.id)?.is_some() {
+                        return Err(ModelError::DuplicateId(l.id.clone()));
+                    }
+                    let obj = tx.put_object(&lanes_obj, &l.id, ObjType::Map)?;
+                    write_lane(&mut tx, obj, l, None)?;
+                    inverse.push(FlowOp::RemoveLane { id: l.id.clone() });
+                    touched_lanes.insert(l.id.clone());
                 }
                 FlowOp::RemoveLane { id } => {
-                    let lane = read_lane(&tx, &lanes_obj, id)?
-                        .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
+                    let old = lane(&tx, id)?;
                     tx.delete(&lanes_obj, id.as_str())?;
-                    inverse.push(FlowOp::AddLane { lane });
+                    inverse.push(FlowOp::AddLane { lane: old });
                     touched_lanes.insert(id.clone());
                 }
                 FlowOp::RenameLane { id, name } => {
-                    let lane = read_lane(&tx, &lanes_obj, id)?
-                        .ok_or_else(|| ModelError::NoSuchElement(id.clone()))?;
+                    let old = lane(&tx, id)?;
                     let obj = get_map(&tx, &lanes_obj, id)?;
                     tx.put(&obj, KEY_NAME, name.as_str())?;
                     inverse.push(FlowOp::RenameLane {
                         id: id.clone(),
-                        name: lane.name,
+                        name: old.name,
                     });
                     touched_lanes.insert(id.clone());
                 }
+                FlowOp::UpdateLane { lane: l } => {
+                    let old = lane(&tx, &l.id)?;
+                    let obj = get_map(&tx, &lanes_obj, &l.id)?;
+                    write_lane(&mut tx, obj, l, Some(&old))?;
+                    inverse.push(FlowOp::UpdateLane { lane: old });
+                    touched_lanes.insert(l.id.clone());
+                }
             }
         }
-        Ok(())
+        follow_moves(
+            &mut tx,
+            &nodes_obj,
+            &edges_obj,
+            &moved_from,
+            &set_edges,
+            &mut touched_edges,
+        )
     })();
-    if let Err(e) = result {
-        tx.rollback();
-        return Err(e);
-    }
+    let route_inverses = match result {
+        Ok(r) => r,
+        Err(e) => {
+            tx.rollback();
+            return Err(e);
+        }
+    };
     tx.commit();
     inverse.reverse();
+    // Routes are restored after the nodes are back in place.
+    inverse.extend(route_inverses);
 
     let mut patch = FlowPatch::default();
     for id in touched_nodes {
@@ -509,6 +1111,64 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
         }
     }
     Ok(Applied { inverse, patch })
+}
+
+/// Moves or drops the stored routes of edges whose ends moved; returns the ops that restore
+/// the routes it changed.
+fn follow_moves(
+    tx: &mut automerge::transaction::Transaction<'_>,
+    nodes_obj: &automerge::ObjId,
+    edges_obj: &automerge::ObjId,
+    moved_from: &BTreeMap<String, (f64, f64)>,
+    set_edges: &BTreeSet<String>,
+    touched_edges: &mut BTreeSet<String>,
+) -> Result<Vec<FlowOp>, ModelError> {
+    let mut restore = Vec::new();
+    if moved_from.is_empty() {
+        return Ok(restore);
+    }
+    let offset = |tx: &automerge::transaction::Transaction<'_>,
+                  id: &str|
+     -> Result<(f64, f64), ModelError> {
+        Ok(match (moved_from.get(id), read_node(tx, nodes_obj, id)?) {
+            (Some((x0, y0)), Some(n)) => (n.x - x0, n.y - y0),
+            _ => (0.0, 0.0),
+        })
+    };
+    for eid in tx.keys(edges_obj).collect::<Vec<_>>() {
+        if set_edges.contains(&eid) {
+            continue;
+        }
+        let Some(e) = read_edge(tx, edges_obj, &eid)? else {
+            continue;
+        };
+        if e.waypoints.is_empty()
+            || !(moved_from.contains_key(&e.source) || moved_from.contains_key(&e.target))
+        {
+            continue;
+        }
+        let (ds, dt) = (offset(tx, &e.source)?, offset(tx, &e.target)?);
+        if ds == (0.0, 0.0) && dt == (0.0, 0.0) {
+            continue;
+        }
+        let mut new = e.clone();
+        new.waypoints = if ds == dt {
+            e.waypoints
+                .iter()
+                .map(|p| Point {
+                    x: p.x + ds.0,
+                    y: p.y + ds.1,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let obj = get_map(tx, edges_obj, &eid)?;
+        write_edge(tx, obj, &new, Some(&e))?;
+        touched_edges.insert(eid);
+        restore.push(FlowOp::UpdateEdge { edge: e });
+    }
+    Ok(restore)
 }
 
 fn check_id(id: &str) -> Result<(), ModelError> {
@@ -540,45 +1200,7 @@ fn positive(v: f64) -> Result<f64, ModelError> {
     }
 }
 
-/// The validation graph of a flow document's flow: one process, one scope.
-pub fn graph(flow: &Flow) -> crate::validate::FlowGraph {
-    use crate::validate::{FlowGraph, GraphFlow, GraphNode, NodeRole};
-    const PROCESS: &str = "process";
-    FlowGraph {
-        nodes: flow
-            .nodes
-            .iter()
-            .map(|n| GraphNode {
-                id: n.id.clone(),
-                role: match n.kind {
-                    NodeKind::StartEvent => NodeRole::Start,
-                    NodeKind::EndEvent => NodeRole::End,
-                    NodeKind::ExclusiveGateway => NodeRole::ExclusiveGateway,
-                    NodeKind::ParallelGateway => NodeRole::ParallelGateway,
-                    _ => NodeRole::Other,
-                },
-                scope: PROCESS.into(),
-                process: PROCESS.into(),
-                attached_to: None,
-                default_flow: None,
-            })
-            .collect(),
-        // A named flow out of a gateway counts as conditioned until conditions are modelled.
-        flows: flow
-            .edges
-            .iter()
-            .map(|e| GraphFlow {
-                id: e.id.clone(),
-                source: e.source.clone(),
-                target: e.target.clone(),
-                has_condition: !e.name.trim().is_empty(),
-            })
-            .collect(),
-        exempt_scopes: Default::default(),
-    }
-}
-
-/// The display name of element `id` (node, sequence flow or lane), if the flow has it.
+/// The display name of element `id` (node, edge or lane), if the flow has it.
 pub fn element_name(doc: &Automerge, id: &str) -> Result<Option<String>, ModelError> {
     for key in [KEY_NODES, KEY_EDGES, KEY_LANES] {
         let container = get_map(doc, &ROOT, key)?;

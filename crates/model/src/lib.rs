@@ -11,6 +11,8 @@ pub mod schema;
 pub mod validate;
 pub mod workspace;
 
-pub use flow::{EdgeKind, Flow, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};
+pub use flow::{
+    EdgeKind, EventDefinition, Flow, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind, Point,
+};
 pub use schema::{DocKind, ModelError};
 pub use workspace::{DocumentEntry, WorkspaceIndex};

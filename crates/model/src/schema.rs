@@ -64,7 +64,12 @@ impl DocKind {
 
     /// The newest schema version of this kind that this build understands.
     pub fn current_version(self) -> u64 {
-        1
+        match self {
+            // 2: the whole BPMN element set (pools, sub-processes, event definitions, data,
+            // artifacts, message flows, waypoints, conditions) and the kept BPMN source.
+            DocKind::BusinessFlow => 2,
+            _ => 1,
+        }
     }
 }
 

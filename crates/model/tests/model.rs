@@ -5,25 +5,12 @@ use model::flow::{self, FlowOp};
 use model::{DocKind, EdgeKind, FlowEdge, FlowNode, ModelError, NodeKind, workspace};
 
 fn node(id: &str, kind: NodeKind, x: f64) -> FlowNode {
-    let (w, h) = kind.default_size();
-    FlowNode {
-        id: id.into(),
-        kind,
-        name: id.to_uppercase(),
-        x,
-        y: 10.0,
-        w,
-        h,
-    }
+    FlowNode::new(id, kind, id.to_uppercase(), x, 10.0)
 }
 
 fn edge(id: &str, s: &str, t: &str) -> FlowEdge {
     FlowEdge {
-        id: id.into(),
-        kind: EdgeKind::SequenceFlow,
-        source: s.into(),
-        target: t.into(),
-        name: String::new(),
+        ..FlowEdge::new(id, EdgeKind::SequenceFlow, s, t)
     }
 }
 

@@ -92,15 +92,7 @@ async fn find(repo: &Repo, id: &samod::DocumentId) -> DocHandle {
 
 fn task(id: &str, x: f64) -> FlowOp {
     FlowOp::AddNode {
-        node: FlowNode {
-            id: id.into(),
-            kind: NodeKind::Task,
-            name: id.into(),
-            x,
-            y: 0.0,
-            w: 120.0,
-            h: 72.0,
-        },
+        node: FlowNode::new(id, NodeKind::Task, id, x, 0.0),
     }
 }
 
@@ -152,13 +144,7 @@ async fn two_clients_converge_through_the_server_and_it_survives_a_restart() {
             &[
                 task("b1", 200.0),
                 FlowOp::AddEdge {
-                    edge: FlowEdge {
-                        id: "e1".into(),
-                        kind: EdgeKind::SequenceFlow,
-                        source: "a1".into(),
-                        target: "b1".into(),
-                        name: String::new(),
-                    },
+                    edge: FlowEdge::new("e1", EdgeKind::SequenceFlow, "a1", "b1"),
                 },
             ],
         )

@@ -8,7 +8,9 @@
 
 mod error;
 mod export;
+pub mod flowdoc;
 mod import;
+pub mod layout;
 mod model;
 mod svg;
 mod validation;
