@@ -38,9 +38,9 @@ enum Command {
     Export { workspace: String, dir: PathBuf },
     /// Import an exported folder as a new workspace.
     Import { dir: PathBuf },
-    /// BPMN 2.0 XML files: check and round-trip them.
+    /// BPMN 2.0 XML files: check, round-trip, draw and lay them out.
     #[command(subcommand)]
-    Bpmn(BpmnCommand),
+    Bpmn(BpmnCli),
     /// Create a workspace with one generated business flow (for benchmarks).
     #[command(hide = true)]
     GenFlow {
@@ -48,6 +48,27 @@ enum Command {
         nodes: usize,
         #[arg(long, default_value = "Benchmark")]
         name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum BpmnCli {
+    #[command(flatten)]
+    File(BpmnCommand),
+    /// Lay out what has no diagram information in IN and export to OUT.
+    ///
+    /// Gives every element that has no shape or edge in the first diagram one (automatic
+    /// layout, left to right; the diagram is created when there is none); existing shapes and
+    /// edges are kept. Prints a one-line summary to stderr (the report as JSON on stdout with
+    /// --json).
+    Layout {
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        #[arg(value_name = "OUT")]
+        output: PathBuf,
+        /// Drop the existing diagrams first and lay out everything.
+        #[arg(long)]
+        replace: bool,
     },
 }
 
@@ -93,7 +114,14 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), ApiError> {
     // BPMN files are checked without opening the store.
     if let Command::Bpmn(cmd) = &cli.command {
-        return bpmn::run(cmd);
+        return match cmd {
+            BpmnCli::File(cmd) => bpmn::run(cmd),
+            BpmnCli::Layout {
+                input,
+                output,
+                replace,
+            } => bpmn_layout(input, output, *replace, cli.json),
+        };
     }
     let mut config = Config::resolve(cli.data_dir)?;
     config.seed_demo = false;
@@ -228,6 +256,41 @@ async fn find_workspace(core: &Core, key: &str) -> Result<String, ApiError> {
             format!("{} workspaces are named {key:?}; use the id", named.len()),
         )),
     }
+}
+
+/// `triloop bpmn layout IN OUT [--replace]`: import, lay out what has no DI, export.
+fn bpmn_layout(
+    input: &std::path::Path,
+    output: &std::path::Path,
+    replace: bool,
+    json: bool,
+) -> Result<(), ApiError> {
+    use formats::bpmn;
+    let bad = |e: &dyn std::fmt::Display| {
+        ApiError::new(ErrorCode::BadFile, format!("{}: {e}", input.display()))
+    };
+    let bytes = std::fs::read(input).map_err(|e| bad(&e))?;
+    let mut model = bpmn::import(&bytes).map_err(|e| bad(&e))?;
+    if replace {
+        model
+            .content
+            .retain(|c| !matches!(c, bpmn::DefinitionsContent::Diagram(_)));
+    }
+    let report = bpmn::layout::ensure_layout(&mut model);
+    // Through a temporary file and a rename: OUT is never left half written.
+    let tmp = output.with_extension("tmp");
+    std::fs::write(&tmp, bpmn::export(&model))
+        .and_then(|_| std::fs::rename(&tmp, output))
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", output.display())))?;
+    eprintln!(
+        "laid out {} into {}: {report}",
+        input.display(),
+        output.display()
+    );
+    if json {
+        print_json(&report);
+    }
+    Ok(())
 }
 
 fn print_json<T: serde::Serialize + ?Sized>(v: &T) {

@@ -1,6 +1,7 @@
 //! A fuzzing stand-in that runs on stable Rust: thousands of deterministic pseudo-random
 //! mutations of the fixtures (pinned seed, bounded time). Import must never panic; what it
-//! accepts must export, import again, and export to the same text.
+//! accepts must export, import again, and export to the same text, and lay out (with and
+//! without its diagrams) into something that exports and imports again.
 //! The coverage-guided target is `fuzz/fuzz_targets/bpmn_import.rs` (cargo-fuzz, nightly).
 
 mod common;
@@ -9,7 +10,8 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::time::{Duration, Instant};
 
 use common::*;
-use formats::bpmn::{export, import};
+use formats::bpmn::layout::ensure_layout;
+use formats::bpmn::{BpmnModel, DefinitionsContent, PlaneContent, export, import};
 
 const SEED: u64 = 0x7269_6c6f_6f70_2d31;
 const MAX_CASES: usize = 40_000;
@@ -197,7 +199,8 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
 }
 
 /// The property: no panic; an accepted input exports to something that imports again and
-/// exports to the same text.
+/// exports to the same text; the automatic layout, of the model as it is and without its
+/// diagrams, exports to something that imports again and leaves nothing for a second pass.
 fn check(input: &[u8]) -> Result<bool, String> {
     let Ok(m) = import(input) else {
         return Ok(false);
@@ -207,6 +210,45 @@ fn check(input: &[u8]) -> Result<bool, String> {
     let out2 = export(&m2);
     if out2 != out {
         return Err("export is not stable".to_string());
+    }
+    let mut stripped = m.clone();
+    stripped
+        .content
+        .retain(|c| !matches!(c, DefinitionsContent::Diagram(_)));
+    let first_plane = |m: &BpmnModel| -> Vec<PlaneContent> {
+        m.diagrams()
+            .next()
+            .and_then(|d| d.plane.as_ref())
+            .map(|p| p.content.clone())
+            .unwrap_or_default()
+    };
+    for (what, mut l) in [("as it is", m), ("without DI", stripped)] {
+        let before = first_plane(&l).len();
+        ensure_layout(&mut l);
+        let out = export(&l);
+        import(out.as_bytes())
+            .map_err(|e| format!("layout ({what}): the export does not re-import: {e}"))?;
+        for c in first_plane(&l).iter().skip(before) {
+            let finite = match c {
+                PlaneContent::Shape(s) => s
+                    .bounds
+                    .is_some_and(|b| [b.x, b.y, b.width, b.height].iter().all(|v| v.is_finite())),
+                PlaneContent::Edge(e) => {
+                    e.waypoints.len() >= 2
+                        && e.waypoints
+                            .iter()
+                            .all(|p| p.x.is_finite() && p.y.is_finite())
+                }
+                PlaneContent::Raw(_) => false,
+            };
+            if !finite {
+                return Err(format!("layout ({what}): added {c:?}"));
+            }
+        }
+        let again = ensure_layout(&mut l);
+        if again.shapes_added + again.edges_added > 0 {
+            return Err(format!("layout ({what}): a second pass added {again}"));
+        }
     }
     Ok(true)
 }
@@ -223,6 +265,7 @@ fn mutated_fixtures_never_panic_and_accepted_ones_round_trip() {
         }
     }
     corpus.push(generate::chain(12).into_bytes());
+    corpus.push(generate::without_di(40).into_bytes());
     assert!(corpus.len() > 50, "{}", corpus.len());
 
     // BPMN_MUTATION_SEED and BPMN_MUTATION_SECS explore further by hand.

@@ -32,6 +32,7 @@ use std::collections::{HashMap, HashSet};
 use petgraph::Direction;
 use petgraph::algo::toposort;
 use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
 
 use super::model::*;
 
@@ -74,7 +75,8 @@ const PARTIAL_GAP: f64 = 100.0;
 const SWEEPS: usize = 8;
 
 /// What [`ensure_layout`] did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LayoutReport {
     /// Shapes added (pools, lanes, flow nodes, data, annotations).
     pub shapes_added: usize,
@@ -93,26 +95,31 @@ pub struct LayoutReport {
 
 impl std::fmt::Display for LayoutReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
         write!(
             f,
-            "added {} shapes and {} edges",
-            self.shapes_added, self.edges_added
+            "added {} and {}",
+            n(self.shapes_added, "shape", "shapes"),
+            n(self.edges_added, "edge", "edges")
         )?;
         if self.diagram_created {
             write!(f, " in a new diagram")?;
         }
         if !self.backward_flows.is_empty() {
+            let k = self.backward_flows.len();
             write!(
                 f,
-                ", {} sequence flows drawn right to left (loops)",
-                self.backward_flows.len()
+                ", {} drawn right to left (loops)",
+                n(k, "sequence flow", "sequence flows")
             )?;
         }
         if !self.skipped.is_empty() {
+            let k = self.skipped.len();
             write!(
                 f,
-                ", {} connections skipped (an end has no shape)",
-                self.skipped.len()
+                ", {} skipped (an end has no shape)",
+                n(k, "connection", "connections")
             )?;
         }
         Ok(())

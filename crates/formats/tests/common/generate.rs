@@ -114,3 +114,130 @@ pub fn chain(nodes: usize) -> String {
     s.push_str("    </bpmndi:BPMNPlane>\n  </bpmndi:BPMNDiagram>\n</bpmn:definitions>\n");
     s
 }
+
+/// A pool with three lanes and no diagram information: about `nodes` flow nodes in segments
+/// of nine (a task, an exclusive split into two tasks and its join, a task with a timer
+/// boundary event, a decision that loops back to the segment's first task or goes on), with
+/// a data object written by every third segment and an annotation on every fifth, between a
+/// start and an end event. Every segment has one loop, so the graph has cycles.
+pub fn without_di(nodes: usize) -> String {
+    let segments = (nodes / 9).max(1);
+    let mut s = String::with_capacity(segments * 2500);
+    s.push_str(HEAD);
+    s.push_str(
+        "\n  <bpmn:collaboration id=\"C\">\n    <bpmn:participant id=\"Pool\" name=\"Pool\" processRef=\"P\"/>\n  </bpmn:collaboration>\n",
+    );
+    s.push_str("  <bpmn:process id=\"P\" isExecutable=\"false\">\n    <bpmn:laneSet id=\"LS\">\n");
+    let lane_of = |name: &str| match name {
+        "A" | "D" => 0,
+        "G1" | "B1" | "B2" | "G2" => 1,
+        _ => 2,
+    };
+    let names = ["A", "G1", "B1", "B2", "G2", "C", "BE", "G3", "D"];
+    for lane in 0..3 {
+        let _ = writeln!(
+            s,
+            "      <bpmn:lane id=\"Lane{lane}\" name=\"Lane {lane}\">"
+        );
+        if lane == 0 {
+            s.push_str("        <bpmn:flowNodeRef>Start</bpmn:flowNodeRef>\n        <bpmn:flowNodeRef>End</bpmn:flowNodeRef>\n");
+        }
+        for k in 0..segments {
+            for n in names.iter().filter(|n| lane_of(n) == lane) {
+                let _ = writeln!(s, "        <bpmn:flowNodeRef>S{k}_{n}</bpmn:flowNodeRef>");
+            }
+        }
+        s.push_str("      </bpmn:lane>\n");
+    }
+    s.push_str("    </bpmn:laneSet>\n    <bpmn:startEvent id=\"Start\"/>\n");
+    let mut flows: Vec<(String, String)> = vec![("Start".into(), "S0_A".into())];
+    for k in 0..segments {
+        let id = |n: &str| format!("S{k}_{n}");
+        let _ = writeln!(
+            s,
+            "    <bpmn:userTask id=\"{}\" name=\"Prepare {k}\"/>",
+            id("A")
+        );
+        let _ = writeln!(s, "    <bpmn:exclusiveGateway id=\"{}\"/>", id("G1"));
+        let _ = writeln!(
+            s,
+            "    <bpmn:task id=\"{}\" name=\"Path one {k}\"/>",
+            id("B1")
+        );
+        let _ = writeln!(
+            s,
+            "    <bpmn:serviceTask id=\"{}\" name=\"Path two {k}\"/>",
+            id("B2")
+        );
+        let _ = writeln!(s, "    <bpmn:exclusiveGateway id=\"{}\"/>", id("G2"));
+        if k % 3 == 0 {
+            let _ = writeln!(
+                s,
+                "    <bpmn:task id=\"{}\" name=\"Check {k}\"><bpmn:dataOutputAssociation id=\"{}\"><bpmn:targetRef>{}</bpmn:targetRef></bpmn:dataOutputAssociation></bpmn:task>",
+                id("C"),
+                id("DOA"),
+                id("DR")
+            );
+            let _ = writeln!(
+                s,
+                "    <bpmn:dataObjectReference id=\"{}\" dataObjectRef=\"{}\"/>\n    <bpmn:dataObject id=\"{}\"/>",
+                id("DR"),
+                id("DO"),
+                id("DO")
+            );
+        } else {
+            let _ = writeln!(s, "    <bpmn:task id=\"{}\" name=\"Check {k}\"/>", id("C"));
+        }
+        let _ = writeln!(
+            s,
+            "    <bpmn:boundaryEvent id=\"{}\" attachedToRef=\"{}\" cancelActivity=\"false\"><bpmn:timerEventDefinition/></bpmn:boundaryEvent>",
+            id("BE"),
+            id("C")
+        );
+        let _ = writeln!(
+            s,
+            "    <bpmn:exclusiveGateway id=\"{}\" name=\"ok?\"/>",
+            id("G3")
+        );
+        let _ = writeln!(s, "    <bpmn:task id=\"{}\" name=\"Record {k}\"/>", id("D"));
+        if k % 5 == 0 {
+            let _ = writeln!(
+                s,
+                "    <bpmn:textAnnotation id=\"{}\"><bpmn:text>note {k}</bpmn:text></bpmn:textAnnotation>\n    <bpmn:association id=\"{}\" sourceRef=\"{}\" targetRef=\"{}\"/>",
+                id("N"),
+                id("AS"),
+                id("A"),
+                id("N")
+            );
+        }
+        for (a, b) in [
+            ("A", "G1"),
+            ("G1", "B1"),
+            ("G1", "B2"),
+            ("B1", "G2"),
+            ("B2", "G2"),
+            ("G2", "C"),
+            ("C", "G3"),
+            ("G3", "D"),
+            ("G3", "A"),
+            ("BE", "D"),
+        ] {
+            flows.push((id(a), id(b)));
+        }
+        let next = if k + 1 < segments {
+            format!("S{}_A", k + 1)
+        } else {
+            "End".to_string()
+        };
+        flows.push((id("D"), next));
+    }
+    s.push_str("    <bpmn:endEvent id=\"End\"/>\n");
+    for (i, (a, b)) in flows.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "    <bpmn:sequenceFlow id=\"F{i}\" sourceRef=\"{a}\" targetRef=\"{b}\"/>"
+        );
+    }
+    s.push_str("  </bpmn:process>\n</bpmn:definitions>\n");
+    s
+}
