@@ -1,0 +1,164 @@
+import { createRef } from "react";
+import { act, fireEvent, render, screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { FlowCanvas, type FlowCanvasHandle, type FlowCanvasProps } from "./FlowCanvas";
+import { DROP_MIME } from "./engine";
+import { edge, node } from "./testFlows";
+
+// jsdom has no layout and no 2D canvas: the component then hit-tests and handles input without
+// painting. The canvas element sits at the page's origin, so client = canvas coordinates.
+
+function setup(over: Partial<FlowCanvasProps> = {}) {
+  const props: FlowCanvasProps = {
+    nodes: [node("a", "task", 100, 100, { name: "提交申请" }), node("b", "task", 400, 100)],
+    edges: [edge("e", "a", "b")],
+    lanes: [],
+    selection: new Set<string>(),
+    onSelectionChange: vi.fn(),
+    onMoveNodes: vi.fn(),
+    onConnect: vi.fn(),
+    onActivate: vi.fn(),
+    onDropKind: vi.fn(),
+    onContextMenu: vi.fn(),
+    ...over,
+  };
+  const ref = createRef<FlowCanvasHandle>();
+  const utils = render(<FlowCanvas ref={ref} {...props} ariaLabel="流程画布" />);
+  const el = screen.getByTestId("flow-canvas");
+  const handle = ref.current;
+  if (!handle) throw new Error("no handle");
+  return { props, handle, el, ...utils };
+}
+
+const pointer = (x: number, y: number, extra: Record<string, unknown> = {}) => ({ clientX: x, clientY: y, button: 0, isPrimary: true, pointerId: 1, ...extra });
+
+describe("FlowCanvas", () => {
+  it("renders a focusable, labelled container filling its parent", () => {
+    const { el } = setup();
+    expect(el.tabIndex).toBe(0);
+    expect(el.getAttribute("aria-label")).toBe("流程画布");
+    expect(el.style.position).toBe("absolute");
+    expect(el.querySelector("canvas")).not.toBeNull();
+  });
+
+  it("converts between flow and client coordinates both ways", () => {
+    const { handle } = setup();
+    handle.setViewport({ x: 30, y: -20, zoom: 2 });
+    expect(handle.getViewport()).toEqual({ x: 30, y: -20, zoom: 2 });
+    expect(handle.flowToClient(10, 10)).toEqual({ x: 50, y: 0 });
+    expect(handle.clientToFlow(50, 0)).toEqual({ x: 10, y: 10 });
+    const r = handle.nodeRectOnScreen("a");
+    expect([r?.x, r?.y, r?.width, r?.height]).toEqual([230, 180, 240, 144]);
+    expect(handle.nodeRectOnScreen("nope")).toBeNull();
+  });
+
+  it("clamps the zoom range", () => {
+    const { handle } = setup();
+    handle.setViewport({ x: 0, y: 0, zoom: 10 });
+    expect(handle.getViewport().zoom).toBe(3);
+    handle.setViewport({ x: 0, y: 0, zoom: 0.01 });
+    expect(handle.getViewport().zoom).toBe(0.1);
+  });
+
+  it("finds elements under client points and focuses one", () => {
+    const { handle } = setup();
+    expect(handle.elementAt(150, 130)).toBe("a");
+    expect(handle.elementAt(300, 136)).toBe("e");
+    expect(handle.elementAt(300, 400)).toBeNull();
+    handle.setViewport({ x: 0, y: 0, zoom: 0.5 });
+    handle.focusElement("b");
+    // jsdom has no size: the node's centre goes to the (zero-size) canvas's middle, at zoom 1.
+    expect(handle.getViewport()).toEqual({ x: -460, y: -136, zoom: 1 });
+  });
+
+  it("selects on click and reports a node drag once, snapped", () => {
+    const { el, props, rerender, handle } = setup();
+    fireEvent.pointerDown(el, pointer(150, 130));
+    expect(props.onSelectionChange).toHaveBeenLastCalledWith(["a"]);
+    rerender(<FlowCanvas {...props} selection={new Set(["a"])} />);
+    fireEvent.pointerMove(el, pointer(170, 130));
+    fireEvent.pointerMove(el, pointer(197, 158));
+    fireEvent.pointerUp(el, pointer(197, 158));
+    expect(props.onMoveNodes).toHaveBeenCalledTimes(1);
+    expect(props.onMoveNodes).toHaveBeenCalledWith([{ id: "a", x: 150, y: 130 }]);
+    // Until the parent's updated nodes arrive, the node stays (and is found) where it was dropped.
+    expect(handle.elementAt(260, 195)).toBe("a");
+  });
+
+  it("activates on double click and on F2/Enter with one element selected", () => {
+    const { el, props } = setup({ selection: new Set(["b"]) });
+    fireEvent.doubleClick(el, { clientX: 150, clientY: 130 });
+    expect(props.onActivate).toHaveBeenLastCalledWith("a");
+    fireEvent.keyDown(el, { key: "F2" });
+    expect(props.onActivate).toHaveBeenLastCalledWith("b");
+    fireEvent.keyDown(el, { key: "Enter" });
+    expect(props.onActivate).toHaveBeenCalledTimes(3);
+  });
+
+  it("zooms around the pointer with the wheel", () => {
+    const { el, handle } = setup();
+    const before = handle.clientToFlow(200, 100);
+    fireEvent.wheel(el, { clientX: 200, clientY: 100, deltaY: -100, deltaMode: 0 });
+    const v = handle.getViewport();
+    expect(v.zoom).toBeGreaterThan(1);
+    const after = handle.clientToFlow(200, 100);
+    expect(after.x).toBeCloseTo(before.x, 0);
+    expect(after.y).toBeCloseTo(before.y, 0);
+  });
+
+  it("reports context menus with the element under the pointer, selecting it first", () => {
+    const { el, props } = setup();
+    fireEvent.contextMenu(el, { clientX: 450, clientY: 130 });
+    expect(props.onSelectionChange).toHaveBeenLastCalledWith(["b"]);
+    expect(props.onContextMenu).toHaveBeenLastCalledWith("b", 450, 130);
+    fireEvent.contextMenu(el, { clientX: 10, clientY: 500 });
+    expect(props.onContextMenu).toHaveBeenLastCalledWith(null, 10, 500);
+  });
+
+  it("accepts palette drops at flow coordinates, and none when read-only", () => {
+    const data: Record<string, string> = { [DROP_MIME]: "userTask" };
+    const dataTransfer = { types: [DROP_MIME], getData: (t: string) => data[t] ?? "", dropEffect: "none" };
+    const { el, props, handle, rerender } = setup();
+    handle.setViewport({ x: 100, y: 0, zoom: 2 });
+    fireEvent.dragOver(el, { dataTransfer });
+    expect(dataTransfer.dropEffect).toBe("copy");
+    // jsdom has no DragEvent: a MouseEvent carrying the dataTransfer stands in for it.
+    const drop = () => {
+      const ev = new MouseEvent("drop", { clientX: 300, clientY: 80, bubbles: true, cancelable: true });
+      Object.defineProperty(ev, "dataTransfer", { value: dataTransfer });
+      el.dispatchEvent(ev);
+      return ev;
+    };
+    expect(drop().defaultPrevented).toBe(true);
+    expect(props.onDropKind).toHaveBeenCalledWith("userTask", 100, 40);
+    rerender(<FlowCanvas {...props} readOnly />);
+    drop();
+    expect(props.onDropKind).toHaveBeenCalledTimes(1);
+  });
+
+  it("fits the flow once it has a size", () => {
+    let notify: (() => void) | null = null;
+    const Original = globalThis.ResizeObserver;
+    globalThis.ResizeObserver = class {
+      constructor(cb: ResizeObserverCallback) {
+        notify = () => cb([], this as unknown as ResizeObserver);
+      }
+      observe() {}
+      unobserve() {}
+      disconnect() {}
+    } as unknown as typeof ResizeObserver;
+    try {
+      const { handle, el } = setup();
+      // No layout yet: the fit waits for a size.
+      handle.fitView(0);
+      expect(handle.getViewport()).toEqual({ x: 0, y: 0, zoom: 1 });
+      Object.defineProperty(el, "clientWidth", { value: 1000, configurable: true });
+      Object.defineProperty(el, "clientHeight", { value: 500, configurable: true });
+      act(() => notify?.());
+      // Drawn bounds: x 88…532, y 88…184 (boxes plus a 12-unit stroke margin), centred at zoom 1 (the fit's maximum).
+      expect(handle.getViewport()).toEqual({ x: 190, y: 114, zoom: 1 });
+    } finally {
+      globalThis.ResizeObserver = Original;
+    }
+  });
+});

@@ -1,0 +1,635 @@
+// The imperative core behind <FlowCanvas>: owns the <canvas>, the scene, the viewport, the
+// bitmap cache and the pointer/keyboard/wheel/drop listeners. React only passes props in and
+// the handle out, so that panning and hovering never re-render React components.
+//
+// Frames: every change (pointer move, wheel, props) only marks the engine dirty and asks for
+// an animation frame; the frame then paints once, however many events arrived in between.
+
+import { SceneCache, type ScreenView } from "./bitmapCache";
+import { createTextLayout, hasCanvasSupport } from "./canvasSupport";
+import { drawDotGrid } from "./draw";
+import { drawEdges, type EdgeGeometry } from "./edges";
+import { boundsOfPoints, edgePoints, expandRect, rectsIntersect, rectOf } from "./geometry";
+import { Interaction, type InteractionHost, type NodeMove, type PointerInput } from "./interaction";
+import { lodFor } from "./lod";
+import {
+  drawConnectionPreview,
+  drawEdgeSelection,
+  drawHandles,
+  drawLaneSelection,
+  drawNodeSelection,
+  drawProblemBadge,
+  drawRubberBand,
+} from "./overlay";
+import { buildScene, drawScene, type Scene } from "./scene";
+import type { TextLayout } from "./text";
+import { THEME } from "./theme";
+import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect, Viewport } from "./types";
+import {
+  MAX_ZOOM,
+  MIN_ZOOM,
+  alignToDevicePixels,
+  centerOn,
+  clampZoom,
+  fitBounds,
+  flowToScreen,
+  sameViewport,
+  screenToFlow,
+  visibleFlowRect,
+  wheelZoomFactor,
+  zoomAround,
+} from "./viewport";
+
+/** The dataTransfer type of palette items dropped on the canvas. */
+export const DROP_MIME = "application/x-triloop-kind";
+/** The type the xyflow editor's palette uses today; accepted too so that either palette works. */
+export const LEGACY_DROP_MIME = "application/x-triloop-node-kind";
+
+/** How long after the last wheel event zooming counts as "in progress" (scaled blits allowed). */
+const WHEEL_SETTLE_MS = 160;
+/** How long a committed move is shown before the parent's new nodes arrive (then the parent wins). */
+const PENDING_MOVE_MS = 1500;
+
+export type FlowCanvasProps = {
+  nodes: CanvasNode[];
+  edges: CanvasEdge[];
+  lanes: CanvasLane[];
+  /** Selected node/edge/lane ids (controlled). */
+  selection: ReadonlySet<string>;
+  /** Badges on nodes; problem edges are drawn dashed in the severity's colour. */
+  problems?: ReadonlyMap<string, ProblemSeverity>;
+  readOnly?: boolean;
+  onSelectionChange(ids: string[]): void;
+  /** Called once when a drag of nodes ends, with every node that moved (including those inside moved containers), snapped to 10. */
+  onMoveNodes(moves: { id: string; x: number; y: number }[]): void;
+  onConnect(source: string, target: string): void;
+  /** Double-click, or F2/Enter with one element selected (also in read-only mode: the editor decides). */
+  onActivate(id: string): void;
+  /** A palette item dropped at flow coordinates (x, y). */
+  onDropKind?(kind: string, x: number, y: number): void;
+  /** Right click on an element (or on empty canvas: null), at client coordinates. */
+  onContextMenu?(id: string | null, x: number, y: number): void;
+  onViewportChange?(v: { x: number; y: number; zoom: number }): void;
+  className?: string;
+  ariaLabel?: string;
+};
+
+export type FlowCanvasHandle = {
+  /** Shows the whole flow; `padding` is the fraction of the canvas left free on each side (default 0.1). Zoom at most 1. */
+  fitView(padding?: number): void;
+  /** Centres a node, edge or lane; zooms in to 1 if the zoom is below 1. */
+  focusElement(id: string): void;
+  getViewport(): Viewport;
+  setViewport(v: Viewport): void;
+  /** Flow → client coordinates (those of MouseEvent.clientX/Y and getBoundingClientRect). */
+  flowToClient(x: number, y: number): Point;
+  clientToFlow(x: number, y: number): Point;
+  elementAt(clientX: number, clientY: number): string | null;
+  /** A node's (or lane's) box in client coordinates, for placing an input over it. */
+  nodeRectOnScreen(id: string): DOMRect | null;
+  /** Frames painted so far (for benchmarks). */
+  redrawCount(): number;
+};
+
+type DragLayer = {
+  /** Distinguishes drags in the cache key (the bitmap without this drag's elements). */
+  serial: number;
+  moving: ReadonlySet<string>;
+  /** The moving nodes and the edges among them, drawn translated by the drag delta. */
+  scene: Scene;
+  /** Edges with one end moving: re-routed on every frame. */
+  crossing: EdgeGeometry[];
+  /** Left out of the cached bitmap while the drag lasts. */
+  hidden: Set<string>;
+};
+
+export class CanvasEngine implements InteractionHost {
+  private props: FlowCanvasProps;
+  private sceneData: Scene;
+  private sceneVersion = 0;
+  private inputs: { nodes: CanvasNode[]; edges: CanvasEdge[]; lanes: CanvasLane[] };
+  private problemsRef: ReadonlyMap<string, ProblemSeverity> | undefined;
+  private pendingMoves: Map<string, Point> | null = null;
+  private pendingTimer: ReturnType<typeof setTimeout> | null = null;
+
+  private container: HTMLDivElement | null = null;
+  private canvas: HTMLCanvasElement | null = null;
+  private ctx: CanvasRenderingContext2D | null = null;
+  private resizeObserver: ResizeObserver | null = null;
+  private cleanup: (() => void)[] = [];
+
+  private v: Viewport = { x: 0, y: 0, zoom: 1 };
+  private notified: Viewport = { x: 0, y: 0, zoom: 1 };
+  private size = { w: 0, h: 0, dpr: 1 };
+  private pendingFit: number | null = null;
+
+  private readonly interaction: Interaction;
+  private readonly textLayout: TextLayout;
+  private readonly cache: SceneCache;
+  private dragLayer: DragLayer | null = null;
+  private dragSerial = 0;
+  private frame: number | null = null;
+  private redraws = 0;
+  private wheelUntil = 0;
+  private wheelTimer: ReturnType<typeof setTimeout> | null = null;
+  private lastTx = 0;
+  private lastTy = 0;
+  private bias = { x: 0, y: 0 };
+  private cursor = "";
+
+  constructor(props: FlowCanvasProps) {
+    this.props = props;
+    this.inputs = { nodes: props.nodes, edges: props.edges, lanes: props.lanes };
+    this.problemsRef = props.problems;
+    this.sceneData = buildScene(props.nodes, props.edges, props.lanes);
+    this.interaction = new Interaction(this);
+    this.textLayout = createTextLayout();
+    this.cache = new SceneCache((w, h) => {
+      if (typeof document === "undefined") return null;
+      const canvas = document.createElement("canvas");
+      canvas.width = w;
+      canvas.height = h;
+      const ctx = canvas.getContext("2d", { alpha: false });
+      return ctx ? { canvas, ctx } : null;
+    });
+  }
+
+  // --- InteractionHost ---
+
+  scene(): Scene {
+    return this.sceneData;
+  }
+  viewport(): Viewport {
+    return this.v;
+  }
+  setViewport(v: Viewport): void {
+    const next = alignToDevicePixels({ x: v.x, y: v.y, zoom: clampZoom(v.zoom, MIN_ZOOM, MAX_ZOOM) }, this.size.dpr);
+    if (!Number.isFinite(next.x) || !Number.isFinite(next.y) || !Number.isFinite(next.zoom)) return;
+    if (sameViewport(next, this.v)) return;
+    this.v = next;
+    this.changed();
+  }
+  selection(): ReadonlySet<string> {
+    return this.props.selection;
+  }
+  readOnly(): boolean {
+    return this.props.readOnly === true;
+  }
+  text(): TextLayout {
+    return this.textLayout;
+  }
+  select(ids: string[]): void {
+    this.props.onSelectionChange(ids);
+  }
+  moveNodes(moves: NodeMove[]): void {
+    // Keep showing the nodes where they were dropped until the parent's updated nodes arrive.
+    this.pendingMoves = new Map(moves.map((m) => [m.id, { x: m.x, y: m.y }]));
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = setTimeout(() => {
+      this.pendingTimer = null;
+      if (this.pendingMoves) {
+        this.pendingMoves = null;
+        this.rebuild();
+      }
+    }, PENDING_MOVE_MS);
+    this.rebuild();
+    this.props.onMoveNodes(moves);
+  }
+  connect(source: string, target: string): void {
+    this.props.onConnect(source, target);
+  }
+  changed(): void {
+    if (this.frame !== null || typeof requestAnimationFrame === "undefined") return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = null;
+      this.paint();
+    });
+  }
+
+  // --- props ---
+
+  setProps(props: FlowCanvasProps): void {
+    const prev = this.props;
+    this.props = props;
+    const i = this.inputs;
+    if (props.nodes !== i.nodes || props.edges !== i.edges || props.lanes !== i.lanes) {
+      if (props.nodes !== i.nodes && this.pendingMoves) {
+        this.pendingMoves = null;
+        if (this.pendingTimer) clearTimeout(this.pendingTimer);
+        this.pendingTimer = null;
+      }
+      this.inputs = { nodes: props.nodes, edges: props.edges, lanes: props.lanes };
+      this.rebuild();
+    } else if (props.problems !== this.problemsRef) {
+      this.problemsRef = props.problems;
+      this.sceneVersion++;
+      this.changed();
+    } else if (props.selection !== prev.selection || props.readOnly !== prev.readOnly) {
+      this.changed();
+    }
+    this.problemsRef = props.problems;
+  }
+
+  private rebuild(): void {
+    const { nodes, edges, lanes } = this.inputs;
+    this.sceneData = buildScene(nodes, edges, lanes, this.pendingMoves ?? undefined);
+    this.sceneVersion++;
+    this.dragLayer = null;
+    if (this.hover() && !this.sceneData.nodeById.has(this.hover() ?? "")) this.interaction.hover = null;
+    this.changed();
+  }
+
+  private hover(): string | null {
+    return this.interaction.hover;
+  }
+
+  // --- DOM ---
+
+  attach(container: HTMLDivElement, canvas: HTMLCanvasElement): void {
+    this.detach();
+    this.container = container;
+    this.canvas = canvas;
+    this.ctx = hasCanvasSupport() ? canvas.getContext("2d", { alpha: false }) : null;
+    const on = <K extends keyof HTMLElementEventMap>(
+      type: K,
+      fn: (e: HTMLElementEventMap[K]) => void,
+      options?: AddEventListenerOptions,
+    ) => {
+      container.addEventListener(type, fn, options);
+      this.cleanup.push(() => container.removeEventListener(type, fn, options));
+    };
+    on("pointerdown", (e) => this.onPointerDown(e));
+    on("pointermove", (e) => this.onPointerMove(e));
+    on("pointerup", (e) => this.onPointerUp(e));
+    on("pointercancel", () => this.interaction.cancel());
+    on("lostpointercapture", () => {
+      if (this.interaction.gesture.type !== "idle") this.interaction.cancel();
+    });
+    on("pointerleave", () => this.interaction.pointerLeave());
+    on("wheel", (e) => this.onWheel(e), { passive: false });
+    on("dblclick", (e) => this.onDoubleClick(e));
+    on("contextmenu", (e) => this.onContextMenu(e));
+    on("keydown", (e) => this.onKeyDown(e));
+    on("dragover", (e) => this.onDragOver(e));
+    on("drop", (e) => this.onDrop(e));
+    if (typeof ResizeObserver !== "undefined") {
+      this.resizeObserver = new ResizeObserver(() => this.measure());
+      this.resizeObserver.observe(container);
+    }
+    this.measure();
+    this.changed();
+  }
+
+  detach(): void {
+    for (const fn of this.cleanup) fn();
+    this.cleanup = [];
+    this.resizeObserver?.disconnect();
+    this.resizeObserver = null;
+    if (this.frame !== null) cancelAnimationFrame(this.frame);
+    this.frame = null;
+    if (this.wheelTimer) clearTimeout(this.wheelTimer);
+    this.wheelTimer = null;
+    if (this.pendingTimer) clearTimeout(this.pendingTimer);
+    this.pendingTimer = null;
+    this.cache.release();
+    this.container = null;
+    this.canvas = null;
+    this.ctx = null;
+  }
+
+  private measure(): void {
+    const c = this.container;
+    const canvas = this.canvas;
+    if (!c || !canvas) return;
+    const dpr = typeof window !== "undefined" && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
+    const w = c.clientWidth;
+    const h = c.clientHeight;
+    if (w === this.size.w && h === this.size.h && dpr === this.size.dpr) return;
+    this.size = { w, h, dpr };
+    canvas.width = Math.max(1, Math.round(w * dpr));
+    canvas.height = Math.max(1, Math.round(h * dpr));
+    this.cache.invalidate();
+    if (this.pendingFit !== null && w > 0 && h > 0) {
+      const padding = this.pendingFit;
+      this.pendingFit = null;
+      this.fitView(padding);
+    }
+    this.changed();
+  }
+
+  private local(e: { clientX: number; clientY: number }): Point {
+    const r = this.container?.getBoundingClientRect();
+    return { x: e.clientX - (r?.left ?? 0), y: e.clientY - (r?.top ?? 0) };
+  }
+
+  private input(e: PointerEvent | MouseEvent): PointerInput {
+    const p = this.local(e);
+    return { x: p.x, y: p.y, button: e.button, shift: e.shiftKey, ctrl: e.ctrlKey, meta: e.metaKey };
+  }
+
+  private onPointerDown(e: PointerEvent): void {
+    if (!e.isPrimary) return;
+    this.container?.focus({ preventScroll: true });
+    if (e.button !== 0 && e.button !== 1) return;
+    if (e.button === 1) e.preventDefault();
+    try {
+      this.container?.setPointerCapture(e.pointerId);
+    } catch {
+      // No capture (synthetic events in tests): moves outside the canvas are then missed.
+    }
+    this.interaction.pointerDown(this.input(e));
+    this.updateCursor();
+  }
+
+  private onPointerMove(e: PointerEvent): void {
+    if (!e.isPrimary) return;
+    this.interaction.pointerMove(this.input(e));
+    this.updateCursor();
+  }
+
+  private onPointerUp(e: PointerEvent): void {
+    if (!e.isPrimary) return;
+    const wasPan = this.interaction.gesture.type === "pan";
+    this.interaction.pointerUp(this.input(e));
+    try {
+      if (this.container?.hasPointerCapture(e.pointerId)) this.container.releasePointerCapture(e.pointerId);
+    } catch {
+      // See onPointerDown.
+    }
+    // A pan has ended: re-centre the cached bitmap around the view for the next one.
+    if (wasPan) this.bias = { x: 0, y: 0 };
+    this.updateCursor();
+  }
+
+  private onWheel(e: WheelEvent): void {
+    e.preventDefault();
+    const p = this.local(e);
+    const factor = wheelZoomFactor(e.deltaY, e.deltaMode);
+    const next = zoomAround(this.v, p, this.v.zoom * factor);
+    this.wheelUntil = performance.now() + WHEEL_SETTLE_MS;
+    if (this.wheelTimer) clearTimeout(this.wheelTimer);
+    // When the wheel rests, one more frame renders the scene sharp at the final zoom.
+    this.wheelTimer = setTimeout(() => {
+      this.wheelTimer = null;
+      this.changed();
+    }, WHEEL_SETTLE_MS + 10);
+    this.setViewport(next);
+  }
+
+  private onDoubleClick(e: MouseEvent): void {
+    const hit = this.interaction.hitAt(this.local(e));
+    if (hit) this.props.onActivate(hit.id);
+  }
+
+  private onContextMenu(e: MouseEvent): void {
+    const handler = this.props.onContextMenu;
+    if (!handler) return;
+    e.preventDefault();
+    const hit = this.interaction.hitAt(this.local(e));
+    if (hit && !this.props.selection.has(hit.id)) this.props.onSelectionChange([hit.id]);
+    handler(hit?.id ?? null, e.clientX, e.clientY);
+  }
+
+  private onKeyDown(e: KeyboardEvent): void {
+    if (e.target !== this.container) return;
+    if ((e.key === "F2" || e.key === "Enter") && this.props.selection.size === 1) {
+      const [id] = this.props.selection;
+      e.preventDefault();
+      this.props.onActivate(id);
+    } else if (e.key === "Escape" && this.interaction.gesture.type !== "idle") {
+      e.preventDefault();
+      e.stopPropagation();
+      this.interaction.cancel();
+    }
+  }
+
+  private dropKind(dt: DataTransfer | null): boolean {
+    if (!dt || this.readOnly() || !this.props.onDropKind) return false;
+    return dt.types.includes(DROP_MIME) || dt.types.includes(LEGACY_DROP_MIME);
+  }
+
+  private onDragOver(e: DragEvent): void {
+    if (!this.dropKind(e.dataTransfer)) return;
+    e.preventDefault();
+    if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+  }
+
+  private onDrop(e: DragEvent): void {
+    const dt = e.dataTransfer;
+    if (!dt || !this.dropKind(dt)) return;
+    e.preventDefault();
+    const kind = dt.getData(DROP_MIME) || dt.getData(LEGACY_DROP_MIME);
+    if (!kind) return;
+    const p = screenToFlow(this.v, this.local(e));
+    this.props.onDropKind?.(kind, p.x, p.y);
+  }
+
+  private updateCursor(): void {
+    const c = this.interaction.cursor();
+    if (c !== this.cursor && this.container) {
+      this.cursor = c;
+      this.container.style.cursor = c;
+    }
+  }
+
+  // --- handle ---
+
+  handle(): FlowCanvasHandle {
+    return {
+      fitView: (padding) => this.fitView(padding),
+      focusElement: (id) => this.focusElement(id),
+      getViewport: () => ({ ...this.v }),
+      setViewport: (v) => this.setViewport(v),
+      flowToClient: (x, y) => {
+        const r = this.container?.getBoundingClientRect();
+        const s = flowToScreen(this.v, { x, y });
+        return { x: s.x + (r?.left ?? 0), y: s.y + (r?.top ?? 0) };
+      },
+      clientToFlow: (x, y) => screenToFlow(this.v, this.local({ clientX: x, clientY: y })),
+      elementAt: (x, y) => this.interaction.hitAt(this.local({ clientX: x, clientY: y }))?.id ?? null,
+      nodeRectOnScreen: (id) => {
+        const n = this.sceneData.nodeById.get(id) ?? this.sceneData.laneById.get(id);
+        if (!n) return null;
+        const r = this.container?.getBoundingClientRect();
+        const s = flowToScreen(this.v, n);
+        return new DOMRect(s.x + (r?.left ?? 0), s.y + (r?.top ?? 0), n.w * this.v.zoom, n.h * this.v.zoom);
+      },
+      redrawCount: () => this.redraws,
+    };
+  }
+
+  fitView(padding = 0.1): void {
+    const b = this.sceneData.bounds;
+    if (!b) return;
+    if (this.size.w <= 0 || this.size.h <= 0) {
+      this.pendingFit = padding;
+      return;
+    }
+    this.setViewport(fitBounds(b, this.size.w, this.size.h, padding, MIN_ZOOM, 1));
+  }
+
+  focusElement(id: string): void {
+    const s = this.sceneData;
+    const box: Rect | null =
+      (s.nodeById.get(id) && rectOf(s.nodeById.get(id) as CanvasNode)) ||
+      (s.edgeById.get(id) && boundsOfPoints((s.edgeById.get(id) as EdgeGeometry).points)) ||
+      (s.laneById.get(id) && rectOf(s.laneById.get(id) as CanvasLane)) ||
+      null;
+    if (!box) return;
+    const zoom = Math.max(this.v.zoom, 1);
+    this.setViewport(centerOn({ x: box.x + box.w / 2, y: box.y + box.h / 2 }, this.size.w, this.size.h, zoom));
+  }
+
+  // --- painting ---
+
+  private updateDragLayer(): DragLayer | null {
+    const drag = this.interaction.drag();
+    if (!drag) {
+      if (this.dragLayer) this.dragLayer = null;
+      return null;
+    }
+    if (this.dragLayer && this.dragLayer.moving === drag.moving) return this.dragLayer;
+    const s = this.sceneData;
+    const nodes: CanvasNode[] = [];
+    for (const id of drag.moving) {
+      const n = s.nodeById.get(id);
+      if (n) nodes.push(n);
+    }
+    const inner: CanvasEdge[] = [];
+    const crossing: EdgeGeometry[] = [];
+    const hidden = new Set<string>(drag.moving);
+    const seen = new Set<string>();
+    for (const id of drag.moving) {
+      for (const g of s.edgesByNode.get(id) ?? []) {
+        if (seen.has(g.edge.id)) continue;
+        seen.add(g.edge.id);
+        hidden.add(g.edge.id);
+        if (drag.moving.has(g.edge.source) && drag.moving.has(g.edge.target)) {
+          // Both ends move together: the drawn route (stored or computed) moves along unchanged.
+          inner.push({ ...g.edge, waypoints: [...g.points] });
+        } else crossing.push(g);
+      }
+    }
+    this.dragLayer = { serial: ++this.dragSerial, moving: drag.moving, scene: buildScene(nodes, inner, []), crossing, hidden };
+    return this.dragLayer;
+  }
+
+  private paint(): void {
+    const ctx = this.ctx;
+    const canvas = this.canvas;
+    if (!ctx || !canvas) return;
+    if (typeof window !== "undefined" && window.devicePixelRatio !== this.size.dpr) this.measure();
+    const { w, h, dpr } = this.size;
+    if (w <= 0 || h <= 0) return;
+    const v = this.v;
+    const tx = Math.round(v.x * dpr);
+    const ty = Math.round(v.y * dpr);
+    if (tx !== this.lastTx || ty !== this.lastTy) {
+      this.bias = { x: Math.sign(this.lastTx - tx), y: Math.sign(this.lastTy - ty) };
+      this.lastTx = tx;
+      this.lastTy = ty;
+    }
+    const drag = this.updateDragLayer();
+    const problems = this.props.problems;
+    const key = `${this.sceneVersion}|${drag ? drag.serial : ""}`;
+    const view: ScreenView = { zoom: v.zoom, dpr, tx, ty, wd: canvas.width, hd: canvas.height };
+    const lod = lodFor(v.zoom);
+    const scene = this.sceneData;
+    const text = this.textLayout;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    const allowScaled = performance.now() < this.wheelUntil;
+    const hidden = drag?.hidden;
+    this.cache.paint(ctx, view, key, allowScaled, this.bias, (c, area, m) => {
+      drawDotGrid(c, area, m.zoom);
+      drawScene(c, scene, { area, lod: lodFor(m.zoom), text, problems, hidden });
+    }, THEME.background);
+
+    // The overlay, in flow coordinates.
+    const k = v.zoom * dpr;
+    ctx.setTransform(k, 0, 0, k, tx, ty);
+    const visible = visibleFlowRect(v, w, h);
+    if (drag) this.paintDrag(ctx, drag, visible, lod);
+    this.paintSelection(ctx, visible, drag);
+    this.paintBadges(ctx, visible, drag);
+    const g = this.interaction.gesture;
+    if (g.type === "idle" || g.type === "connect") {
+      for (const n of this.interaction.handleNodes()) {
+        if (rectsIntersect(rectOf(n), visible)) drawHandles(ctx, n, v.zoom, this.interaction.hoverHandle);
+      }
+    }
+    const conn = this.interaction.connection();
+    if (conn) {
+      const target = conn.target ? scene.nodeById.get(conn.target) : undefined;
+      if (target) drawNodeSelection(ctx, target, v.zoom, THEME.handleStroke);
+      drawConnectionPreview(ctx, conn.from, conn.to, v.zoom);
+    }
+    const band = this.interaction.band();
+    if (band) drawRubberBand(ctx, band, v.zoom);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.redraws++;
+
+    if (!sameViewport(v, this.notified)) {
+      this.notified = { ...v };
+      this.props.onViewportChange?.({ ...v });
+    }
+  }
+
+  private paintDrag(ctx: CanvasRenderingContext2D, drag: DragLayer, visible: Rect, lod: ReturnType<typeof lodFor>): void {
+    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
+    const problems = this.props.problems;
+    // Edges with one moving end: routed afresh between the moved and the fixed node.
+    const s = this.sceneData;
+    const crossing: EdgeGeometry[] = [];
+    for (const g of drag.crossing) {
+      const src = s.nodeById.get(g.edge.source);
+      const tgt = s.nodeById.get(g.edge.target);
+      const ms = src && drag.moving.has(src.id) ? { ...src, x: src.x + d.x, y: src.y + d.y } : src;
+      const mt = tgt && drag.moving.has(tgt.id) ? { ...tgt, x: tgt.x + d.x, y: tgt.y + d.y } : tgt;
+      const points = edgePoints(g.edge, ms, mt);
+      if (points && rectsIntersect(boundsOfPoints(points), visible)) crossing.push({ edge: g.edge, points });
+    }
+    drawEdges(ctx, crossing, problems, lod);
+    ctx.save();
+    ctx.translate(d.x, d.y);
+    const area = { x: visible.x - d.x, y: visible.y - d.y, w: visible.w, h: visible.h };
+    drawScene(ctx, drag.scene, { area, lod, text: this.textLayout, problems });
+    ctx.restore();
+  }
+
+  private paintSelection(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null): void {
+    const s = this.sceneData;
+    const zoom = this.v.zoom;
+    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
+    for (const id of this.props.selection) {
+      const n = s.nodeById.get(id);
+      if (n) {
+        const moved = drag?.moving.has(id) ? { ...n, x: n.x + d.x, y: n.y + d.y } : n;
+        if (rectsIntersect(rectOf(moved), visible)) drawNodeSelection(ctx, moved, zoom);
+        continue;
+      }
+      const g = s.edgeById.get(id);
+      if (g) {
+        if (drag?.hidden.has(id)) continue;
+        if (rectsIntersect(boundsOfPoints(g.points), visible)) drawEdgeSelection(ctx, g.edge, g.points, zoom);
+        continue;
+      }
+      const lane = s.laneById.get(id);
+      if (lane && rectsIntersect(rectOf(lane), visible)) drawLaneSelection(ctx, lane, zoom);
+    }
+  }
+
+  private paintBadges(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null): void {
+    const problems = this.props.problems;
+    if (!problems || problems.size === 0) return;
+    const s = this.sceneData;
+    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
+    // Badges stick out of the node's box.
+    const area = expandRect(visible, 20 / this.v.zoom);
+    for (const [id, severity] of problems) {
+      const n = s.nodeById.get(id);
+      if (!n) continue;
+      const moved = drag?.moving.has(id) ? { ...n, x: n.x + d.x, y: n.y + d.y } : n;
+      if (rectsIntersect(rectOf(moved), area)) drawProblemBadge(ctx, moved, severity, this.v.zoom);
+    }
+  }
+}

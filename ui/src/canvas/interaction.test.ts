@@ -1,0 +1,150 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { Interaction, type InteractionHost, type NodeMove, type PointerInput } from "./interaction";
+import { buildScene, type Scene } from "./scene";
+import { TextLayout } from "./text";
+import { edge, node } from "./testFlows";
+import type { Viewport } from "./types";
+
+class Host implements InteractionHost {
+  v: Viewport = { x: 0, y: 0, zoom: 1 };
+  sel = new Set<string>();
+  ro = false;
+  selections: string[][] = [];
+  moves: NodeMove[][] = [];
+  connections: [string, string][] = [];
+  constructor(public s: Scene) {}
+  scene() { return this.s; }
+  viewport() { return this.v; }
+  setViewport(v: Viewport) { this.v = v; }
+  selection() { return this.sel; }
+  readOnly() { return this.ro; }
+  text() { return TextLayout.estimating(); }
+  select(ids: string[]) { this.selections.push(ids); this.sel = new Set(ids); }
+  moveNodes(m: NodeMove[]) { this.moves.push(m); }
+  connect(s: string, t: string) { this.connections.push([s, t]); }
+  changed() {}
+}
+
+const p = (x: number, y: number, mods: Partial<PointerInput> = {}): PointerInput => ({ x, y, button: 0, shift: false, ctrl: false, meta: false, ...mods });
+
+function drag(ix: Interaction, from: [number, number], to: [number, number], mods: Partial<PointerInput> = {}) {
+  ix.pointerDown(p(from[0], from[1], mods));
+  const steps = 5;
+  for (let i = 1; i <= steps; i++) ix.pointerMove(p(from[0] + ((to[0] - from[0]) * i) / steps, from[1] + ((to[1] - from[1]) * i) / steps, mods));
+  ix.pointerUp(p(to[0], to[1], mods));
+}
+
+describe("Interaction", () => {
+  let host: Host;
+  let ix: Interaction;
+  beforeEach(() => {
+    const scene = buildScene(
+      [
+        node("a", "task", 100, 100),
+        node("b", "task", 400, 100),
+        node("c", "userTask", 100, 300),
+        node("grp", "group", 600, 300, { w: 300, h: 200 }),
+        node("inGrp", "task", 650, 350),
+      ],
+      [edge("e", "a", "b")],
+      [{ id: "lane", name: "L", x: 0, y: 0, w: 1000, h: 600 }],
+    );
+    host = new Host(scene);
+    ix = new Interaction(host);
+  });
+
+  it("selects the clicked node, toggles with modifiers, clears on empty canvas", () => {
+    ix.pointerDown(p(150, 130));
+    ix.pointerUp(p(150, 130));
+    expect(host.sel).toEqual(new Set(["a"]));
+    ix.pointerDown(p(450, 130, { shift: true }));
+    ix.pointerUp(p(450, 130, { shift: true }));
+    expect(host.sel).toEqual(new Set(["a", "b"]));
+    ix.pointerDown(p(150, 130, { ctrl: true }));
+    ix.pointerUp(p(150, 130, { ctrl: true }));
+    expect(host.sel).toEqual(new Set(["b"]));
+    ix.pointerDown(p(300, 500));
+    ix.pointerUp(p(300, 500));
+    expect(host.sel).toEqual(new Set());
+  });
+
+  it("selects edges and lanes by click", () => {
+    ix.pointerDown(p(300, 136));
+    ix.pointerUp(p(300, 136));
+    expect(host.sel).toEqual(new Set(["e"]));
+    ix.pointerDown(p(10, 300));
+    ix.pointerUp(p(10, 300));
+    expect(host.sel).toEqual(new Set(["lane"]));
+  });
+
+  it("drags a node: one move at the end, snapped to the grid", () => {
+    drag(ix, [150, 130], [183, 171]);
+    expect(host.moves).toEqual([[{ id: "a", x: 130, y: 140 }]]);
+    expect(host.sel).toEqual(new Set(["a"]));
+  });
+
+  it("drags the whole selection by the same snapped amount, at any zoom", () => {
+    host.v = { x: 0, y: 0, zoom: 0.5 };
+    host.sel = new Set(["a", "c"]);
+    // At zoom 0.5 the nodes are at half their flow coordinates on screen.
+    drag(ix, [75, 65], [100, 65]);
+    expect(host.moves).toHaveLength(1);
+    const moves = new Map(host.moves[0].map((m) => [m.id, m]));
+    expect(moves.get("a")).toEqual({ id: "a", x: 150, y: 100 });
+    expect(moves.get("c")).toEqual({ id: "c", x: 150, y: 300 });
+  });
+
+  it("moves a group together with the nodes inside it", () => {
+    drag(ix, [600, 400], [640, 400]);
+    expect(host.moves).toHaveLength(1);
+    expect(host.moves[0].map((m) => m.id).sort()).toEqual(["grp", "inGrp"]);
+    expect(host.moves[0].find((m) => m.id === "inGrp")).toEqual({ id: "inGrp", x: 690, y: 350 });
+  });
+
+  it("does not report a move for a click or a drag that snaps back", () => {
+    drag(ix, [150, 130], [152, 131]);
+    drag(ix, [150, 130], [153, 133]);
+    expect(host.moves).toEqual([]);
+  });
+
+  it("pans when dragging empty canvas, or anything in read-only mode", () => {
+    drag(ix, [300, 500], [340, 450]);
+    expect(host.v).toEqual({ x: 40, y: -50, zoom: 1 });
+    host.ro = true;
+    drag(ix, [150, 130], [160, 130]);
+    expect(host.moves).toEqual([]);
+    expect(host.v).toEqual({ x: 50, y: -50, zoom: 1 });
+  });
+
+  it("selects the nodes completely inside a shift-dragged rubber band", () => {
+    drag(ix, [90, 90], [560, 200], { shift: true });
+    expect(host.sel).toEqual(new Set(["a", "b"]));
+    expect(host.v).toEqual({ x: 0, y: 0, zoom: 1 });
+  });
+
+  it("connects from a handle of the hovered node to another node", () => {
+    ix.pointerMove(p(150, 130));
+    expect(ix.hover).toBe("a");
+    // The right handle of a is at (220, 136).
+    drag(ix, [220, 136], [450, 130]);
+    expect(host.connections).toEqual([["a", "b"]]);
+    expect(host.moves).toEqual([]);
+  });
+
+  it("does not connect when dropped on empty canvas or on the source itself", () => {
+    ix.pointerMove(p(150, 130));
+    drag(ix, [220, 136], [300, 500]);
+    ix.pointerMove(p(150, 130));
+    drag(ix, [220, 136], [150, 130]);
+    expect(host.connections).toEqual([]);
+  });
+
+  it("cancels a drag without committing anything", () => {
+    ix.pointerDown(p(150, 130));
+    ix.pointerMove(p(200, 200));
+    expect(ix.drag()).not.toBeNull();
+    ix.cancel();
+    ix.pointerUp(p(200, 200));
+    expect(host.moves).toEqual([]);
+  });
+});

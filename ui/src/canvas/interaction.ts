@@ -1,0 +1,342 @@
+// Pointer gestures on the canvas, independent of the DOM and of drawing so they can be unit
+// tested: click/shift-click selection, dragging selected nodes (with what is inside moved
+// containers), panning, rubber-band selection and drawing a connection from a handle.
+//
+// Coordinates in PointerInput are screen coordinates relative to the canvas element (CSS px).
+// The host owns the state that is not the gesture's: viewport, selection, scene, callbacks.
+
+import { rectFromPoints, rectOf, routeEdge, snap, type Side } from "./geometry";
+import { handleAt, hitTest, type Hit } from "./hitTest";
+import { isConnectable } from "./kinds";
+import { nodesInside, nodesMovingWith, type Scene } from "./scene";
+import type { TextLayout } from "./text";
+import type { CanvasNode, Point, Rect, Viewport } from "./types";
+import { screenToFlow } from "./viewport";
+
+/** Pointer travel (CSS px) before a press becomes a drag. */
+export const DRAG_THRESHOLD = 3;
+/** Node moves snap to this grid (flow units). */
+export const GRID = 10;
+/** With more nodes selected than this, handles are only shown on the hovered node. */
+const MAX_HANDLE_NODES = 50;
+
+export type PointerInput = {
+  x: number;
+  y: number;
+  button: number;
+  shift: boolean;
+  ctrl: boolean;
+  meta: boolean;
+};
+
+export type NodeMove = { id: string; x: number; y: number };
+
+export interface InteractionHost {
+  scene(): Scene;
+  viewport(): Viewport;
+  setViewport(v: Viewport): void;
+  selection(): ReadonlySet<string>;
+  readOnly(): boolean;
+  text(): TextLayout;
+  select(ids: string[]): void;
+  moveNodes(moves: NodeMove[]): void;
+  connect(source: string, target: string): void;
+  /** Something drawn changed (hover, preview, band): redraw on the next frame. */
+  changed(): void;
+}
+
+export type Gesture =
+  | { type: "idle" }
+  | { type: "pressNode"; id: string; start: Point; dragIds: string[]; toggleOffOnClick: boolean; selectOnlyOnClick: boolean }
+  | { type: "dragNodes"; grabbed: string; moving: ReadonlySet<string>; start: Point; delta: Point }
+  | { type: "pressEmpty"; start: Point; viewportStart: Viewport; band: boolean; clearOnClick: boolean }
+  | { type: "pressOther"; hit: Hit; start: Point; viewportStart: Viewport; additive: boolean }
+  | { type: "pan"; start: Point; viewportStart: Viewport }
+  | { type: "band"; startFlow: Point; currentFlow: Point }
+  | { type: "connect"; source: string; side: Side; from: Point; to: Point; target: string | null };
+
+export class Interaction {
+  gesture: Gesture = { type: "idle" };
+  /** The node under the pointer (its handles are shown). */
+  hover: string | null = null;
+  /** The handle under the pointer, highlighted. */
+  hoverHandle: Point | null = null;
+  private readonly host: InteractionHost;
+
+  constructor(host: InteractionHost) {
+    this.host = host;
+  }
+
+  private flow(p: Point): Point {
+    return screenToFlow(this.host.viewport(), p);
+  }
+
+  /** Nodes whose handles are shown: the hovered one and the selected ones (unless very many). */
+  handleNodes(): CanvasNode[] {
+    if (this.host.readOnly()) return [];
+    const scene = this.host.scene();
+    const out: CanvasNode[] = [];
+    const add = (id: string | null) => {
+      const n = id ? scene.nodeById.get(id) : undefined;
+      if (n && isConnectable(n) && !out.includes(n)) out.push(n);
+    };
+    add(this.hover);
+    const sel = this.host.selection();
+    if (sel.size <= MAX_HANDLE_NODES) for (const id of sel) add(id);
+    return out;
+  }
+
+  /** The element under a screen point. */
+  hitAt(p: Point): Hit | null {
+    return hitTest(this.host.scene(), this.flow(p), this.host.viewport().zoom, this.host.text());
+  }
+
+  pointerDown(e: PointerInput): void {
+    const p = { x: e.x, y: e.y };
+    const v = this.host.viewport();
+    if (e.button === 1) {
+      this.gesture = { type: "pan", start: p, viewportStart: v };
+      return;
+    }
+    if (e.button !== 0) return;
+    const fp = this.flow(p);
+    const handle = handleAt(this.handleNodes(), fp, v.zoom);
+    if (handle) {
+      this.gesture = { type: "connect", source: handle.node.id, side: handle.side, from: handle.p, to: fp, target: null };
+      this.host.changed();
+      return;
+    }
+    const additive = e.shift || e.ctrl || e.meta;
+    const hit = this.hitAt(p);
+    const sel = this.host.selection();
+    if (hit?.kind === "node" && !this.host.readOnly()) {
+      const selected = sel.has(hit.id);
+      const selectedNodes = [...sel].filter((id) => this.host.scene().nodeById.has(id));
+      let dragIds: string[];
+      if (!selected) {
+        // Select on press, so that the drag that may follow moves this node.
+        const next = additive ? [...sel, hit.id] : [hit.id];
+        this.host.select(next);
+        dragIds = additive ? [...selectedNodes, hit.id] : [hit.id];
+      } else {
+        dragIds = selectedNodes;
+      }
+      this.gesture = {
+        type: "pressNode",
+        id: hit.id,
+        start: p,
+        dragIds,
+        toggleOffOnClick: additive && selected,
+        selectOnlyOnClick: !additive && selected && sel.size > 1,
+      };
+      return;
+    }
+    if (hit) {
+      this.gesture = { type: "pressOther", hit, start: p, viewportStart: v, additive };
+      return;
+    }
+    this.gesture = { type: "pressEmpty", start: p, viewportStart: v, band: e.shift, clearOnClick: !additive };
+  }
+
+  pointerMove(e: PointerInput): void {
+    const p = { x: e.x, y: e.y };
+    const g = this.gesture;
+    switch (g.type) {
+      case "idle":
+        this.updateHover(p);
+        return;
+      case "pressNode":
+        if (dist(p, g.start) < DRAG_THRESHOLD) return;
+        this.beginDrag(g);
+        this.pointerMove(e);
+        return;
+      case "dragNodes": {
+        const scene = this.host.scene();
+        const grabbed = scene.nodeById.get(g.grabbed);
+        const zoom = this.host.viewport().zoom;
+        const raw = { x: (p.x - g.start.x) / zoom, y: (p.y - g.start.y) / zoom };
+        // Snap the grabbed node to the grid and move the others by the same amount, so a
+        // multi-selection keeps its shape.
+        const delta = grabbed
+          ? { x: snap(grabbed.x + raw.x, GRID) - grabbed.x, y: snap(grabbed.y + raw.y, GRID) - grabbed.y }
+          : { x: snap(raw.x, GRID), y: snap(raw.y, GRID) };
+        if (delta.x !== g.delta.x || delta.y !== g.delta.y) {
+          g.delta = delta;
+          this.host.changed();
+        }
+        return;
+      }
+      case "pressEmpty":
+        if (dist(p, g.start) < DRAG_THRESHOLD) return;
+        if (g.band) {
+          const startFlow = this.flow(g.start);
+          this.gesture = { type: "band", startFlow, currentFlow: this.flow(p) };
+          this.host.changed();
+        } else {
+          this.gesture = { type: "pan", start: g.start, viewportStart: g.viewportStart };
+          this.pointerMove(e);
+        }
+        return;
+      case "pressOther":
+        if (dist(p, g.start) < DRAG_THRESHOLD) return;
+        this.gesture = { type: "pan", start: g.start, viewportStart: g.viewportStart };
+        this.pointerMove(e);
+        return;
+      case "pan": {
+        const v = g.viewportStart;
+        this.host.setViewport({ x: v.x + p.x - g.start.x, y: v.y + p.y - g.start.y, zoom: v.zoom });
+        return;
+      }
+      case "band":
+        g.currentFlow = this.flow(p);
+        this.host.changed();
+        return;
+      case "connect": {
+        const fp = this.flow(p);
+        g.to = fp;
+        const hit = this.hitAt(p);
+        const scene = this.host.scene();
+        const target = hit?.kind === "node" && hit.id !== g.source ? scene.nodeById.get(hit.id) : undefined;
+        g.target = target && isConnectable(target) ? target.id : null;
+        this.host.changed();
+        return;
+      }
+    }
+  }
+
+  pointerUp(e: PointerInput): void {
+    const g = this.gesture;
+    this.gesture = { type: "idle" };
+    const sel = this.host.selection();
+    switch (g.type) {
+      case "pressNode":
+        if (g.toggleOffOnClick) this.host.select([...sel].filter((id) => id !== g.id));
+        else if (g.selectOnlyOnClick) this.host.select([g.id]);
+        break;
+      case "dragNodes": {
+        if (g.delta.x === 0 && g.delta.y === 0) break;
+        const scene = this.host.scene();
+        const moves: NodeMove[] = [];
+        for (const id of g.moving) {
+          const n = scene.nodeById.get(id);
+          if (n) moves.push({ id, x: n.x + g.delta.x, y: n.y + g.delta.y });
+        }
+        this.host.moveNodes(moves);
+        break;
+      }
+      case "pressEmpty":
+        if (g.clearOnClick && sel.size > 0) this.host.select([]);
+        break;
+      case "pressOther":
+        if (g.additive) {
+          this.host.select(sel.has(g.hit.id) ? [...sel].filter((id) => id !== g.hit.id) : [...sel, g.hit.id]);
+        } else if (!(sel.size === 1 && sel.has(g.hit.id))) {
+          this.host.select([g.hit.id]);
+        }
+        break;
+      case "band": {
+        const r = rectFromPoints(g.startFlow, g.currentFlow);
+        this.host.select(nodesInside(this.host.scene(), r));
+        break;
+      }
+      case "connect":
+        if (g.target) this.host.connect(g.source, g.target);
+        break;
+      default:
+        break;
+    }
+    this.updateHover({ x: e.x, y: e.y });
+    this.host.changed();
+  }
+
+  /** Abandons the current gesture (Escape, lost pointer capture): nothing is committed. */
+  cancel(): void {
+    const g = this.gesture;
+    if (g.type === "pan") this.host.setViewport(g.viewportStart);
+    this.gesture = { type: "idle" };
+    this.host.changed();
+  }
+
+  pointerLeave(): void {
+    if (this.gesture.type !== "idle") return;
+    if (this.hover !== null || this.hoverHandle !== null) {
+      this.hover = null;
+      this.hoverHandle = null;
+      this.host.changed();
+    }
+  }
+
+  private beginDrag(g: Extract<Gesture, { type: "pressNode" }>): void {
+    const moving = new Set(nodesMovingWith(this.host.scene(), g.dragIds));
+    this.gesture = { type: "dragNodes", grabbed: g.id, moving, start: g.start, delta: { x: 0, y: 0 } };
+    this.hover = null;
+    this.host.changed();
+  }
+
+  private updateHover(p: Point): void {
+    const fp = this.flow(p);
+    const zoom = this.host.viewport().zoom;
+    // Keep the hovered node while the pointer is over one of its handles (they stick out).
+    const handle = handleAt(this.handleNodes(), fp, zoom);
+    let hover: string | null;
+    if (handle) hover = this.hover ?? handle.node.id;
+    else {
+      const hit = this.hitAt(p);
+      const n = hit?.kind === "node" ? this.host.scene().nodeById.get(hit.id) : undefined;
+      hover = n && isConnectable(n) ? n.id : null;
+    }
+    const hh = handle?.p ?? null;
+    if (hover !== this.hover || hh?.x !== this.hoverHandle?.x || hh?.y !== this.hoverHandle?.y) {
+      this.hover = hover;
+      this.hoverHandle = hh;
+      this.host.changed();
+    }
+  }
+
+  /** What kind of cursor suits the pointer's position now. */
+  cursor(): string {
+    const g = this.gesture;
+    if (g.type === "pan") return "grabbing";
+    if (g.type === "dragNodes") return "move";
+    if (g.type === "connect" || g.type === "band") return "crosshair";
+    if (this.hoverHandle) return "crosshair";
+    if (this.hover && !this.host.readOnly()) return "move";
+    return "default";
+  }
+
+  /** The rubber band in flow coordinates, while one is drawn. */
+  band(): Rect | null {
+    const g = this.gesture;
+    return g.type === "band" ? rectFromPoints(g.startFlow, g.currentFlow) : null;
+  }
+
+  /** The connection being drawn: from the handle to the target's facing side, or to the pointer. */
+  connection(): { from: Point; to: Point; target: string | null } | null {
+    const g = this.gesture;
+    if (g.type !== "connect") return null;
+    const scene = this.host.scene();
+    const s = scene.nodeById.get(g.source);
+    const t = g.target ? scene.nodeById.get(g.target) : undefined;
+    if (s && t) {
+      const route = routeEdge(s, t);
+      return { from: g.from, to: route[route.length - 1], target: g.target };
+    }
+    return { from: g.from, to: g.to, target: null };
+  }
+
+  /** The nodes being dragged and by how much, while a drag is on. */
+  drag(): { moving: ReadonlySet<string>; delta: Point } | null {
+    const g = this.gesture;
+    return g.type === "dragNodes" ? { moving: g.moving, delta: g.delta } : null;
+  }
+}
+
+function dist(a: Point, b: Point): number {
+  return Math.hypot(a.x - b.x, a.y - b.y);
+}
+
+/** The rectangle a node covers after moving by `delta` (for live drag previews). */
+export function movedRect(n: CanvasNode, delta: Point): Rect {
+  const r = rectOf(n);
+  return { x: r.x + delta.x, y: r.y + delta.y, w: r.w, h: r.h };
+}

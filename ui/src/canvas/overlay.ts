@@ -1,0 +1,128 @@
+// What is drawn over the cached scene on every frame: selection outlines, problem badges,
+// connection handles, the connection being drawn and the rubber band. All cheap (a handful of
+// elements), sized in screen pixels (divided by the zoom) so they read the same at any zoom.
+
+import { traceBody } from "./draw";
+import type { DrawContext } from "./drawContext";
+import { traceEdgeLine } from "./edges";
+import { HANDLE_RADIUS_PX, handlePoints } from "./hitTest";
+import { isEvent, isGateway } from "./kinds";
+import { fontString } from "./text";
+import { BADGE_FONT, THEME } from "./theme";
+import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect } from "./types";
+
+const NO_DASH: number[] = [];
+
+/** A blue outline (with a soft halo) around a selected node. */
+export function drawNodeSelection(ctx: DrawContext, n: CanvasNode, zoom: number, color: string = THEME.selection): void {
+  ctx.beginPath();
+  if (n.kind === "textAnnotation") ctx.rect(n.x, n.y, n.w, n.h);
+  else traceBody(ctx, n, true);
+  ctx.setLineDash(NO_DASH);
+  ctx.lineJoin = "round";
+  ctx.strokeStyle = THEME.selectionHalo;
+  ctx.lineWidth = 6 / zoom;
+  ctx.stroke();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2 / zoom;
+  ctx.stroke();
+  ctx.lineJoin = "miter";
+}
+
+export function drawEdgeSelection(ctx: DrawContext, edge: CanvasEdge, points: readonly Point[], zoom: number): void {
+  ctx.beginPath();
+  traceEdgeLine(ctx, edge, points, false);
+  ctx.setLineDash(NO_DASH);
+  ctx.lineJoin = "round";
+  ctx.lineCap = "round";
+  ctx.strokeStyle = THEME.selectionHalo;
+  ctx.lineWidth = 6 / zoom;
+  ctx.stroke();
+  ctx.strokeStyle = THEME.selection;
+  ctx.lineWidth = Math.max(2, 2 / zoom);
+  ctx.stroke();
+  ctx.lineJoin = "miter";
+  ctx.lineCap = "butt";
+}
+
+export function drawLaneSelection(ctx: DrawContext, lane: CanvasLane, zoom: number): void {
+  ctx.beginPath();
+  ctx.rect(lane.x, lane.y, lane.w, lane.h);
+  ctx.setLineDash(NO_DASH);
+  ctx.strokeStyle = THEME.selection;
+  ctx.lineWidth = 2 / zoom;
+  ctx.stroke();
+}
+
+/** Where a node's problem badge sits: on the top-right corner of its box (of the diamond or circle for those). */
+export function badgeCenter(n: CanvasNode): Point {
+  if (isEvent(n.kind) || isGateway(n.kind)) return { x: n.x + n.w * 0.85, y: n.y + n.h * 0.15 };
+  return { x: n.x + n.w, y: n.y };
+}
+
+/** A round badge in the severity's colour with "!" (8.5 px radius on screen at zoom 1, never below 5 px). */
+export function drawProblemBadge(ctx: DrawContext, n: CanvasNode, severity: ProblemSeverity, zoom: number): void {
+  const c = badgeCenter(n);
+  const r = Math.max(8.5, 5 / zoom);
+  ctx.beginPath();
+  ctx.moveTo(c.x + r, c.y);
+  ctx.arc(c.x, c.y, r, 0, Math.PI * 2);
+  ctx.closePath();
+  ctx.fillStyle = severity === "error" ? THEME.error : THEME.warning;
+  ctx.fill();
+  ctx.strokeStyle = "#ffffff";
+  ctx.lineWidth = 1.5 * (r / 8.5);
+  ctx.setLineDash(NO_DASH);
+  ctx.stroke();
+  if (r * zoom < 6) return;
+  ctx.save();
+  ctx.translate(c.x, c.y);
+  ctx.scale(r / 8.5, r / 8.5);
+  ctx.font = fontString(BADGE_FONT);
+  ctx.fillStyle = "#ffffff";
+  ctx.textAlign = "center";
+  ctx.textBaseline = "middle";
+  ctx.fillText("!", 0, 0.5);
+  ctx.restore();
+}
+
+/** The four connection handles of a node; `active` (the one under the pointer) is filled. */
+export function drawHandles(ctx: DrawContext, n: CanvasNode, zoom: number, active: Point | null): void {
+  const r = HANDLE_RADIUS_PX / zoom;
+  ctx.setLineDash(NO_DASH);
+  for (const h of handlePoints(n)) {
+    ctx.beginPath();
+    ctx.moveTo(h.p.x + r, h.p.y);
+    ctx.arc(h.p.x, h.p.y, r, 0, Math.PI * 2);
+    ctx.closePath();
+    const on = active !== null && active.x === h.p.x && active.y === h.p.y;
+    ctx.fillStyle = on ? THEME.handleStroke : THEME.handleFill;
+    ctx.fill();
+    ctx.strokeStyle = THEME.handleStroke;
+    ctx.lineWidth = 1.5 / zoom;
+    ctx.stroke();
+  }
+}
+
+/** The dashed line from a handle to the pointer (or to the target's facing side) while connecting. */
+export function drawConnectionPreview(ctx: DrawContext, from: Point, to: Point, zoom: number): void {
+  ctx.beginPath();
+  ctx.moveTo(from.x, from.y);
+  ctx.lineTo(to.x, to.y);
+  ctx.strokeStyle = THEME.connectPreview;
+  ctx.lineWidth = 1.5 / zoom;
+  ctx.setLineDash([6 / zoom, 4 / zoom]);
+  ctx.stroke();
+  ctx.setLineDash(NO_DASH);
+}
+
+export function drawRubberBand(ctx: DrawContext, r: Rect, zoom: number): void {
+  ctx.beginPath();
+  ctx.rect(r.x, r.y, r.w, r.h);
+  ctx.fillStyle = THEME.rubberFill;
+  ctx.fill();
+  ctx.strokeStyle = THEME.rubberStroke;
+  ctx.lineWidth = 1 / zoom;
+  ctx.setLineDash(NO_DASH);
+  ctx.stroke();
+}
