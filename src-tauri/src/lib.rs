@@ -271,12 +271,143 @@ async fn link_targets(
     .await
 }
 
+/// With test hooks on, file dialogs answer from these variables instead of opening (a
+/// WebDriver test cannot click a native dialog): the file to open, the folder to save in.
+pub const TEST_OPEN_FILE_ENV: &str = "TRILOOP_TEST_OPEN_FILE";
+pub const TEST_SAVE_DIR_ENV: &str = "TRILOOP_TEST_SAVE_DIR";
+
+fn test_hooks() -> bool {
+    std::env::var(TEST_HOOKS_ENV).as_deref() == Ok("1")
+}
+
+/// Asks for a BPMN file to open; `None` when the person cancels.
+#[tauri::command]
+#[specta::specta]
+async fn choose_bpmn_file(app: tauri::AppHandle) -> Result<Option<String>, ApiError> {
+    use tauri_plugin_dialog::DialogExt;
+    if test_hooks()
+        && let Ok(p) = std::env::var(TEST_OPEN_FILE_ENV)
+    {
+        return Ok(Some(p));
+    }
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    app.dialog()
+        .file()
+        .add_filter("BPMN 2.0", &["bpmn", "xml", "bpmn2"])
+        .pick_file(move |f| {
+            let _ = tx.send(f.and_then(|f| f.into_path().ok()));
+        });
+    let picked = rx.await.ok().flatten();
+    Ok(picked.map(|p| p.to_string_lossy().into_owned()))
+}
+
+/// Asks where to save a file named `suggested_name` (its extension sets the filter);
+/// `None` when the person cancels.
+#[tauri::command]
+#[specta::specta]
+async fn choose_save_path(
+    app: tauri::AppHandle,
+    suggested_name: String,
+) -> Result<Option<String>, ApiError> {
+    use tauri_plugin_dialog::DialogExt;
+    if test_hooks()
+        && let Ok(dir) = std::env::var(TEST_SAVE_DIR_ENV)
+    {
+        return Ok(Some(
+            PathBuf::from(dir)
+                .join(&suggested_name)
+                .to_string_lossy()
+                .into_owned(),
+        ));
+    }
+    let ext = suggested_name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_string())
+        .unwrap_or_default();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let mut dialog = app.dialog().file().set_file_name(&suggested_name);
+    if !ext.is_empty() {
+        dialog = dialog.add_filter(ext.to_uppercase(), &[ext.as_str()]);
+    }
+    dialog.save_file(move |f| {
+        let _ = tx.send(f.and_then(|f| f.into_path().ok()));
+    });
+    let picked = rx.await.ok().flatten();
+    Ok(picked.map(|p| p.to_string_lossy().into_owned()))
+}
+
+/// Imports the BPMN file at `path` as a new flow of the workspace.
+#[tauri::command]
+#[specta::specta]
+async fn import_bpmn_file(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    path: String,
+) -> Result<DocumentSummary, ApiError> {
+    call(state, |c| async move {
+        let p = PathBuf::from(&path);
+        let bytes = std::fs::read(&p)
+            .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("cannot read {path}: {e}")))?;
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        c.import_bpmn(&workspace_id, bytes, stem)
+            .await
+            .map_err(|e| ApiError::new(e.code, format!("{path}: {}", e.detail)))
+    })
+    .await
+}
+
+/// Writes the flow as BPMN 2.0 XML to `path`.
+#[tauri::command]
+#[specta::specta]
+async fn export_bpmn_file(
+    state: State<'_, AppState>,
+    document_id: String,
+    path: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        let xml = c.export_bpmn(&document_id).await?;
+        write_file(&path, xml.as_bytes())
+    })
+    .await
+}
+
+/// Writes a picture of the canvas (SVG text or PNG bytes, made by the UI) to `path`.
+#[tauri::command]
+#[specta::specta]
+async fn save_picture(path: String, data: Vec<u8>) -> Result<(), ApiError> {
+    let lower = path.to_lowercase();
+    if !(lower.ends_with(".svg") || lower.ends_with(".png")) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!("{path}: not an .svg or .png file"),
+        ));
+    }
+    write_file(&path, &data)
+}
+
+/// Writes through a temporary file and a rename, so a crash never leaves half a file.
+fn write_file(path: &str, bytes: &[u8]) -> Result<(), ApiError> {
+    let p = PathBuf::from(path);
+    let tmp = p.with_extension(format!(
+        "{}.part",
+        p.extension()
+            .map(|e| e.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    ));
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, &p))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            ApiError::new(ErrorCode::BadFile, format!("cannot write {path}: {e}"))
+        })
+}
+
 /// A test hook: panics inside a command so tests can see the person gets an error.
 #[tauri::command]
 #[specta::specta]
 async fn debug_panic(state: State<'_, AppState>) -> Result<(), ApiError> {
     call(state, |_| async move {
-        if std::env::var(TEST_HOOKS_ENV).as_deref() != Ok("1") {
+        if !test_hooks() {
             return Err(ApiError::new(ErrorCode::InvalidInput, "test hooks are off"));
         }
         panic!("test hook: deliberate panic inside a command");
@@ -298,6 +429,11 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         rename_document,
         delete_document,
         open_flow,
+        choose_bpmn_file,
+        choose_save_path,
+        import_bpmn_file,
+        export_bpmn_file,
+        save_picture,
         edit_flow,
         undo_flow,
         redo_flow,
@@ -365,6 +501,7 @@ pub fn run() {
     }
     let closing = core.as_ref().ok().cloned();
     let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -17,10 +17,23 @@ export const commands = {
 	createDocument: (workspaceId: string, kind: DocKind, title: string) => typedError<DocumentSummary, ApiError>(__TAURI_INVOKE("create_document", { workspaceId, kind, title })),
 	renameDocument: (workspaceId: string, documentId: string, title: string) => typedError<null, ApiError>(__TAURI_INVOKE("rename_document", { workspaceId, documentId, title })),
 	deleteDocument: (workspaceId: string, documentId: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_document", { workspaceId, documentId })),
-	openFlow: (documentId: string) => typedError<FlowView, ApiError>(__TAURI_INVOKE("open_flow", { documentId })),
-	editFlow: (documentId: string, ops: FlowOp[]) => typedError<EditResult, ApiError>(__TAURI_INVOKE("edit_flow", { documentId, ops })),
-	undoFlow: (documentId: string) => typedError<EditResult, ApiError>(__TAURI_INVOKE("undo_flow", { documentId })),
-	redoFlow: (documentId: string) => typedError<EditResult, ApiError>(__TAURI_INVOKE("redo_flow", { documentId })),
+	openFlow: (documentId: string) => typedError<FlowView_Serialize, ApiError>(__TAURI_INVOKE("open_flow", { documentId })),
+	/**  Asks for a BPMN file to open; `None` when the person cancels. */
+	chooseBpmnFile: () => typedError<string | null, ApiError>(__TAURI_INVOKE("choose_bpmn_file")),
+	/**
+	 *  Asks where to save a file named `suggested_name` (its extension sets the filter);
+	 *  `None` when the person cancels.
+	 */
+	chooseSavePath: (suggestedName: string) => typedError<string | null, ApiError>(__TAURI_INVOKE("choose_save_path", { suggestedName })),
+	/**  Imports the BPMN file at `path` as a new flow of the workspace. */
+	importBpmnFile: (workspaceId: string, path: string) => typedError<DocumentSummary, ApiError>(__TAURI_INVOKE("import_bpmn_file", { workspaceId, path })),
+	/**  Writes the flow as BPMN 2.0 XML to `path`. */
+	exportBpmnFile: (documentId: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_bpmn_file", { documentId, path })),
+	/**  Writes a picture of the canvas (SVG text or PNG bytes, made by the UI) to `path`. */
+	savePicture: (path: string, data: number[]) => typedError<null, ApiError>(__TAURI_INVOKE("save_picture", { path, data })),
+	editFlow: (documentId: string, ops: FlowOp_Deserialize[]) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("edit_flow", { documentId, ops })),
+	undoFlow: (documentId: string) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("undo_flow", { documentId })),
+	redoFlow: (documentId: string) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("redo_flow", { documentId })),
 	validateFlow: (documentId: string) => typedError<Problem[], ApiError>(__TAURI_INVOKE("validate_flow", { documentId })),
 	addLink: (workspaceId: string, fromDocument: string, fromElement: string, kind: LinkKind, toDocument: string, toElement: string) => typedError<Link, ApiError>(__TAURI_INVOKE("add_link", { workspaceId, fromDocument, fromElement, kind, toDocument, toElement })),
 	removeLink: (documentId: string, linkId: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_link", { documentId, linkId })),
@@ -81,12 +94,24 @@ export type DocumentSummary = {
 	createdAt: number,
 };
 
-export type EdgeKind = "sequenceFlow";
+/**  The connecting objects of BPMN. */
+export type EdgeKind = "sequenceFlow" | "messageFlow" | "association" | "dataInputAssociation" | "dataOutputAssociation";
 
 /**  Returned by every flow edit, undo and redo, once the change is durable in SQLite. */
-export type EditResult = {
+export type EditResult = EditResult_Serialize | EditResult_Deserialize;
+
+/**  Returned by every flow edit, undo and redo, once the change is durable in SQLite. */
+export type EditResult_Deserialize = {
 	documentId: string,
-	patch: FlowPatch,
+	patch: FlowPatch_Deserialize,
+	canUndo: boolean,
+	canRedo: boolean,
+};
+
+/**  Returned by every flow edit, undo and redo, once the change is durable in SQLite. */
+export type EditResult_Serialize = {
+	documentId: string,
+	patch: FlowPatch_Serialize,
 	canUndo: boolean,
 	canRedo: boolean,
 };
@@ -108,60 +133,228 @@ export type ErrorCode =
 /**  A bug: a panic or an impossible state. The log has details. */
 "internal";
 
-export type FlowEdge = {
+/**  What triggers or results from an event (BPMN event definitions). */
+export type EventDefinition = "message" | "timer" | "error" | "signal" | "escalation" | "compensate" | "conditional" | "link" | "terminate" | "cancel";
+
+export type FlowEdge = FlowEdge_Serialize | FlowEdge_Deserialize;
+
+export type FlowEdge_Deserialize = {
 	id: string,
 	kind: EdgeKind,
 	source: string,
 	target: string,
 	name: string,
+	/**  Sequence flows: the condition expression's text. */
+	condition?: string | null,
+	/**
+	 *  The route, ends on the borders of source and target; empty: drawn straight or
+	 *  routed by whoever draws it. (Required in JSON: specta would otherwise split the
+	 *  TypeScript type in two; files from before it existed are completed on import.)
+	 */
+	waypoints: Point[],
 };
 
-export type FlowNode = {
+export type FlowEdge_Serialize = {
+	id: string,
+	kind: EdgeKind,
+	source: string,
+	target: string,
+	name: string,
+	/**  Sequence flows: the condition expression's text. */
+	condition: string | null,
+	/**
+	 *  The route, ends on the borders of source and target; empty: drawn straight or
+	 *  routed by whoever draws it. (Required in JSON: specta would otherwise split the
+	 *  TypeScript type in two; files from before it existed are completed on import.)
+	 */
+	waypoints: Point[],
+};
+
+/**  An element on the canvas: a flow node, a data reference, an artifact or a pool. */
+export type FlowNode = FlowNode_Serialize | FlowNode_Deserialize;
+
+/**  An element on the canvas: a flow node, a data reference, an artifact or a pool. */
+export type FlowNode_Deserialize = {
 	id: string,
 	kind: NodeKind,
+	/**  The name; for a text annotation, its text. */
 	name: string,
 	/**  Finite (checked on write, defaulted on read); exported to TypeScript as `number`. */
 	x: number,
-	/**  Finite (checked on write, defaulted on read); exported to TypeScript as `number`. */
 	y: number,
-	/**  Finite (checked on write, defaulted on read); exported to TypeScript as `number`. */
 	w: number,
-	/**  Finite (checked on write, defaulted on read); exported to TypeScript as `number`. */
 	h: number,
+	/**  Events: what triggers them (`None`: a none event). */
+	eventDefinition?: EventDefinition | null,
+	/**
+	 *  The process or sub-process the element belongs to, as imported. `None`: decided by
+	 *  where it lies (the pool around it, else the flow's own process).
+	 */
+	parent?: string | null,
+	/**  Boundary events: the activity they sit on. */
+	attachedTo?: string | null,
+	/**  Pools: the process they hold. */
+	processRef?: string | null,
+	/**  Gateways and activities: the sequence flow taken when no condition holds. */
+	defaultFlow?: string | null,
+	/**  Sub-processes: drawn expanded (its content inside) rather than collapsed. */
+	expanded?: boolean | null,
+	/**
+	 *  Boundary events (`cancelActivity`) and event sub-process start events
+	 *  (`isInterrupting`); `None` means BPMN's default, interrupting.
+	 */
+	interrupting?: boolean | null,
+	/**  Sub-processes: an event sub-process. */
+	triggeredByEvent?: boolean | null,
+};
+
+/**  An element on the canvas: a flow node, a data reference, an artifact or a pool. */
+export type FlowNode_Serialize = {
+	id: string,
+	kind: NodeKind,
+	/**  The name; for a text annotation, its text. */
+	name: string,
+	/**  Finite (checked on write, defaulted on read); exported to TypeScript as `number`. */
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	/**  Events: what triggers them (`None`: a none event). */
+	eventDefinition: EventDefinition | null,
+	/**
+	 *  The process or sub-process the element belongs to, as imported. `None`: decided by
+	 *  where it lies (the pool around it, else the flow's own process).
+	 */
+	parent: string | null,
+	/**  Boundary events: the activity they sit on. */
+	attachedTo: string | null,
+	/**  Pools: the process they hold. */
+	processRef: string | null,
+	/**  Gateways and activities: the sequence flow taken when no condition holds. */
+	defaultFlow: string | null,
+	/**  Sub-processes: drawn expanded (its content inside) rather than collapsed. */
+	expanded: boolean | null,
+	/**
+	 *  Boundary events (`cancelActivity`) and event sub-process start events
+	 *  (`isInterrupting`); `None` means BPMN's default, interrupting.
+	 */
+	interrupting: boolean | null,
+	/**  Sub-processes: an event sub-process. */
+	triggeredByEvent: boolean | null,
 };
 
 /**  One edit of a flow. A user action is a list of these applied as one Automerge change. */
-export type FlowOp = { op: "addNode"; node: FlowNode } | 
+export type FlowOp = FlowOp_Serialize | FlowOp_Deserialize;
+
+/**  One edit of a flow. A user action is a list of these applied as one Automerge change. */
+export type FlowOp_Deserialize = { op: "addNode"; node: FlowNode_Deserialize } | 
 /**  Removes the node and every edge that touches it. */
-{ op: "removeNode"; id: string } | { op: "moveNode"; id: string; x: number; y: number } | { op: "renameNode"; id: string; name: string } | { op: "addEdge"; edge: FlowEdge } | { op: "removeEdge"; id: string } | { op: "renameEdge"; id: string; name: string } | { op: "addLane"; lane: Lane } | { op: "removeLane"; id: string } | { op: "renameLane"; id: string; name: string };
+{ op: "removeNode"; id: string } | { op: "moveNode"; id: string; x: number; y: number } | { op: "renameNode"; id: string; name: string } | 
+/**
+ *  Sets every field of the node to `node`'s (its id names it); only the fields that
+ *  differ are written, so concurrent edits of other fields survive.
+ */
+{ op: "updateNode"; node: FlowNode_Deserialize } | { op: "addEdge"; edge: FlowEdge_Deserialize } | { op: "removeEdge"; id: string } | { op: "renameEdge"; id: string; name: string } | 
+/**  Sets every field of the edge but its kind and ends (only those that differ). */
+{ op: "updateEdge"; edge: FlowEdge_Deserialize } | { op: "addLane"; lane: Lane_Deserialize } | { op: "removeLane"; id: string } | { op: "renameLane"; id: string; name: string } | 
+/**  Sets every field of the lane (only those that differ). */
+{ op: "updateLane"; lane: Lane_Deserialize };
+
+/**  One edit of a flow. A user action is a list of these applied as one Automerge change. */
+export type FlowOp_Serialize = { op: "addNode"; node: FlowNode_Serialize } | 
+/**  Removes the node and every edge that touches it. */
+{ op: "removeNode"; id: string } | { op: "moveNode"; id: string; x: number; y: number } | { op: "renameNode"; id: string; name: string } | 
+/**
+ *  Sets every field of the node to `node`'s (its id names it); only the fields that
+ *  differ are written, so concurrent edits of other fields survive.
+ */
+{ op: "updateNode"; node: FlowNode_Serialize } | { op: "addEdge"; edge: FlowEdge_Serialize } | { op: "removeEdge"; id: string } | { op: "renameEdge"; id: string; name: string } | 
+/**  Sets every field of the edge but its kind and ends (only those that differ). */
+{ op: "updateEdge"; edge: FlowEdge_Serialize } | { op: "addLane"; lane: Lane_Serialize } | { op: "removeLane"; id: string } | { op: "renameLane"; id: string; name: string } | 
+/**  Sets every field of the lane (only those that differ). */
+{ op: "updateLane"; lane: Lane_Serialize };
 
 /**  What an applied edit changed, as current view data: small enough to send to the UI. */
-export type FlowPatch = {
-	nodes: FlowNode[],
+export type FlowPatch = FlowPatch_Serialize | FlowPatch_Deserialize;
+
+/**  What an applied edit changed, as current view data: small enough to send to the UI. */
+export type FlowPatch_Deserialize = {
+	nodes: FlowNode_Deserialize[],
 	removedNodes: string[],
-	edges: FlowEdge[],
+	edges: FlowEdge_Deserialize[],
 	removedEdges: string[],
-	lanes: Lane[],
+	lanes: Lane_Deserialize[],
 	removedLanes: string[],
 };
 
-export type FlowView = {
+/**  What an applied edit changed, as current view data: small enough to send to the UI. */
+export type FlowPatch_Serialize = {
+	nodes: FlowNode_Serialize[],
+	removedNodes: string[],
+	edges: FlowEdge_Serialize[],
+	removedEdges: string[],
+	lanes: Lane_Serialize[],
+	removedLanes: string[],
+};
+
+export type FlowView = FlowView_Serialize | FlowView_Deserialize;
+
+export type FlowView_Deserialize = {
 	documentId: string,
-	nodes: FlowNode[],
-	edges: FlowEdge[],
-	lanes: Lane[],
+	nodes: FlowNode_Deserialize[],
+	edges: FlowEdge_Deserialize[],
+	lanes: Lane_Deserialize[],
 	canUndo: boolean,
 	canRedo: boolean,
 };
 
-/**  A lane: a horizontal band named after a role (客户经理, 产品经理, ...). */
-export type Lane = {
+export type FlowView_Serialize = {
+	documentId: string,
+	nodes: FlowNode_Serialize[],
+	edges: FlowEdge_Serialize[],
+	lanes: Lane_Serialize[],
+	canUndo: boolean,
+	canRedo: boolean,
+};
+
+/**
+ *  A lane: a band named after a role (客户经理, 产品经理, ...). Without a pool it spans
+ *  the whole flow horizontally (`x`, `w` absent).
+ */
+export type Lane = Lane_Serialize | Lane_Deserialize;
+
+/**
+ *  A lane: a band named after a role (客户经理, 产品经理, ...). Without a pool it spans
+ *  the whole flow horizontally (`x`, `w` absent).
+ */
+export type Lane_Deserialize = {
 	id: string,
 	name: string,
-	/**  Finite (checked on write, defaulted on read); exported to TypeScript as `number`. */
+	x?: number | null,
 	y: number,
-	/**  Finite (checked on write, defaulted on read); exported to TypeScript as `number`. */
+	w?: number | null,
 	h: number,
+	/**  The pool the lane divides. */
+	pool?: string | null,
+	/**  The lane this one subdivides (nested lanes). */
+	parentLane?: string | null,
+};
+
+/**
+ *  A lane: a band named after a role (客户经理, 产品经理, ...). Without a pool it spans
+ *  the whole flow horizontally (`x`, `w` absent).
+ */
+export type Lane_Serialize = {
+	id: string,
+	name: string,
+	x: number | null,
+	y: number,
+	w: number | null,
+	h: number,
+	/**  The pool the lane divides. */
+	pool: string | null,
+	/**  The lane this one subdivides (nested lanes). */
+	parentLane: string | null,
 };
 
 /**  A link stored in the document that holds its `from` element. */
@@ -203,8 +396,17 @@ export type LinkTarget = {
 	elementKind: string,
 };
 
-/**  The BPMN element types the canvas can place so far. */
-export type NodeKind = "startEvent" | "endEvent" | "intermediateEvent" | "task" | "userTask" | "serviceTask" | "exclusiveGateway" | "parallelGateway";
+/**
+ *  The kinds of element a flow's canvas holds, named as BPMN names them (`Pool` is
+ *  BPMN's participant: a pool of the collaboration, holding one process).
+ */
+export type NodeKind = "startEvent" | "endEvent" | "intermediateCatchEvent" | "intermediateThrowEvent" | "boundaryEvent" | "task" | "userTask" | "serviceTask" | "manualTask" | "businessRuleTask" | "scriptTask" | "sendTask" | "receiveTask" | "subProcess" | "transaction" | "adHocSubProcess" | "callActivity" | "exclusiveGateway" | "parallelGateway" | "inclusiveGateway" | "eventBasedGateway" | "complexGateway" | "dataObjectReference" | "dataStoreReference" | "textAnnotation" | "group" | "pool";
+
+/**  A point of an edge's route, in canvas units. */
+export type Point = {
+	x: number,
+	y: number,
+};
 
 /**  One problem, on one element (a node, a flow, or a process/sub-process id). */
 export type Problem = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ApiError } from "./bindings";
 import type { Result } from "./backend";
-import type { FlowEdge, FlowNode } from "./model";
+import { makeEdge, makeNode, type FlowEdge, type FlowNode } from "./model";
 import { guardBackend, toApiError, type Backend } from "./backend";
 import { memoryBackend, validateFlowModel } from "./memoryBackend";
 
@@ -15,8 +15,8 @@ function errorOf<T>(r: Result<T, ApiError>): ApiError {
   return r.error;
 }
 
-const node = (id: string, x = 0): FlowNode => ({ id, kind: "task", name: id, x, y: 0, w: 100, h: 60 });
-const edge = (id: string, source: string, target: string): FlowEdge => ({ id, kind: "sequenceFlow", source, target, name: "" });
+const node = (id: string, x = 0): FlowNode => makeNode({ id, kind: "task", name: id, x, y: 0, w: 100, h: 60 });
+const edge = (id: string, source: string, target: string): FlowEdge => makeEdge(id, source, target);
 
 async function flowDoc(b: Backend) {
   const ws = ok(await b.createWorkspace("Loans"));
@@ -150,8 +150,8 @@ describe("memoryBackend", () => {
 
 describe("memoryBackend validateFlow", () => {
   type Kind = FlowNode["kind"];
-  const n = (id: string, kind: Kind = "task"): FlowNode => ({ id, kind, name: id, x: 0, y: 0, w: 100, h: 60 });
-  const e = (source: string, target: string, name = ""): FlowEdge => ({ id: `${source}-${target}`, kind: "sequenceFlow", source, target, name });
+  const n = (id: string, kind: Kind = "task"): FlowNode => makeNode({ id, kind, name: id, x: 0, y: 0, w: 100, h: 60 });
+  const e = (source: string, target: string, name = ""): FlowEdge => makeEdge(`${source}-${target}`, source, target, name);
   const check = (nodes: FlowNode[], edges: FlowEdge[]) =>
     validateFlowModel({ nodes: new Map(nodes.map((x) => [x.id, x])), edges: new Map(edges.map((x) => [x.id, x])) });
   const codes = (nodes: FlowNode[], edges: FlowEdge[]) => check(nodes, edges).map((p) => `${p.code}:${p.element}`);

@@ -10,20 +10,21 @@ import type {
   ApiError,
   DocKind,
   DocumentSummary,
-  EditResult,
+  EditResult_Serialize as EditResult,
   FlowOp,
   Link,
   LinkKind,
   LinkTarget,
-  FlowView,
+  FlowView_Serialize as FlowView,
   Problem,
   ProblemCode,
   ResolvedLink_Serialize,
   WorkspaceSummary,
   WorkspaceView,
 } from "./bindings";
-import type { FlowEdge, FlowNode, FlowPatch, Lane, NodeKind } from "./model";
+import { makeEdge, makeLane, makeNode, normalizeEdge, normalizeLane, normalizeNode, type FlowEdge, type FlowNode, type FlowPatch, type Lane, type NodeKind } from "./model";
 import { newId } from "./ids";
+import { NODE_KINDS as ALL_NODE_KINDS, NODE_SIZE } from "./flow/kinds";
 
 export type MemoryBackend = Backend & {
   /** Test hook: makes openFlow of this document fail with documentCorrupt. */
@@ -53,16 +54,8 @@ type Flow = {
 type Doc = DocumentSummary & { workspaceId: string; flow: Flow | null; corrupt: boolean; links: Map<string, Link> };
 type Workspace = { id: string; name: string; lastOpened: number };
 
-const NODE_KINDS: readonly NodeKind[] = [
-  "startEvent",
-  "endEvent",
-  "intermediateEvent",
-  "task",
-  "userTask",
-  "serviceTask",
-  "exclusiveGateway",
-  "parallelGateway",
-];
+const NODE_KINDS: readonly NodeKind[] = ALL_NODE_KINDS;
+const EDGE_KINDS: readonly FlowEdge["kind"][] = ["sequenceFlow", "messageFlow", "association", "dataInputAssociation", "dataOutputAssociation"];
 
 class OpError extends Error {
   constructor(readonly apiError: ApiError) {
@@ -162,7 +155,7 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (!isNum(n.x) || !isNum(n.y) || !isNum(n.w) || !isNum(n.h) || n.w <= 0 || n.h <= 0) {
         fail("invalidInput", "addNode: bad geometry");
       }
-      tx.setNode({ id: n.id, kind: n.kind, name: String(n.name ?? ""), x: n.x, y: n.y, w: n.w, h: n.h });
+      tx.setNode(normalizeNode({ ...n, name: String(n.name ?? "") }));
       return;
     }
     case "removeNode": {
@@ -188,10 +181,11 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       const e = op.edge;
       if (!e || typeof e.id !== "string" || !e.id) fail("invalidInput", "addEdge: missing id");
       if (flow.edges.has(e.id)) fail("invalidInput", `addEdge: edge ${e.id} already exists`);
-      if (e.kind !== "sequenceFlow") fail("invalidInput", `addEdge: unknown kind ${String(e.kind)}`);
+      if (!EDGE_KINDS.includes(e.kind)) fail("invalidInput", `addEdge: unknown kind ${String(e.kind)}`);
+      if (e.source === e.target) fail("invalidInput", `addEdge: ${e.id} connects ${e.source} to itself`);
       if (!flow.nodes.has(e.source)) fail("invalidInput", `addEdge: no source node ${e.source}`);
       if (!flow.nodes.has(e.target)) fail("invalidInput", `addEdge: no target node ${e.target}`);
-      tx.setEdge({ id: e.id, kind: e.kind, source: e.source, target: e.target, name: String(e.name ?? "") });
+      tx.setEdge(normalizeEdge({ ...e, name: String(e.name ?? "") }));
       return;
     }
     case "removeEdge": {
@@ -209,7 +203,7 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (!l || typeof l.id !== "string" || !l.id) fail("invalidInput", "addLane: missing id");
       if (flow.lanes.has(l.id)) fail("invalidInput", `addLane: lane ${l.id} already exists`);
       if (!isNum(l.y) || !isNum(l.h) || l.h <= 0) fail("invalidInput", "addLane: bad geometry");
-      tx.setLane({ id: l.id, name: String(l.name ?? ""), y: l.y, h: l.h });
+      tx.setLane(normalizeLane({ ...l, name: String(l.name ?? "") }));
       return;
     }
     case "removeLane": {
@@ -220,6 +214,27 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
     case "renameLane": {
       const l = flow.lanes.get(op.id) ?? fail("notFound", `renameLane: no lane ${op.id}`);
       tx.setLane({ ...l, name: String(op.name) });
+      return;
+    }
+    case "updateNode": {
+      const old = flow.nodes.get(op.node.id) ?? fail("notFound", `updateNode: no node ${op.node.id}`);
+      if (!isNum(op.node.x) || !isNum(op.node.y) || !isNum(op.node.w) || !isNum(op.node.h) || op.node.w <= 0 || op.node.h <= 0) {
+        fail("invalidInput", "updateNode: bad geometry");
+      }
+      tx.setNode(normalizeNode({ ...old, ...op.node }));
+      return;
+    }
+    case "updateEdge": {
+      const old = flow.edges.get(op.edge.id) ?? fail("notFound", `updateEdge: no edge ${op.edge.id}`);
+      if (op.edge.kind !== old.kind || op.edge.source !== old.source || op.edge.target !== old.target) {
+        fail("invalidInput", `updateEdge: edge ${op.edge.id} keeps its kind and ends`);
+      }
+      tx.setEdge(normalizeEdge({ ...old, ...op.edge }));
+      return;
+    }
+    case "updateLane": {
+      const old = flow.lanes.get(op.lane.id) ?? fail("notFound", `updateLane: no lane ${op.lane.id}`);
+      tx.setLane(normalizeLane({ ...old, ...op.lane }));
       return;
     }
     default:
@@ -528,6 +543,15 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
       }),
     validateFlow: (documentId: string) => respond<Problem[]>(() => ok(validateFlowModel(flowOf(documentId)))),
     debugPanic: () => respond<null>(() => err("internal", "panicked: debug panic requested (memory backend)")),
+    // Files live on the desktop: in a plain browser there is no file system to pick from.
+    chooseBpmnFile: () => respond<string | null>(() => ok(null)),
+    chooseSavePath: (_suggestedName: string) => respond<string | null>(() => ok(null)),
+    importBpmnFile: (_workspaceId: string, path: string) =>
+      respond<DocumentSummary>(() => err("badFile", `${path}: BPMN files open only in the desktop app`)),
+    exportBpmnFile: (_documentId: string, path: string) =>
+      respond<null>(() => err("badFile", `${path}: BPMN files are written only by the desktop app`)),
+    savePicture: (path: string, _data: number[]) =>
+      respond<null>(() => err("badFile", `${path}: pictures are written only by the desktop app`)),
     markCorrupt(documentId: string) {
       const d = docs.get(documentId);
       if (d) d.corrupt = true;
@@ -656,22 +680,13 @@ function seedDemo(
   const f = d.flow!;
   const laneNames = ["客户", "客户经理", "风险经理", "核心系统"];
   laneNames.forEach((name, i) => {
-    const lane: Lane = { id: newId(), name, y: i * 160, h: 160 };
+    const lane: Lane = makeLane(newId(), name, i * 160, 160);
     f.lanes.set(lane.id, lane);
   });
-  const size: Record<NodeKind, [number, number]> = {
-    startEvent: [36, 36],
-    endEvent: [36, 36],
-    intermediateEvent: [36, 36],
-    task: [120, 72],
-    userTask: [120, 72],
-    serviceTask: [120, 72],
-    exclusiveGateway: [50, 50],
-    parallelGateway: [50, 50],
-  };
+  const size = (kind: NodeKind): [number, number] => [NODE_SIZE[kind].w, NODE_SIZE[kind].h];
   const node = (kind: NodeKind, name: string, lane: number, cx: number): string => {
-    const [w, h] = size[kind];
-    const n: FlowNode = { id: newId(), kind, name, x: cx - w / 2, y: lane * 160 + 80 - h / 2, w, h };
+    const [w, h] = size(kind);
+    const n: FlowNode = makeNode({ id: newId(), kind, name, x: cx - w / 2, y: lane * 160 + 80 - h / 2, w, h });
     f.nodes.set(n.id, n);
     return n.id;
   };
@@ -686,7 +701,7 @@ function seedDemo(
   const pay = node("serviceTask", "放款", 3, 1090);
   const done = node("endEvent", "放款完成", 3, 1250);
   const edge = (source: string, target: string, name = "") => {
-    const e: FlowEdge = { id: newId(), kind: "sequenceFlow", source, target, name };
+    const e: FlowEdge = makeEdge(newId(), source, target, name);
     f.edges.set(e.id, e);
   };
   edge(start, fill);
@@ -703,13 +718,13 @@ function seedDemo(
   const d2 = addDoc(w.id, "businessFlow", "贷后回访流程");
   const f2 = d2.flow!;
   const node2 = (kind: NodeKind, name: string, cx: number): string => {
-    const [w2, h] = size[kind];
-    const n: FlowNode = { id: newId(), kind, name, x: cx - w2 / 2, y: 80 - h / 2, w: w2, h };
+    const [w2, h] = size(kind);
+    const n: FlowNode = makeNode({ id: newId(), kind, name, x: cx - w2 / 2, y: 80 - h / 2, w: w2, h });
     f2.nodes.set(n.id, n);
     return n.id;
   };
   const edge2 = (source: string, target: string) => {
-    const e: FlowEdge = { id: newId(), kind: "sequenceFlow", source, target, name: "" };
+    const e: FlowEdge = makeEdge(newId(), source, target);
     f2.edges.set(e.id, e);
   };
   const s2 = node2("startEvent", "放款后第7天", 110);
@@ -734,10 +749,10 @@ function seedLarge(
   const columns = Math.ceil(Math.sqrt(count));
   let previous: string | null = null;
   for (let i = 0; i < count; i++) {
-    const n: FlowNode = { id: newId(), kind: "task", name: `T${i + 1}`, x: (i % columns) * 200, y: Math.floor(i / columns) * 140, w: 120, h: 72 };
+    const n: FlowNode = makeNode({ id: newId(), kind: "task", name: `T${i + 1}`, x: (i % columns) * 200, y: Math.floor(i / columns) * 140, w: 120, h: 72 });
     f.nodes.set(n.id, n);
     if (previous && i % columns !== 0) {
-      const e: FlowEdge = { id: newId(), kind: "sequenceFlow", source: previous, target: n.id, name: "" };
+      const e: FlowEdge = makeEdge(newId(), previous, n.id);
       f.edges.set(e.id, e);
     }
     previous = n.id;

@@ -68,10 +68,26 @@ struct FlowFile {
     lanes: Vec<model::Lane>,
     #[serde(default)]
     nodes: Vec<model::FlowNode>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "edges_with_routes")]
     edges: Vec<model::FlowEdge>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     bpmn_source: Option<String>,
+}
+
+/// Edges as written before routes existed have no `waypoints`: an empty route.
+fn edges_with_routes<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<model::FlowEdge>, D::Error> {
+    let mut raw: Vec<serde_json::Value> = Deserialize::deserialize(d)?;
+    for e in &mut raw {
+        if let Some(o) = e.as_object_mut() {
+            o.entry("waypoints")
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        }
+    }
+    raw.into_iter()
+        .map(|v| serde_json::from_value(v).map_err(serde::de::Error::custom))
+        .collect()
 }
 
 fn bad(detail: impl Into<String>) -> ApiError {

@@ -385,14 +385,15 @@ impl Core {
         Ok(formats::bpmn::export(&self.bpmn_model(document_id).await?))
     }
 
-    /// Imports a BPMN 2.0 file as a new business flow of the workspace, titled `title` or
-    /// else after the file's process or collaboration. A file without diagram information
-    /// is laid out first. Nothing is created when the file does not import.
+    /// Imports a BPMN 2.0 file as a new business flow of the workspace, titled after the
+    /// file's collaboration or process, else `fallback_title` (the file's name). A file
+    /// without diagram information is laid out first. Nothing is created when the file
+    /// does not import.
     pub async fn import_bpmn(
         &self,
         workspace_id: &str,
         bytes: Vec<u8>,
-        title: Option<String>,
+        fallback_title: Option<String>,
     ) -> Result<DocumentSummary, ApiError> {
         let (flow, source, name) = run_blocking(move || {
             let mut model = formats::bpmn::import(&bytes)
@@ -409,8 +410,9 @@ impl Core {
             Ok::<_, ApiError>((flow, formats::bpmn::export(&model), name))
         })
         .await??;
-        let title = title
-            .or(name)
+        let title = name
+            .filter(|t| !t.trim().is_empty())
+            .or(fallback_title)
             .filter(|t| !t.trim().is_empty())
             .unwrap_or_else(|| "BPMN".to_string());
         let s = self

@@ -242,30 +242,22 @@ pub struct FlowNode {
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub h: f64,
     /// Events: what triggers them (`None`: a none event).
-    #[serde(default)]
     pub event_definition: Option<EventDefinition>,
     /// The process or sub-process the element belongs to, as imported. `None`: decided by
     /// where it lies (the pool around it, else the flow's own process).
-    #[serde(default)]
     pub parent: Option<String>,
     /// Boundary events: the activity they sit on.
-    #[serde(default)]
     pub attached_to: Option<String>,
     /// Pools: the process they hold.
-    #[serde(default)]
     pub process_ref: Option<String>,
     /// Gateways and activities: the sequence flow taken when no condition holds.
-    #[serde(default)]
     pub default_flow: Option<String>,
     /// Sub-processes: drawn expanded (its content inside) rather than collapsed.
-    #[serde(default)]
     pub expanded: Option<bool>,
     /// Boundary events (`cancelActivity`) and event sub-process start events
     /// (`isInterrupting`); `None` means BPMN's default, interrupting.
-    #[serde(default)]
     pub interrupting: Option<bool>,
     /// Sub-processes: an event sub-process.
-    #[serde(default)]
     pub triggered_by_event: Option<bool>,
 }
 
@@ -309,11 +301,10 @@ pub struct FlowEdge {
     pub target: String,
     pub name: String,
     /// Sequence flows: the condition expression's text.
-    #[serde(default)]
     pub condition: Option<String>,
     /// The route, ends on the borders of source and target; empty: drawn straight or
-    /// routed by whoever draws it.
-    #[serde(default)]
+    /// routed by whoever draws it. (Required in JSON: specta would otherwise split the
+    /// TypeScript type in two; files from before it existed are completed on import.)
     pub waypoints: Vec<Point>,
 }
 
@@ -344,21 +335,17 @@ impl FlowEdge {
 pub struct Lane {
     pub id: String,
     pub name: String,
-    #[serde(default)]
     #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
     pub x: Option<f64>,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub y: f64,
-    #[serde(default)]
     #[cfg_attr(feature = "specta", specta(type = Option<i32>))]
     pub w: Option<f64>,
     #[cfg_attr(feature = "specta", specta(type = i32))]
     pub h: f64,
     /// The pool the lane divides.
-    #[serde(default)]
     pub pool: Option<String>,
     /// The lane this one subdivides (nested lanes).
-    #[serde(default)]
     pub parent_lane: Option<String>,
 }
 

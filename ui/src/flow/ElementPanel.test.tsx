@@ -5,7 +5,7 @@ import { guardBackend, type Backend, type Result } from "../backend";
 import type { ApiError } from "../bindings";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
-import type { FlowNode } from "../model";
+import { makeNode, type FlowNode } from "../model";
 import { filterTargets } from "./links";
 
 function triloop() {
@@ -19,7 +19,7 @@ function ok<T>(r: Result<T, ApiError>): T {
   return r.data;
 }
 
-const node = (id: string, kind: FlowNode["kind"], name: string, x: number): FlowNode => ({ id, kind, name, x, y: 40, w: 120, h: 72 });
+const node = (id: string, kind: FlowNode["kind"], name: string, x: number): FlowNode => makeNode({ id, kind, name, x, y: 40, w: 120, h: 72 });
 
 /**
  * "Application" (apply → review, pay, temp) and "Follow-up" (call). "Review" realizes "Call the

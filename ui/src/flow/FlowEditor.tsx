@@ -22,7 +22,7 @@ import {
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
-import { DEFAULT_LANE_HEIGHT, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
+import { DEFAULT_LANE_HEIGHT, makeEdge, makeLane, makeNode, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
 import { newId } from "../ids";
 import { CanvasContext, createRenameStore, type CanvasContextValue } from "./canvasContext";
 import { edgeTypes } from "./edges";
@@ -188,7 +188,7 @@ function FlowEditorInner({
   const onConnect = useCallback(
     (c: Connection) => {
       if (!c.source || !c.target || c.source === c.target) return;
-      edit([{ op: "addEdge", edge: { id: newId(), kind: "sequenceFlow", source: c.source, target: c.target, name: "" } }]);
+      edit([{ op: "addEdge", edge: makeEdge(newId(), c.source, c.target) }]);
     },
     [edit],
   );
@@ -206,7 +206,7 @@ function FlowEditorInner({
       const target = hit?.dataset.id;
       const source = connection.fromNode.id;
       if (!target || target === source || !stateRef.current.nodeById.has(target)) return;
-      edit([{ op: "addEdge", edge: { id: newId(), kind: "sequenceFlow", source, target, name: "" } }]);
+      edit([{ op: "addEdge", edge: makeEdge(newId(), source, target) }]);
     },
     [edit, stateRef],
   );
@@ -219,7 +219,7 @@ function FlowEditorInner({
   const addNodeAt = useCallback(
     (kind: NodeKind, centre: { x: number; y: number }) => {
       const size = NODE_SIZE[kind];
-      const node: FlowNode = {
+      const node: FlowNode = makeNode({
         id: newId(),
         kind,
         name: t(`nodeKind.${kind}`),
@@ -227,7 +227,7 @@ function FlowEditorInner({
         y: Math.round(centre.y - size.h / 2),
         w: size.w,
         h: size.h,
-      };
+      });
       edit([{ op: "addNode", node }]);
       select([node.id]);
       focusCanvas();
@@ -317,7 +317,7 @@ function FlowEditorInner({
     } else if (s.nodes.length > 0) {
       y = Math.floor((Math.min(...[...s.nodeById.values()].map((n) => n.y)) - 40) / 10) * 10;
     }
-    const lane: Lane = { id: newId(), name: t("canvas.defaultLaneName", { n: s.lanes.length + 1 }), y, h: DEFAULT_LANE_HEIGHT };
+    const lane: Lane = makeLane(newId(), t("canvas.defaultLaneName", { n: s.lanes.length + 1 }), y, DEFAULT_LANE_HEIGHT);
     edit([{ op: "addLane", lane }]);
   }, [edit, stateRef, t]);
 
@@ -348,7 +348,7 @@ function FlowEditorInner({
     if (order.length < 2) return;
     const ops: FlowOp[] = [];
     for (let i = 1; i < order.length; i++) {
-      ops.push({ op: "addEdge", edge: { id: newId(), kind: "sequenceFlow", source: order[i - 1], target: order[i], name: "" } });
+      ops.push({ op: "addEdge", edge: makeEdge(newId(), order[i - 1], order[i]) });
     }
     edit(ops);
   }, [edit, orderedSelection]);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { FlowEdge, FlowNode, FlowPatch, Lane } from "../model";
+import { makeEdge, makeLane, makeNode, type FlowEdge, type FlowNode, type FlowPatch, type Lane } from "../model";
 import { applyPatch, emptyPatch, opsToPatch, selectOnly, viewToState } from "./flowState";
 import { edgeEnds } from "./geometry";
 import { Position } from "@xyflow/react";
 
-const node = (id: string, x = 0, y = 0, name = id): FlowNode => ({ id, kind: "task", name, x, y, w: 100, h: 60 });
-const edge = (id: string, source: string, target: string, name = ""): FlowEdge => ({ id, kind: "sequenceFlow", source, target, name });
-const lane = (id: string, y: number): Lane => ({ id, name: id, y, h: 100 });
+const node = (id: string, x = 0, y = 0, name = id): FlowNode => makeNode({ id, kind: "task", name, x, y, w: 100, h: 60 });
+const edge = (id: string, source: string, target: string, name = ""): FlowEdge => makeEdge(id, source, target, name);
+const lane = (id: string, y: number): Lane => makeLane(id, id, y, 100);
 const patch = (p: Partial<FlowPatch>): FlowPatch => ({ ...emptyPatch(), ...p });
 
 function base() {

@@ -6,7 +6,7 @@ import type { ApiError, Problem } from "../bindings";
 import type { Result } from "../backend";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
-import type { FlowEdge, FlowNode, FlowOp } from "../model";
+import { makeEdge, makeNode, type FlowEdge, type FlowNode, type FlowOp } from "../model";
 import { ProblemStore, indexProblems, sortForDisplay } from "./problems";
 
 function triloop() {
@@ -20,8 +20,8 @@ function ok<T>(r: Result<T, ApiError>): T {
   return r.data;
 }
 
-const node = (id: string, kind: FlowNode["kind"], name: string, x: number): FlowNode => ({ id, kind, name, x, y: 40, w: 120, h: 72 });
-const edge = (id: string, source: string, target: string, name = ""): FlowEdge => ({ id, kind: "sequenceFlow", source, target, name });
+const node = (id: string, kind: FlowNode["kind"], name: string, x: number): FlowNode => makeNode({ id, kind, name, x, y: 40, w: 120, h: 72 });
+const edge = (id: string, source: string, target: string, name = ""): FlowEdge => makeEdge(id, source, target, name);
 
 /** A flow with four problems: "Review" and "Archive" are dead ends, "Archive" is unreachable, no end event. */
 async function seeded(wrap: (b: Backend) => Backend = (b) => b, extra: FlowOp[] = []) {

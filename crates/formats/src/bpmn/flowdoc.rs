@@ -813,6 +813,7 @@ fn update_sequence_flow(f: &mut SequenceFlow, e: &FlowEdge, prefixes: &Prefixes)
 
 /// Walks a process's or sub-process's content: updates the elements the canvas has,
 /// drops those it removed, and takes out those that now belong elsewhere.
+#[allow(clippy::too_many_arguments)]
 fn update_flow_content(
     container: &str,
     content: &mut Vec<FlowContent>,
@@ -1010,7 +1011,7 @@ fn same_bounds(a: Bounds, b: Bounds) -> bool {
 
 /// The content list of a process or (sub-process) flow node, by id.
 fn container_content<'m>(model: &'m mut BpmnModel, id: &str) -> Option<&'m mut Vec<FlowContent>> {
-    fn find<'c>(content: &'c mut Vec<FlowContent>, id: &str) -> Option<&'c mut Vec<FlowContent>> {
+    fn find<'c>(content: &'c mut [FlowContent], id: &str) -> Option<&'c mut Vec<FlowContent>> {
         for c in content.iter_mut() {
             if let FlowContent::FlowNode(n) = c {
                 if n.id == id {
