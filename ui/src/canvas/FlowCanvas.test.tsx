@@ -136,6 +136,16 @@ describe("FlowCanvas", () => {
     expect(props.onDropKind).toHaveBeenCalledTimes(1);
   });
 
+  it("reports viewport changes once per frame", async () => {
+    const onViewportChange = vi.fn();
+    const { handle } = setup({ onViewportChange });
+    handle.setViewport({ x: 5, y: 5, zoom: 1 });
+    handle.setViewport({ x: 7, y: 9, zoom: 2 });
+    await act(() => new Promise<void>((resolve) => setTimeout(resolve, 50)));
+    expect(onViewportChange).toHaveBeenCalledTimes(1);
+    expect(onViewportChange).toHaveBeenCalledWith({ x: 7, y: 9, zoom: 2 });
+  });
+
   it("fits the flow once it has a size", () => {
     let notify: (() => void) | null = null;
     const Original = globalThis.ResizeObserver;

@@ -244,7 +244,7 @@ export function drawBodies(
     ctx.beginPath();
     for (const n of list) traceBody(ctx, n, lod.rounded);
     if (s.fill) fillWith(ctx, s.fill);
-    strokeWith(ctx, s.stroke, s.width, s.dash);
+    strokeWith(ctx, s.stroke, Math.max(s.width, lod.minLineWidth), s.dash);
   }
   ctx.setLineDash(NO_DASH);
 }

@@ -160,6 +160,7 @@ export function drawEdges(
     ctx.beginPath();
     for (const g of list) traceEdgeLine(ctx, g.edge, g.points, lod.arrows);
     setStroke(ctx, s);
+    ctx.lineWidth = Math.max(s.width, lod.minLineWidth);
     ctx.stroke();
   }
   ctx.setLineDash(NO_DASH);

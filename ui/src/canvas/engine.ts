@@ -199,11 +199,24 @@ export class CanvasEngine implements InteractionHost {
     this.props.onConnect(source, target);
   }
   changed(): void {
-    if (this.frame !== null || typeof requestAnimationFrame === "undefined") return;
+    if (this.frame !== null) return;
+    if (typeof requestAnimationFrame === "undefined") {
+      this.notifyViewport();
+      return;
+    }
     this.frame = requestAnimationFrame(() => {
       this.frame = null;
       this.paint();
+      this.notifyViewport();
     });
+  }
+
+  /** Reports the viewport once per frame at most, when it changed since the last report. */
+  private notifyViewport(): void {
+    const v = this.v;
+    if (sameViewport(v, this.notified)) return;
+    this.notified = { ...v };
+    this.props.onViewportChange?.({ ...v });
   }
 
   // --- props ---
@@ -297,7 +310,8 @@ export class CanvasEngine implements InteractionHost {
     this.ctx = null;
   }
 
-  private measure(): void {
+  /** Reads the container's size; on a change resizes the canvas and, if `paintNow`, repaints at once (no blank frame while resizing). */
+  private measure(paintNow = true): void {
     const c = this.container;
     const canvas = this.canvas;
     if (!c || !canvas) return;
@@ -314,6 +328,8 @@ export class CanvasEngine implements InteractionHost {
       this.pendingFit = null;
       this.fitView(padding);
     }
+    // Resizing cleared the canvas: paint now rather than on the next frame, or it flashes empty.
+    if (paintNow) this.paint();
     this.changed();
   }
 
@@ -518,7 +534,7 @@ export class CanvasEngine implements InteractionHost {
     const ctx = this.ctx;
     const canvas = this.canvas;
     if (!ctx || !canvas) return;
-    if (typeof window !== "undefined" && window.devicePixelRatio !== this.size.dpr) this.measure();
+    if (typeof window !== "undefined" && window.devicePixelRatio !== this.size.dpr) this.measure(false);
     const { w, h, dpr } = this.size;
     if (w <= 0 || h <= 0) return;
     const v = this.v;
@@ -567,11 +583,6 @@ export class CanvasEngine implements InteractionHost {
     if (band) drawRubberBand(ctx, band, v.zoom);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.redraws++;
-
-    if (!sameViewport(v, this.notified)) {
-      this.notified = { ...v };
-      this.props.onViewportChange?.({ ...v });
-    }
   }
 
   private paintDrag(ctx: CanvasRenderingContext2D, drag: DragLayer, visible: Rect, lod: ReturnType<typeof lodFor>): void {

@@ -139,6 +139,16 @@ describe("Interaction", () => {
     expect(host.connections).toEqual([]);
   });
 
+  it("shows handles only on nodes big enough on screen, and never when read-only", () => {
+    ix.pointerMove(p(150, 130));
+    expect(ix.handleNodes().map((n) => n.id)).toEqual(["a"]);
+    host.v = { x: 0, y: 0, zoom: 0.2 };
+    expect(ix.handleNodes()).toEqual([]);
+    host.v = { x: 0, y: 0, zoom: 1 };
+    host.ro = true;
+    expect(ix.handleNodes()).toEqual([]);
+  });
+
   it("cancels a drag without committing anything", () => {
     ix.pointerDown(p(150, 130));
     ix.pointerMove(p(200, 200));

@@ -19,6 +19,8 @@ export const DRAG_THRESHOLD = 3;
 export const GRID = 10;
 /** With more nodes selected than this, handles are only shown on the hovered node. */
 const MAX_HANDLE_NODES = 50;
+/** Handles (9 px) are shown only on nodes at least this big on screen; on smaller ones they would cover the node. */
+const MIN_HANDLE_NODE_PX = 16;
 
 export type PointerInput = {
   x: number;
@@ -75,10 +77,11 @@ export class Interaction {
   handleNodes(): CanvasNode[] {
     if (this.host.readOnly()) return [];
     const scene = this.host.scene();
+    const zoom = this.host.viewport().zoom;
     const out: CanvasNode[] = [];
     const add = (id: string | null) => {
       const n = id ? scene.nodeById.get(id) : undefined;
-      if (n && isConnectable(n) && !out.includes(n)) out.push(n);
+      if (n && isConnectable(n) && Math.min(n.w, n.h) * zoom >= MIN_HANDLE_NODE_PX && !out.includes(n)) out.push(n);
     };
     add(this.hover);
     const sel = this.host.selection();

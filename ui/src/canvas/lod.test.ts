@@ -3,8 +3,8 @@ import { LOD_ARROWS, LOD_LABELS, LOD_MARKERS, dotGridStep, lodFor } from "./lod"
 
 describe("lodFor", () => {
   it("shows everything at zoom 1 and only outlines when far out", () => {
-    expect(lodFor(1)).toEqual({ labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true });
-    expect(lodFor(0.1)).toEqual({ labels: false, edgeLabels: false, markers: false, arrows: false, rounded: false });
+    expect(lodFor(1)).toEqual({ labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true, minLineWidth: 0.75 });
+    expect(lodFor(0.1)).toEqual({ labels: false, edgeLabels: false, markers: false, arrows: false, rounded: false, minLineWidth: 7.5 });
   });
 
   it("drops text before markers and markers before arrowheads as the zoom falls", () => {
@@ -17,6 +17,10 @@ describe("lodFor", () => {
     expect(lodFor(z2).arrows).toBe(true);
     // Names stop where a 12.5 px font would be about 5 px tall on screen.
     expect(12.5 * LOD_LABELS).toBeCloseTo(5, 0);
+  });
+
+  it("keeps lines at least about 0.75 screen pixels wide", () => {
+    for (const z of [0.1, 0.25, 1, 3]) expect(lodFor(z).minLineWidth * z).toBeCloseTo(0.75);
   });
 
   it("spreads the dot grid so dots stay apart on screen", () => {

@@ -13,6 +13,11 @@ export type Lod = {
   arrows: boolean;
   /** Rounded corners; below this, rectangles are plain (they are a few pixels big). */
   rounded: boolean;
+  /**
+   * The thinnest outline or line, in flow units: about 0.75 screen pixels, so that zoomed far
+   * out the flow stays visible instead of fading into hairlines. 0 = the drawn widths as they are.
+   */
+  minLineWidth: number;
 };
 
 export const LOD_LABELS = 0.4;
@@ -28,11 +33,12 @@ export function lodFor(zoom: number): Lod {
     markers: zoom >= LOD_MARKERS,
     arrows: zoom >= LOD_ARROWS,
     rounded: zoom >= LOD_ROUNDED,
+    minLineWidth: 0.75 / zoom,
   };
 }
 
 /** Everything: for exports, which are looked at up close. */
-export const FULL_LOD: Lod = { labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true };
+export const FULL_LOD: Lod = { labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true, minLineWidth: 0 };
 
 /** The background dot grid's step in flow units: 20, doubled until dots are at least 10 px apart on screen. */
 export function dotGridStep(zoom: number, base = 20, minScreenGap = 10): number {
