@@ -43,6 +43,8 @@ export function App({ backend }: { backend: Backend }) {
   const [loaded, setLoaded] = useState(false);
   const [workspaces, setWorkspaces] = useState<WorkspaceSummary[]>([]);
   const [current, setCurrent] = useState<WorkspaceView | null>(null);
+  const currentRef = useRef<WorkspaceView | null>(null);
+  currentRef.current = current;
   const [docId, setDocId] = useState<string | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const [confirm, setConfirm] = useState<ConfirmRequest | null>(null);
@@ -168,6 +170,48 @@ export function App({ backend }: { backend: Backend }) {
     void refreshWorkspaces();
   }, [backend, current, openWorkspace, refreshWorkspaces, showError, t]);
 
+  const importBpmnPath = useCallback(
+    async (path: string) => {
+      const ws = currentRef.current;
+      if (!ws) return;
+      const res = await backend.importBpmnFile(ws.id, path);
+      if (res.status !== "ok") return showError(res.error);
+      await openWorkspace(ws.id, res.data.id);
+      void refreshWorkspaces();
+    },
+    [backend, openWorkspace, refreshWorkspaces, showError],
+  );
+
+  const onImportBpmn = useCallback(async () => {
+    const chosen = await backend.chooseBpmnFile();
+    if (chosen.status !== "ok") return showError(chosen.error);
+    if (chosen.data) await importBpmnPath(chosen.data);
+  }, [backend, importBpmnPath, showError]);
+
+  // A .bpmn file dropped onto the window imports like "Import BPMN…" (desktop only: the
+  // webview hands over file paths, a plain browser does not).
+  const importRef = useRef(importBpmnPath);
+  importRef.current = importBpmnPath;
+  useEffect(() => {
+    if (!("__TAURI_INTERNALS__" in window)) return;
+    let unlisten: (() => void) | undefined;
+    let gone = false;
+    void import("@tauri-apps/api/webview").then(async ({ getCurrentWebview }) => {
+      const off = await getCurrentWebview().onDragDropEvent((event) => {
+        if (event.payload.type !== "drop") return;
+        for (const path of event.payload.paths) {
+          if (/\.(bpmn|bpmn2|xml)$/i.test(path)) void importRef.current(path);
+        }
+      });
+      if (gone) off();
+      else unlisten = off;
+    });
+    return () => {
+      gone = true;
+      unlisten?.();
+    };
+  }, []);
+
   const onRenameDocument = useCallback(
     async (id: string, title: string) => {
       if (!current) return;
@@ -279,6 +323,7 @@ export function App({ backend }: { backend: Backend }) {
           onDeleteWorkspace={onDeleteWorkspace}
           onOpenDocument={onOpenDocument}
           onCreateFlow={onCreateFlow}
+          onImportBpmn={onImportBpmn}
           onRenameDocument={onRenameDocument}
           onDeleteDocument={onDeleteDocument}
         />
@@ -362,7 +407,15 @@ function DocumentPane({ backend, loaded, workspace, doc, session, problems, ...e
   }
   if (session.status !== "ready") return <PaneMessage text={t("canvas.loading")} />;
   return (
-    <FlowEditor key={doc.id} backend={backend} workspaceId={workspace.id} session={session} problems={problems} {...editor} />
+    <FlowEditor
+      key={doc.id}
+      backend={backend}
+      workspaceId={workspace.id}
+      documentTitle={doc.title}
+      session={session}
+      problems={problems}
+      {...editor}
+    />
   );
 }
 

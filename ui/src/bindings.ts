@@ -258,7 +258,17 @@ export type FlowOp_Deserialize = { op: "addNode"; node: FlowNode_Deserialize } |
 /**  Sets every field of the edge but its kind and ends (only those that differ). */
 { op: "updateEdge"; edge: FlowEdge_Deserialize } | { op: "addLane"; lane: Lane_Deserialize } | { op: "removeLane"; id: string } | { op: "renameLane"; id: string; name: string } | 
 /**  Sets every field of the lane (only those that differ). */
-{ op: "updateLane"; lane: Lane_Deserialize };
+{ op: "updateLane"; lane: Lane_Deserialize } | 
+/**
+ *  Undoes an `UpdateNode` that took the node from `before` to `after`: each field that
+ *  edit changed goes back to `before` if it still holds the edit's value; fields others
+ *  changed since are left as they are. (The inverse of `UpdateNode`; UIs do not send it.)
+ */
+{ op: "restoreNode"; before: FlowNode_Deserialize; after: FlowNode_Deserialize } | 
+/**  The same for an edge's name, condition and route. */
+{ op: "restoreEdge"; before: FlowEdge_Deserialize; after: FlowEdge_Deserialize } | 
+/**  The same for a lane. */
+{ op: "restoreLane"; before: Lane_Deserialize; after: Lane_Deserialize };
 
 /**  One edit of a flow. A user action is a list of these applied as one Automerge change. */
 export type FlowOp_Serialize = { op: "addNode"; node: FlowNode_Serialize } | 
@@ -272,7 +282,17 @@ export type FlowOp_Serialize = { op: "addNode"; node: FlowNode_Serialize } |
 /**  Sets every field of the edge but its kind and ends (only those that differ). */
 { op: "updateEdge"; edge: FlowEdge_Serialize } | { op: "addLane"; lane: Lane_Serialize } | { op: "removeLane"; id: string } | { op: "renameLane"; id: string; name: string } | 
 /**  Sets every field of the lane (only those that differ). */
-{ op: "updateLane"; lane: Lane_Serialize };
+{ op: "updateLane"; lane: Lane_Serialize } | 
+/**
+ *  Undoes an `UpdateNode` that took the node from `before` to `after`: each field that
+ *  edit changed goes back to `before` if it still holds the edit's value; fields others
+ *  changed since are left as they are. (The inverse of `UpdateNode`; UIs do not send it.)
+ */
+{ op: "restoreNode"; before: FlowNode_Serialize; after: FlowNode_Serialize } | 
+/**  The same for an edge's name, condition and route. */
+{ op: "restoreEdge"; before: FlowEdge_Serialize; after: FlowEdge_Serialize } | 
+/**  The same for a lane. */
+{ op: "restoreLane"; before: Lane_Serialize; after: Lane_Serialize };
 
 /**  What an applied edit changed, as current view data: small enough to send to the UI. */
 export type FlowPatch = FlowPatch_Serialize | FlowPatch_Deserialize;

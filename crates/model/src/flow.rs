@@ -430,6 +430,82 @@ pub enum FlowOp {
     UpdateLane {
         lane: Lane,
     },
+    /// Undoes an `UpdateNode` that took the node from `before` to `after`: each field that
+    /// edit changed goes back to `before` if it still holds the edit's value; fields others
+    /// changed since are left as they are. (The inverse of `UpdateNode`; UIs do not send it.)
+    RestoreNode {
+        before: FlowNode,
+        after: FlowNode,
+    },
+    /// The same for an edge's name, condition and route.
+    RestoreEdge {
+        before: FlowEdge,
+        after: FlowEdge,
+    },
+    /// The same for a lane.
+    RestoreLane {
+        before: Lane,
+        after: Lane,
+    },
+}
+
+/// Per field: back to `before` where the edit changed it and nobody changed it since.
+fn restore<T: PartialEq + Clone>(current: &T, before: &T, after: &T) -> T {
+    if before != after && current == after {
+        before.clone()
+    } else {
+        current.clone()
+    }
+}
+
+fn restore_node(c: &FlowNode, b: &FlowNode, a: &FlowNode) -> FlowNode {
+    FlowNode {
+        id: c.id.clone(),
+        kind: restore(&c.kind, &b.kind, &a.kind),
+        name: restore(&c.name, &b.name, &a.name),
+        x: restore(&c.x, &b.x, &a.x),
+        y: restore(&c.y, &b.y, &a.y),
+        w: restore(&c.w, &b.w, &a.w),
+        h: restore(&c.h, &b.h, &a.h),
+        event_definition: restore(
+            &c.event_definition,
+            &b.event_definition,
+            &a.event_definition,
+        ),
+        parent: restore(&c.parent, &b.parent, &a.parent),
+        attached_to: restore(&c.attached_to, &b.attached_to, &a.attached_to),
+        process_ref: restore(&c.process_ref, &b.process_ref, &a.process_ref),
+        default_flow: restore(&c.default_flow, &b.default_flow, &a.default_flow),
+        expanded: restore(&c.expanded, &b.expanded, &a.expanded),
+        interrupting: restore(&c.interrupting, &b.interrupting, &a.interrupting),
+        triggered_by_event: restore(
+            &c.triggered_by_event,
+            &b.triggered_by_event,
+            &a.triggered_by_event,
+        ),
+    }
+}
+
+fn restore_edge(c: &FlowEdge, b: &FlowEdge, a: &FlowEdge) -> FlowEdge {
+    FlowEdge {
+        name: restore(&c.name, &b.name, &a.name),
+        condition: restore(&c.condition, &b.condition, &a.condition),
+        waypoints: restore(&c.waypoints, &b.waypoints, &a.waypoints),
+        ..c.clone()
+    }
+}
+
+fn restore_lane(c: &Lane, b: &Lane, a: &Lane) -> Lane {
+    Lane {
+        id: c.id.clone(),
+        name: restore(&c.name, &b.name, &a.name),
+        x: restore(&c.x, &b.x, &a.x),
+        y: restore(&c.y, &b.y, &a.y),
+        w: restore(&c.w, &b.w, &a.w),
+        h: restore(&c.h, &b.h, &a.h),
+        pool: restore(&c.pool, &b.pool, &a.pool),
+        parent_lane: restore(&c.parent_lane, &b.parent_lane, &a.parent_lane),
+    }
 }
 
 /// What an applied edit changed, as current view data: small enough to send to the UI.
@@ -965,8 +1041,27 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     }
                     let obj = get_map(&tx, &nodes_obj, &n.id)?;
                     write_node(&mut tx, obj, n, Some(&old))?;
-                    inverse.push(FlowOp::UpdateNode { node: old });
+                    inverse.push(FlowOp::RestoreNode {
+                        before: old,
+                        after: n.clone(),
+                    });
                     touched_nodes.insert(n.id.clone());
+                }
+                FlowOp::RestoreNode { before, after } => {
+                    let current = node(&tx, &after.id)?;
+                    let new = restore_node(&current, before, after);
+                    if (current.x, current.y) != (new.x, new.y) {
+                        moved_from
+                            .entry(new.id.clone())
+                            .or_insert((current.x, current.y));
+                    }
+                    let obj = get_map(&tx, &nodes_obj, &new.id)?;
+                    write_node(&mut tx, obj, &new, Some(&current))?;
+                    inverse.push(FlowOp::RestoreNode {
+                        before: after.clone(),
+                        after: before.clone(),
+                    });
+                    touched_nodes.insert(new.id.clone());
                 }
                 FlowOp::AddEdge { edge: e } => {
                     check_id(&e.id)?;
@@ -1018,9 +1113,24 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     }
                     let obj = get_map(&tx, &edges_obj, &e.id)?;
                     write_edge(&mut tx, obj, e, Some(&old))?;
-                    inverse.push(FlowOp::UpdateEdge { edge: old });
+                    inverse.push(FlowOp::RestoreEdge {
+                        before: old,
+                        after: e.clone(),
+                    });
                     touched_edges.insert(e.id.clone());
                     set_edges.insert(e.id.clone());
+                }
+                FlowOp::RestoreEdge { before, after } => {
+                    let current = edge(&tx, &after.id)?;
+                    let new = restore_edge(&current, before, after);
+                    let obj = get_map(&tx, &edges_obj, &new.id)?;
+                    write_edge(&mut tx, obj, &new, Some(&current))?;
+                    inverse.push(FlowOp::RestoreEdge {
+                        before: after.clone(),
+                        after: before.clone(),
+                    });
+                    touched_edges.insert(new.id.clone());
+                    set_edges.insert(new.id.clone());
                 }
                 FlowOp::AddLane { lane: l } => {
                     check_id(&l.id)?;
@@ -1052,8 +1162,22 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     let old = lane(&tx, &l.id)?;
                     let obj = get_map(&tx, &lanes_obj, &l.id)?;
                     write_lane(&mut tx, obj, l, Some(&old))?;
-                    inverse.push(FlowOp::UpdateLane { lane: old });
+                    inverse.push(FlowOp::RestoreLane {
+                        before: old,
+                        after: l.clone(),
+                    });
                     touched_lanes.insert(l.id.clone());
+                }
+                FlowOp::RestoreLane { before, after } => {
+                    let current = lane(&tx, &after.id)?;
+                    let new = restore_lane(&current, before, after);
+                    let obj = get_map(&tx, &lanes_obj, &new.id)?;
+                    write_lane(&mut tx, obj, &new, Some(&current))?;
+                    inverse.push(FlowOp::RestoreLane {
+                        before: after.clone(),
+                        after: before.clone(),
+                    });
+                    touched_lanes.insert(new.id.clone());
                 }
             }
         }
@@ -1153,7 +1277,10 @@ fn follow_moves(
         let obj = get_map(tx, edges_obj, &eid)?;
         write_edge(tx, obj, &new, Some(&e))?;
         touched_edges.insert(eid);
-        restore.push(FlowOp::UpdateEdge { edge: e });
+        restore.push(FlowOp::RestoreEdge {
+            before: e,
+            after: new,
+        });
     }
     Ok(restore)
 }

@@ -205,7 +205,7 @@ fn schema_is_checked() {
         flow::read(&newer).unwrap_err(),
         ModelError::TooNew {
             found: 99,
-            supported: 1
+            supported: 2
         }
     );
 }
@@ -295,4 +295,169 @@ fn links_from_two_peers_merge_and_unknown_kinds_are_skipped() {
         LinkKind::Realizes
     );
     assert_eq!(links::read(&a).unwrap().len(), 1);
+}
+
+#[test]
+fn a_version_1_flow_reads_and_becomes_version_2_at_its_first_edit() {
+    use automerge::ReadDoc;
+    use automerge::transaction::Transactable;
+    // As session 1 wrote it: version 1, an "intermediateEvent", no v2 fields.
+    let mut doc = Automerge::new();
+    {
+        let mut tx = doc.transaction();
+        tx.put(automerge::ROOT, "schema", "triloop/flow").unwrap();
+        tx.put(automerge::ROOT, "schemaVersion", 1u64).unwrap();
+        let nodes = tx
+            .put_object(automerge::ROOT, "nodes", automerge::ObjType::Map)
+            .unwrap();
+        tx.put_object(automerge::ROOT, "edges", automerge::ObjType::Map)
+            .unwrap();
+        tx.put_object(automerge::ROOT, "lanes", automerge::ObjType::Map)
+            .unwrap();
+        let n = tx.put_object(&nodes, "i", automerge::ObjType::Map).unwrap();
+        tx.put(&n, "kind", "intermediateEvent").unwrap();
+        tx.put(&n, "name", "等待").unwrap();
+        tx.put(&n, "x", 10.0).unwrap();
+        tx.put(&n, "y", 20.0).unwrap();
+        tx.commit();
+    }
+    let f = flow::read(&doc).unwrap();
+    assert_eq!(f.nodes[0].kind, NodeKind::IntermediateThrowEvent);
+    assert_eq!((f.nodes[0].w, f.nodes[0].h), (36.0, 36.0));
+    assert_eq!(f.nodes[0].event_definition, None);
+    let version = |d: &Automerge| match d.get(automerge::ROOT, "schemaVersion").unwrap() {
+        Some((automerge::Value::Scalar(s), _)) => s.as_u64().unwrap(),
+        _ => 0,
+    };
+    assert_eq!(version(&doc), 1, "reading does not migrate");
+    flow::apply(
+        &mut doc,
+        &[FlowOp::RenameNode {
+            id: "i".into(),
+            name: "等待回执".into(),
+        }],
+    )
+    .unwrap();
+    assert_eq!(version(&doc), 2);
+}
+
+#[test]
+fn routes_follow_their_ends_and_undo_brings_them_back() {
+    use model::flow::Point;
+    let mut doc = new_flow();
+    let route = vec![
+        Point { x: 120.0, y: 46.0 },
+        Point { x: 160.0, y: 46.0 },
+        Point { x: 160.0, y: 100.0 },
+        Point { x: 200.0, y: 100.0 },
+    ];
+    flow::apply(
+        &mut doc,
+        &[
+            FlowOp::AddNode {
+                node: node("a", NodeKind::Task, 0.0),
+            },
+            FlowOp::AddNode {
+                node: node("b", NodeKind::Task, 200.0),
+            },
+            FlowOp::AddEdge {
+                edge: FlowEdge {
+                    waypoints: route.clone(),
+                    condition: Some("${ok}".into()),
+                    ..edge("e", "a", "b")
+                },
+            },
+        ],
+    )
+    .unwrap();
+    // Both ends move together: the route moves with them.
+    let both = flow::apply(
+        &mut doc,
+        &[
+            FlowOp::MoveNode {
+                id: "a".into(),
+                x: 10.0,
+                y: 15.0,
+            },
+            FlowOp::MoveNode {
+                id: "b".into(),
+                x: 210.0,
+                y: 15.0,
+            },
+        ],
+    )
+    .unwrap();
+    let moved: Vec<Point> = route
+        .iter()
+        .map(|p| Point {
+            x: p.x + 10.0,
+            y: p.y + 5.0,
+        })
+        .collect();
+    let read_edge = |doc: &Automerge| flow::read(doc).unwrap().edges[0].clone();
+    assert_eq!(read_edge(&doc).waypoints, moved);
+    assert_eq!(both.patch.edges.len(), 1, "the moved route is in the patch");
+    // One end moves: the stale route goes; the condition stays.
+    let one = flow::apply(
+        &mut doc,
+        &[FlowOp::MoveNode {
+            id: "b".into(),
+            x: 300.0,
+            y: 15.0,
+        }],
+    )
+    .unwrap();
+    assert!(read_edge(&doc).waypoints.is_empty());
+    assert_eq!(read_edge(&doc).condition.as_deref(), Some("${ok}"));
+    // Undo puts the node back and the route with it.
+    flow::apply(&mut doc, &one.inverse).unwrap();
+    assert_eq!(read_edge(&doc).waypoints, moved);
+    flow::apply(&mut doc, &both.inverse).unwrap();
+    assert_eq!(read_edge(&doc).waypoints, route);
+}
+
+#[test]
+fn update_node_writes_only_what_changed_so_concurrent_edits_merge() {
+    let mut doc = new_flow();
+    flow::apply(
+        &mut doc,
+        &[FlowOp::AddNode {
+            node: node("g", NodeKind::ExclusiveGateway, 0.0),
+        }],
+    )
+    .unwrap();
+    let mut peer = doc.fork();
+    // Here: the kind and default flow change; there: the node is renamed and moved.
+    let mut changed = flow::read(&doc).unwrap().nodes[0].clone();
+    changed.kind = NodeKind::InclusiveGateway;
+    changed.default_flow = Some("f1".into());
+    let applied = flow::apply(&mut doc, &[FlowOp::UpdateNode { node: changed }]).unwrap();
+    flow::apply(
+        &mut peer,
+        &[
+            FlowOp::RenameNode {
+                id: "g".into(),
+                name: "额度?".into(),
+            },
+            FlowOp::MoveNode {
+                id: "g".into(),
+                x: 50.0,
+                y: 60.0,
+            },
+        ],
+    )
+    .unwrap();
+    doc.merge(&mut peer).unwrap();
+    let g = flow::read(&doc).unwrap().nodes[0].clone();
+    assert_eq!(
+        (g.kind, g.default_flow.as_deref(), g.name.as_str(), g.x, g.y),
+        (NodeKind::InclusiveGateway, Some("f1"), "额度?", 50.0, 60.0)
+    );
+    // The inverse restores this side's fields only.
+    flow::apply(&mut doc, &applied.inverse).unwrap();
+    let g = flow::read(&doc).unwrap().nodes[0].clone();
+    assert_eq!(
+        (g.kind, g.default_flow, g.name.as_str()),
+        (NodeKind::ExclusiveGateway, None, "额度?")
+    );
 }

@@ -409,15 +409,7 @@ async fn a_corrupt_document_shows_an_error_and_the_rest_opens() -> Result<()> {
             core.edit_flow(
                 &d.id,
                 vec![api::FlowOp::AddNode {
-                    node: api::FlowNode {
-                        id: "n1".into(),
-                        kind: api::NodeKind::Task,
-                        name: "任务".into(),
-                        x: 100.0,
-                        y: 100.0,
-                        w: 120.0,
-                        h: 72.0,
-                    },
+                    node: api::FlowNode::new("n1", api::NodeKind::Task, "任务", 100.0, 100.0),
                 }],
             )
             .await
@@ -668,6 +660,113 @@ async fn a_typed_link_from_a_task_shows_as_a_backlink_in_the_other_flow() -> Res
         "link removed",
     )
     .await?;
+    c.close().await?;
+    Ok(())
+}
+
+/// Waits until `dir` holds a file ending in `ext` and returns its bytes.
+async fn wait_file(dir: &Path, ext: &str) -> Result<Vec<u8>> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        for e in std::fs::read_dir(dir)? {
+            let p = e?.path();
+            if p.extension().is_some_and(|x| x == ext) {
+                return Ok(std::fs::read(&p)?);
+            }
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "no .{ext} file in {}",
+            dir.display()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_miwg_file_imported_through_the_window_shows_and_exports() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let out = tempfile::tempdir()?;
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/bpmn/miwg-reference/C.1.0.bpmn")
+        .canonicalize()?;
+    let original = formats::bpmn::import(&std::fs::read(&file)?)?;
+    let expected = formats::bpmn::flowdoc::to_flow(&original);
+    // The test hooks answer the file dialogs: open this file, save into `out`.
+    let driver = Driver::start(&[
+        ("TRILOOP_TEST_HOOKS", "1"),
+        ("TRILOOP_TEST_OPEN_FILE", file.to_str().unwrap()),
+        ("TRILOOP_TEST_SAVE_DIR", out.path().to_str().unwrap()),
+    ])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    let docs_before = c
+        .find_all(Locator::Css("[data-testid=document-item]"))
+        .await?
+        .len();
+    click(&c, "[data-testid=import-bpmn]").await?;
+    // The imported flow opens: every element the file draws is on the canvas.
+    wait_js(
+        &c,
+        &format!(
+            "return window.__triloop.nodeCount() === {} && window.__triloop.edgeCount() >= {};",
+            expected.nodes.len(),
+            expected
+                .edges
+                .iter()
+                .filter(|e| e.kind == api::EdgeKind::SequenceFlow)
+                .count()
+        ),
+        "the imported flow on the canvas",
+    )
+    .await?;
+    let docs_after = c
+        .find_all(Locator::Css("[data-testid=document-item]"))
+        .await?
+        .len();
+    assert_eq!(
+        docs_after,
+        docs_before + 1,
+        "a new document in the workspace"
+    );
+    let names = labels(&c).await?;
+    for n in expected
+        .nodes
+        .iter()
+        .filter(|n| n.kind.is_activity() && !n.name.is_empty())
+    {
+        assert!(
+            names.iter().any(|l| l == n.name.trim()),
+            "{} not shown in {names:?}",
+            n.name
+        );
+    }
+    e2e::save_screenshot(&c, "miwg-import").await?;
+
+    // Export: BPMN (the same model back), SVG and PNG pictures.
+    click(&c, "[data-testid=export-bpmn]").await?;
+    let xml = wait_file(out.path(), "bpmn").await?;
+    let back = formats::bpmn::import(&xml)?;
+    assert_eq!(
+        back.counts(),
+        original.counts(),
+        "the exported file holds the same elements"
+    );
+    assert_eq!(formats::bpmn::flowdoc::to_flow(&back), expected);
+    click(&c, "[data-testid=export-svg]").await?;
+    let svg = String::from_utf8(wait_file(out.path(), "svg").await?)?;
+    assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
+    assert_eq!(
+        svg.matches("data-element-kind=\"node\"").count(),
+        expected.nodes.len()
+    );
+    click(&c, "[data-testid=export-png]").await?;
+    let png = wait_file(out.path(), "png").await?;
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000,
+        "a PNG of {} bytes",
+        png.len()
+    );
     c.close().await?;
     Ok(())
 }

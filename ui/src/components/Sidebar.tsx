@@ -16,6 +16,7 @@ type Props = {
   onDeleteWorkspace(workspace: WorkspaceSummary): void;
   onOpenDocument(id: string): void;
   onCreateFlow(): void;
+  onImportBpmn(): void;
   onRenameDocument(id: string, title: string): void;
   onDeleteDocument(doc: DocumentSummary): void;
 };
@@ -137,6 +138,15 @@ export function Sidebar(props: Props) {
                     >
                       <PlusIcon size={14} />
                       {t("sidebar.newFlow")}
+                    </button>
+                    <button
+                      type="button"
+                      className="text-button"
+                      data-testid="import-bpmn"
+                      title={t("bpmnFile.importBpmnHint")}
+                      onClick={props.onImportBpmn}
+                    >
+                      {t("bpmnFile.importBpmn")}
                     </button>
                   </div>
                   <ul className="document-list">

@@ -27,6 +27,7 @@ import { newId } from "../ids";
 import { CanvasContext, createRenameStore, type CanvasContextValue } from "./canvasContext";
 import { edgeTypes } from "./edges";
 import { ElementPanel } from "./ElementPanel";
+import { ExportButtons } from "./ExportButtons";
 import { selectOnly, type BpmnNode, type SequenceEdge } from "./flowState";
 import { NODE_KINDS, NODE_SIZE, PALETTE_MIME } from "./kinds";
 import { LanesLayer, contentBounds } from "./lanes";
@@ -57,6 +58,8 @@ export type FocusRequest = { documentId: string; elementId: string };
 type Props = {
   backend: Backend;
   workspaceId: string;
+  /** The document's title, for the names of exported files. */
+  documentTitle: string;
   session: FlowSession;
   problems: FlowProblems;
   /** Whether the problems list is shown (kept by the shell across documents). */
@@ -87,6 +90,7 @@ function isEditable(target: EventTarget | null): boolean {
 function FlowEditorInner({
   backend,
   workspaceId,
+  documentTitle,
   session,
   problems,
   problemsOpen,
@@ -603,6 +607,17 @@ function FlowEditorInner({
             </svg>
             {t("canvas.deleteSelection")}
           </button>
+          {session.documentId && (
+            <ExportButtons
+              backend={backend}
+              documentId={session.documentId}
+              title={documentTitle}
+              nodes={() => [...stateRef.current.nodeById.values()]}
+              edges={() => [...stateRef.current.edgeById.values()]}
+              lanes={() => stateRef.current.lanes}
+              showError={showError}
+            />
+          )}
           <span className="toolbar-spacer" />
           <span className="toolbar-hint">{t("canvas.selectionHint")}</span>
           <span className="toolbar-stats" data-testid="canvas-stats">

@@ -87,6 +87,8 @@ export function toRfNode(n: FlowNode, prev?: BpmnNode): BpmnNode {
     handles: nodeHandles(n.w, n.h),
     data: { kind: n.kind, name: n.name },
   };
+  // Containers (pools, groups, expanded sub-processes) lie under what they contain.
+  if (n.kind === "pool" || n.kind === "group" || (n.expanded === true && n.w > 200)) rf.zIndex = -1;
   if (prev?.selected) rf.selected = true;
   // Keep xyflow's measurement when the size is unchanged: a node without `measured` is hidden
   // until it is measured again.
