@@ -7,7 +7,8 @@ import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError, LinkKind, LinkTarget } from "../bindings";
 import { CheckIcon, CloseIcon, CopyIcon, LinkIcon, PlusIcon, TrashIcon } from "../components/icons";
-import type { FlowNode } from "../model";
+import type { FlowEdge, FlowNode, FlowOp } from "../model";
+import { PropertiesSection } from "./PropertiesSection";
 import { NODE_KINDS } from "./kinds";
 import { DEFAULT_LINK_KIND, LINK_KINDS, filterTargets, otherEnd, type OtherEnd, type ResolvedLink } from "./links";
 import { useElementLinks } from "./useElementLinks";
@@ -17,6 +18,10 @@ type Props = {
   workspaceId: string;
   documentId: string;
   node: FlowNode;
+  /** The node's outgoing sequence flows, for conditions and the default flow. */
+  outgoing: { edge: FlowEdge; targetName: string }[];
+  /** Applies an edit to the open flow (one undo step). */
+  onEdit(ops: FlowOp[]): void;
   onClose(): void;
   /** Go to the other end of a link (select it here, or open its document). */
   onOpenLink(end: OtherEnd): void;
@@ -29,7 +34,17 @@ function useKindLabel() {
   return (kind: string) => ((NODE_KINDS as readonly string[]).includes(kind) ? t(`nodeKind.${kind}`) : kind);
 }
 
-export const ElementPanel = memo(function ElementPanel({ backend, workspaceId, documentId, node, onClose, onOpenLink, showError }: Props) {
+export const ElementPanel = memo(function ElementPanel({
+  backend,
+  workspaceId,
+  documentId,
+  node,
+  outgoing,
+  onEdit,
+  onClose,
+  onOpenLink,
+  showError,
+}: Props) {
   const { t } = useTranslation();
   const kindLabel = useKindLabel();
   const { links, error, refresh } = useElementLinks(backend, workspaceId, documentId, node.id);
@@ -77,6 +92,7 @@ export const ElementPanel = memo(function ElementPanel({ backend, workspaceId, d
           {node.name || t("element.unnamed")}
         </h2>
         <ElementId id={node.id} />
+        <PropertiesSection node={node} outgoing={outgoing} onEdit={onEdit} />
 
         <section className="links-section" aria-labelledby="links-title">
           <div className="links-header">

@@ -22,7 +22,7 @@ import {
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
-import { DEFAULT_LANE_HEIGHT, makeEdge, makeLane, makeNode, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
+import { DEFAULT_LANE_HEIGHT, makeEdge, makeLane, makeNode, type FlowEdge, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
 import { newId } from "../ids";
 import { CanvasContext, createRenameStore, type CanvasContextValue } from "./canvasContext";
 import { edgeTypes } from "./edges";
@@ -507,6 +507,16 @@ function FlowEditorInner({
   const selectedNodes = nodeSelection.count;
   const panelNode = nodeSelection.single ? state.nodeById.get(nodeSelection.single) : undefined;
   panelOpen.current = !!panelNode;
+  const panelOutgoing = useMemo(() => {
+    if (!panelNode) return [];
+    const out: { edge: FlowEdge; targetName: string }[] = [];
+    for (const e of state.edgeById.values()) {
+      if (e.source === panelNode.id && e.kind === "sequenceFlow") {
+        out.push({ edge: e, targetName: state.nodeById.get(e.target)?.name ?? "" });
+      }
+    }
+    return out;
+  }, [panelNode, state.edgeById, state.nodeById]);
 
   // The element panel narrows the canvas: a node it now hides is panned into view (after the
   // pointer is released, and late enough not to move a node between the clicks of a double click).
@@ -680,6 +690,8 @@ function FlowEditorInner({
               workspaceId={workspaceId}
               documentId={session.documentId}
               node={panelNode}
+              outgoing={panelOutgoing}
+              onEdit={edit}
               onClose={closeElementPanel}
               onOpenLink={onOpenLink}
               showError={showError}

@@ -299,6 +299,15 @@ export function opsToPatch(state: FlowState, ops: FlowOp[]): FlowPatch {
         if (l) lanes.set(op.id, { ...l, name: op.name });
         break;
       }
+      case "updateNode":
+        if (getNode(op.node.id)) nodes.set(op.node.id, op.node);
+        break;
+      case "updateEdge":
+        if (getEdge(op.edge.id)) edges.set(op.edge.id, op.edge);
+        break;
+      case "updateLane":
+        if (getLane(op.lane.id)) lanes.set(op.lane.id, op.lane);
+        break;
     }
   }
 

@@ -1,0 +1,77 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import { App } from "../App";
+import { guardBackend } from "../backend";
+import { memoryBackend } from "../memoryBackend";
+import { makeNode } from "../model";
+import { kindChoices } from "./PropertiesSection";
+
+function triloop() {
+  const api = window.__triloop;
+  if (!api) throw new Error("window.__triloop missing");
+  return api;
+}
+
+describe("the properties of the selected element", () => {
+  it("offers kinds within the element's family", () => {
+    expect(kindChoices("userTask")).toContain("serviceTask");
+    expect(kindChoices("userTask")).not.toContain("exclusiveGateway");
+    expect(kindChoices("exclusiveGateway")).toEqual(["exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"]);
+    expect(kindChoices("boundaryEvent")).toEqual(["boundaryEvent"]);
+    expect(makeNode({ id: "x", kind: "task", name: "", x: 0, y: 0, w: 1, h: 1 }).eventDefinition).toBeNull();
+  });
+
+  it("change a gateway's kind, its flows' conditions and its default, and undo", async () => {
+    const backend = memoryBackend({ demo: true });
+    render(<App backend={guardBackend(backend)} />);
+    await screen.findByTestId("canvas");
+    await waitFor(() => expect(triloop().nodeCount()).toBeGreaterThan(0));
+    const gateway = triloop().nodes().find((n) => n.kind === "exclusiveGateway");
+    if (!gateway) throw new Error("the demo has an exclusive gateway");
+    triloop().selectNodes([gateway.id]);
+    const kind = (await screen.findByTestId("property-kind")) as HTMLSelectElement;
+    expect(kind.value).toBe("exclusiveGateway");
+    fireEvent.change(kind, { target: { value: "inclusiveGateway" } });
+    await waitFor(() => expect(triloop().nodes().find((n) => n.id === gateway.id)?.kind).toBe("inclusiveGateway"));
+
+    const flows = await screen.findAllByTestId("property-flow");
+    expect(flows.length).toBeGreaterThanOrEqual(2);
+    const condition = screen.getAllByTestId("property-condition")[0] as HTMLInputElement;
+    fireEvent.change(condition, { target: { value: "${amount > 50000}" } });
+    fireEvent.blur(condition);
+    const edgeId = flows[0].dataset.edgeId;
+    await waitFor(() => expect(triloop().edges().find((e) => e.id === edgeId)?.condition).toBe("${amount > 50000}"));
+
+    fireEvent.click(screen.getAllByTestId("property-default")[1]);
+    const defaultId = flows[1].dataset.edgeId;
+    await waitFor(() => expect(triloop().nodes().find((n) => n.id === gateway.id)?.defaultFlow).toBe(defaultId));
+    // The default flow needs no condition: its input is disabled.
+    expect((screen.getAllByTestId("property-condition")[1] as HTMLInputElement).disabled).toBe(true);
+
+    // Each change was one undo step.
+    fireEvent.click(screen.getByTestId("undo"));
+    await waitFor(() => expect(triloop().nodes().find((n) => n.id === gateway.id)?.defaultFlow).toBeNull());
+    fireEvent.click(screen.getByTestId("undo"));
+    await waitFor(() => expect(triloop().edges().find((e) => e.id === edgeId)?.condition ?? null).toBeNull());
+  });
+
+  it("changes an event's trigger within what BPMN allows", async () => {
+    const backend = memoryBackend({ demo: true });
+    render(<App backend={guardBackend(backend)} />);
+    await waitFor(() => expect(triloop().nodeCount()).toBeGreaterThan(0));
+    const start = triloop().nodes().find((n) => n.kind === "startEvent");
+    if (!start) throw new Error("the demo has a start event");
+    triloop().selectNodes([start.id]);
+    const trigger = (await screen.findByTestId("property-event-definition")) as HTMLSelectElement;
+    const options = Array.from(trigger.options).map((o) => o.value);
+    expect(options).toEqual(["", "message", "timer", "signal", "conditional"]);
+    fireEvent.change(trigger, { target: { value: "timer" } });
+    await waitFor(() => expect(triloop().nodes().find((n) => n.id === start.id)?.eventDefinition).toBe("timer"));
+    // Becoming a catching intermediate event keeps the timer; becoming an end event drops it.
+    fireEvent.change(screen.getByTestId("property-kind"), { target: { value: "endEvent" } });
+    await waitFor(() => {
+      const n = triloop().nodes().find((x) => x.id === start.id);
+      expect([n?.kind, n?.eventDefinition]).toEqual(["endEvent", null]);
+    });
+  });
+});
