@@ -10,7 +10,7 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { AlertIcon } from "./components/icons";
 import { Sidebar } from "./components/Sidebar";
 import { TopBar } from "./components/TopBar";
-import { FlowEditor, type ConfirmRequest, type FocusRequest } from "./flow/FlowEditor";
+import { openCanvas, FlowEditor, type ConfirmRequest, type FocusRequest } from "./flow/FlowEditor";
 import { useFlowProblems, type FlowProblems, type ProblemsStatus } from "./flow/useFlowProblems";
 import { useFlowSession, type FlowSession, type SaveState } from "./flow/useFlowSession";
 import { normalizeLocale, type Locale } from "./i18n";
@@ -29,6 +29,14 @@ export type TriloopTestApi = {
   /** Whether problems() is up to date: "ready"; "pending" while a change is being checked. */
   problemsState(): ProblemsStatus;
   debugPanic(): Promise<void>;
+  /** Selected node and edge ids. */
+  selection(): string[];
+  /** Where an element's centre is on screen (client coordinates), for pointer actions. */
+  clientPoint(id: string): { x: number; y: number } | null;
+  /** The problem marks the canvas draws, per element. */
+  problemMarks(): [string, "error" | "warning"][];
+  /** Frames the canvas has painted (0 before the first). */
+  framesDrawn(): number;
 };
 
 declare global {
@@ -290,6 +298,16 @@ export function App({ backend }: { backend: Backend }) {
         const res = await backend.debugPanic();
         if (res.status !== "ok") showError(res.error);
       },
+      selection: () => {
+        const st = sessionRef.current.stateRef.current;
+        return [...st.nodes.filter((n) => n.selected).map((n) => n.id), ...st.edges.filter((e) => e.selected).map((e) => e.id)];
+      },
+      clientPoint: (id) => {
+        const r = openCanvas.view?.nodeRectOnScreen(id);
+        return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+      },
+      problemMarks: () => [...openCanvas.marks],
+      framesDrawn: () => openCanvas.view?.redrawCount() ?? 0,
     };
     window.__triloop = api;
     return () => {

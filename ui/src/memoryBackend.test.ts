@@ -177,12 +177,17 @@ describe("memoryBackend validateFlow", () => {
     expect(codes(nodes, [e("s", "a"), e("a", "g"), e("s", "end")])).toEqual(["deadEnd:g"]);
   });
 
-  it("reports an exclusive split with an unnamed (unconditioned) flow", () => {
+  it("reports an exclusive split with an unconditioned flow and no default", () => {
     const nodes = [n("s", "startEvent"), n("g", "exclusiveGateway"), n("a"), n("b"), n("end", "endEvent")];
-    const edges = (nameA: string, nameB: string) => [e("s", "g"), e("g", "a", nameA), e("g", "b", nameB), e("a", "end"), e("b", "end")];
-    expect(codes(nodes, edges("Approved", ""))).toEqual(["missingConditions:g"]);
-    expect(codes(nodes, edges("Approved", "  "))).toEqual(["missingConditions:g"]);
-    expect(codes(nodes, edges("Approved", "Rejected"))).toEqual([]);
+    const cond = (edge: FlowEdge, condition: string | null): FlowEdge => ({ ...edge, condition });
+    const edges = (a: string | null, b: string | null) => [e("s", "g"), cond(e("g", "a", "Yes"), a), cond(e("g", "b", "No"), b), e("a", "end"), e("b", "end")];
+    // Names are labels, not conditions.
+    expect(codes(nodes, edges("${ok}", null))).toEqual(["missingConditions:g"]);
+    expect(codes(nodes, edges("${ok}", "  "))).toEqual(["missingConditions:g"]);
+    expect(codes(nodes, edges("${ok}", "${!ok}"))).toEqual([]);
+    // A default flow needs no condition.
+    const withDefault = nodes.map((x) => (x.id === "g" ? { ...x, defaultFlow: "g-b" } : x));
+    expect(codes(withDefault, edges("${ok}", null))).toEqual([]);
     // One outgoing flow is not a split.
     expect(codes(nodes.slice(0, 3).concat(n("end", "endEvent")), [e("s", "g"), e("g", "a"), e("a", "end")])).toEqual([]);
   });

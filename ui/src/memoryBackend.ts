@@ -628,11 +628,13 @@ export function validateFlowModel(flow: Pick<Flow, "nodes" | "edges">): Problem[
     if (n.kind !== "endEvent" && out.get(n.id)!.length === 0) add("deadEnd", n.id);
   }
 
-  // Exclusive gateways that split into flows of which one has no condition (no defaults yet).
+  // Exclusive and inclusive gateways that split into flows of which one has no condition,
+  // and no default flow.
   for (const n of nodes) {
-    if (n.kind !== "exclusiveGateway") continue;
+    if (n.kind !== "exclusiveGateway" && n.kind !== "inclusiveGateway") continue;
     const flows = out.get(n.id)!;
-    if (flows.length > 1 && flows.some((e) => e.name.trim() === "")) add("missingConditions", n.id);
+    const unconditioned = flows.some((e) => (e.condition ?? "").trim() === "");
+    if (flows.length > 1 && unconditioned && !n.defaultFlow) add("missingConditions", n.id);
   }
 
   // Parallel splits whose branches meet again at an exclusive gateway. Each branch is followed
@@ -700,15 +702,15 @@ function seedDemo(
   const sign = node("userTask", "签署电子合同", 0, 920);
   const pay = node("serviceTask", "放款", 3, 1090);
   const done = node("endEvent", "放款完成", 3, 1250);
-  const edge = (source: string, target: string, name = "") => {
-    const e: FlowEdge = makeEdge(newId(), source, target, name);
+  const edge = (source: string, target: string, name = "", condition: string | null = null) => {
+    const e: FlowEdge = { ...makeEdge(newId(), source, target, name), condition };
     f.edges.set(e.id, e);
   };
   edge(start, fill);
   edge(fill, check);
   edge(check, gate);
-  edge(gate, approve, "通过");
-  edge(gate, reject, "不通过");
+  edge(gate, approve, "通过", "${score >= 600}");
+  edge(gate, reject, "不通过", "${score < 600}");
   edge(reject, rejected);
   edge(approve, sign);
   edge(sign, pay);

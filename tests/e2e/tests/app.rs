@@ -10,7 +10,7 @@ use serde_json::Value;
 
 async fn node_ids_of_kind(c: &Client, kind: &str) -> Result<Vec<String>> {
     let v = js(c, &format!(
-        "return Array.from(document.querySelectorAll('.react-flow__node-{kind}')).map(n => n.dataset.id);"
+        "return window.__triloop.nodes().filter(n => n.kind === '{kind}').map(n => n.id).sort();"
     ))
     .await?;
     Ok(serde_json::from_value(v)?)
@@ -30,8 +30,13 @@ async fn edge_count(c: &Client) -> Result<u64> {
         .unwrap_or(0))
 }
 
+/// The names the canvas draws (it is one <canvas>: names are read from its model).
 async fn labels(c: &Client) -> Result<Vec<String>> {
-    let v = js(c, "return Array.from(document.querySelectorAll('[data-testid=node-label]')).map(n => n.textContent.trim());").await?;
+    let v = js(
+        c,
+        "return window.__triloop.nodes().map(n => n.name.trim());",
+    )
+    .await?;
     Ok(serde_json::from_value(v)?)
 }
 
@@ -46,17 +51,37 @@ async fn click(c: &Client, css: &str) -> Result<()> {
 
 /// Waits for the first painted canvas: the demo workspace's first flow.
 async fn wait_canvas(c: &Client) -> Result<()> {
-    wait_css(c, "[data-testid=canvas] .react-flow__node").await?;
+    wait_css(c, "[data-testid=canvas] [data-testid=flow-canvas] canvas").await?;
+    wait_js(
+        c,
+        "return window.__triloop && window.__triloop.nodeCount() > 0;",
+        "a flow on the canvas",
+    )
+    .await?;
     Ok(())
 }
 
-async fn rename_node(c: &Client, id: &str, name: &str) -> Result<()> {
-    // Double-click the node's label, as a person would.
-    double_click(
+/// Where a node's centre is on screen, rounded to whole pixels.
+async fn node_point(c: &Client, id: &str) -> Result<(f64, f64)> {
+    let p = wait_js(
         c,
-        &format!(".react-flow__node[data-id='{id}'] [data-testid=node-label]"),
+        &format!(
+            "return window.__triloop.clientPoint({});",
+            Value::String(id.into())
+        ),
+        "a node on screen",
     )
     .await?;
+    Ok((
+        p["x"].as_f64().unwrap_or(0.0).round(),
+        p["y"].as_f64().unwrap_or(0.0).round(),
+    ))
+}
+
+async fn rename_node(c: &Client, id: &str, name: &str) -> Result<()> {
+    // Double-click the node, as a person would.
+    let (x, y) = node_point(c, id).await?;
+    double_click_at(c, x, y).await?;
     wait_css(c, "[data-testid=node-rename-input]").await?;
     // The input mounts, then takes focus; type into whatever holds focus then.
     wait_js(c, "return document.activeElement && document.activeElement.dataset.testid === 'node-rename-input';", "focused rename input").await?;
@@ -69,13 +94,19 @@ async fn rename_node(c: &Client, id: &str, name: &str) -> Result<()> {
         .send_keys(&format!("{name}\u{E007}"))
         .await
         .context("typing the new name")?;
-    let done = wait_js(c, &format!(
-        "return Array.from(document.querySelectorAll('[data-testid=node-label]')).some(n => n.textContent.trim() === {});",
-        Value::String(name.into())
-    ), "renamed label").await;
+    let done = wait_js(
+        c,
+        &format!(
+            "return window.__triloop.nodes().some(n => n.id === {} && n.name === {});",
+            Value::String(id.into()),
+            Value::String(name.into())
+        ),
+        "renamed node",
+    )
+    .await;
     if let Err(e) = done {
-        let state = js(c, "const i = document.querySelector('[data-testid=node-rename-input]'); return [i ? i.value : null, Array.from(document.querySelectorAll('[data-testid=node-label]')).map(n => n.textContent)];").await?;
-        return Err(e.context(format!("rename input and labels: {state}")));
+        let state = js(c, "const i = document.querySelector('[data-testid=node-rename-input]'); return [i ? i.value : null, window.__triloop.nodes().map(n => n.name)];").await?;
+        return Err(e.context(format!("rename input and names: {state}")));
     }
     Ok(())
 }
@@ -117,11 +148,10 @@ async fn row_action(c: &Client, row_css: &str, action: &str) -> Result<()> {
     click(c, &format!("{row_css} [data-testid={action}]")).await
 }
 
-/// A real double click at the centre of the first element matching `css` (the pointer moves
-/// in viewport coordinates: WebKitWebDriver does not resolve element origins here).
-async fn double_click(c: &Client, css: &str) -> Result<()> {
+/// A real double click at viewport coordinates (WebKitWebDriver does not resolve element
+/// origins here, and canvas elements have none).
+async fn double_click_at(c: &Client, x: f64, y: f64) -> Result<()> {
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-    let (x, y) = centre(c, css).await?;
     let actions = MouseActions::new("mouse".to_string())
         .then(PointerAction::MoveTo {
             duration: None,
@@ -233,9 +263,19 @@ async fn draw_a_flow_quit_and_find_it_after_relaunch() -> Result<()> {
 
     // Undo the rename and redo it, through the buttons.
     click(&c, "[data-testid=undo]").await?;
-    wait_js(&c, "return !Array.from(document.querySelectorAll('[data-testid=node-label]')).some(n => n.textContent.includes('Review KYC documents'));", "undone rename").await?;
+    wait_js(
+        &c,
+        "return !window.__triloop.nodes().some(n => n.name.includes('Review KYC documents'));",
+        "undone rename",
+    )
+    .await?;
     click(&c, "[data-testid=redo]").await?;
-    wait_js(&c, "return Array.from(document.querySelectorAll('[data-testid=node-label]')).some(n => n.textContent.includes('Review KYC documents'));", "redone rename").await?;
+    wait_js(
+        &c,
+        "return window.__triloop.nodes().some(n => n.name.includes('Review KYC documents'));",
+        "redone rename",
+    )
+    .await?;
     wait_saved(&c).await?;
 
     c.close().await?;
@@ -589,9 +629,11 @@ async fn structural_problems_show_live_and_go_away_on_undo() -> Result<()> {
         items.contains(&("deadEnd".into(), added.clone())),
         "{items:?}"
     );
-    wait_css(
+    // The canvas marks it.
+    wait_js(
         &c,
-        &format!(".react-flow__node[data-id='{added}'] [data-testid=node-problem-badge]"),
+        &format!("return window.__triloop.problemMarks().some(([id]) => id === '{added}');"),
+        "the added task marked",
     )
     .await?;
     e2e::save_screenshot(&c, "problems").await?;
@@ -645,7 +687,7 @@ async fn a_typed_link_from_a_task_shows_as_a_backlink_in_the_other_flow() -> Res
         ),
     )
     .await?;
-    wait_js(&c, "return window.__triloop.nodeCount() === 9 && document.querySelector(\".react-flow__node[data-id='task_reach']\");", "the second flow").await?;
+    wait_js(&c, "return window.__triloop.nodeCount() === 9 && window.__triloop.nodes().some(n => n.id === 'task_reach');", "the second flow").await?;
     js(&c, "window.__triloop.selectNodes(['task_reach']);").await?;
     let back = wait_css(&c, "[data-testid=link-item][data-incoming=true]").await?;
     assert!(back.text().await?.contains("识别客户身份"));

@@ -217,7 +217,7 @@ describe("element panel", () => {
     const items = await linkItems();
     fireEvent.click(within(items[1]).getByTestId("link-open"));
     await waitFor(() => expect(screen.getByTestId("element-panel").dataset.elementId).toBe("pay"));
-    await waitFor(() => expect(document.querySelector('.react-flow__node[data-id="pay"]')?.classList.contains("selected")).toBe(true));
+    await waitFor(() => expect(triloop().selection()).toEqual(["pay"]));
 
     await openPanel("review");
     fireEvent.click(within((await linkItems())[0]).getByTestId("link-open"));

@@ -1,54 +1,43 @@
-// The flow canvas (流程画布): palette, toolbar and the xyflow surface for one business flow.
+// The flow canvas (流程画布): palette, toolbar and the canvas renderer for one business flow.
+//
+// The drawing and the pointer work (pan, zoom, select, drag, connect) are FlowCanvas's
+// (ui/src/canvas, a 2D canvas that stays smooth with thousands of elements); this component
+// turns what happens there into edits of the flow, and adds what a canvas cannot draw: the
+// inline rename field, the element panel and the problems list.
 
-import { useCallback, useEffect, useMemo, useRef } from "react";
-import {
-  Background,
-  BackgroundVariant,
-  ConnectionLineType,
-  ConnectionMode,
-  Controls,
-  MiniMap,
-  ReactFlow,
-  ReactFlowProvider,
-  applyEdgeChanges,
-  applyNodeChanges,
-  getViewportForBounds,
-  useReactFlow,
-  type Connection,
-  type EdgeChange,
-  type FinalConnectionState,
-  type NodeChange,
-} from "@xyflow/react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
+import { FlowCanvas, type FlowCanvasHandle } from "../canvas";
+import { InlineInput } from "../components/InlineInput";
 import { DEFAULT_LANE_HEIGHT, makeEdge, makeLane, makeNode, type FlowEdge, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
 import { newId } from "../ids";
-import { CanvasContext, createRenameStore, type CanvasContextValue } from "./canvasContext";
-import { edgeTypes } from "./edges";
+import { createRenameStore } from "./canvasContext";
 import { ElementPanel } from "./ElementPanel";
 import { ExportButtons } from "./ExportButtons";
-import { selectOnly, type BpmnNode, type SequenceEdge } from "./flowState";
-import { NODE_KINDS, NODE_SIZE, PALETTE_MIME } from "./kinds";
-import { LanesLayer, contentBounds } from "./lanes";
+import { selectOnly } from "./flowState";
+import { NODE_KINDS, NODE_SIZE } from "./kinds";
 import type { OtherEnd } from "./links";
-import { nodeTypes } from "./nodes";
 import { Palette } from "./Palette";
-import { problemText, type Problem } from "./problems";
+import { worstSeverity, type Problem } from "./problems";
 import { ProblemsPanel, ProblemsToggle } from "./ProblemsPanel";
+import { toCanvasFlow } from "./toCanvas";
 import type { FlowProblems } from "./useFlowProblems";
 import type { FlowSession } from "./useFlowSession";
 
-/** Above this many nodes the minimap (which draws every node) is left out to keep panning smooth. */
-const MINIMAP_MAX_NODES = 2500;
-const MULTI_SELECT_KEYS = ["Shift", "Meta", "Control"];
 const INITIAL_ZOOM = { min: 0.4, max: 1, padding: 0.05 };
-const PRO_OPTIONS = { hideAttribution: false };
-/** A node selected under the element panel is panned into view after this (a double click's second click must still land). */
-const REVEAL_DELAY_MS = 350;
-const REVEAL_MARGIN = 24;
 /** The element panel's width (styles.css `.element-panel`): centring leaves room for it. */
 const ELEMENT_PANEL_WIDTH = 288;
+
+/**
+ * The open canvas, for the test hooks (window.__triloop): its view handle (screen positions of
+ * elements) and the problem marks it draws. One editor is open at a time.
+ */
+export const openCanvas: { view: FlowCanvasHandle | null; marks: ReadonlyMap<string, "error" | "warning"> } = {
+  view: null,
+  marks: new Map(),
+};
 
 export type ConfirmRequest = { title: string; message: string; onConfirm(): void };
 
@@ -73,21 +62,24 @@ type Props = {
   onFocusHandled(): void;
 };
 
-export function FlowEditor(props: Props) {
-  return (
-    <ReactFlowProvider>
-      <FlowEditorInner {...props} />
-    </ReactFlowProvider>
-  );
-}
-
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   const tag = target.tagName;
   return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
 }
 
-function FlowEditorInner({
+/** The kind of connection a drag between two elements makes, as BPMN modelers decide it. */
+export function connectionKind(source: FlowNode, target: FlowNode, poolOf: (n: FlowNode) => string | null): FlowEdge["kind"] {
+  const data = (k: NodeKind) => k === "dataObjectReference" || k === "dataStoreReference";
+  if (source.kind === "textAnnotation" || target.kind === "textAnnotation") return "association";
+  if (data(source.kind)) return "dataInputAssociation";
+  if (data(target.kind)) return "dataOutputAssociation";
+  const a = poolOf(source);
+  const b = poolOf(target);
+  return a !== b && a !== null && b !== null ? "messageFlow" : "sequenceFlow";
+}
+
+export function FlowEditor({
   backend,
   workspaceId,
   documentTitle,
@@ -102,122 +94,118 @@ function FlowEditorInner({
   onFocusHandled,
 }: Props) {
   const { t } = useTranslation();
-  const rf = useReactFlow<BpmnNode, SequenceEdge>();
   const rootRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLDivElement>(null);
+  const view = useRef<FlowCanvasHandle>(null);
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const { state, stateRef, selectionOrder, edit, update, select } = session;
 
   const renaming = useMemo(createRenameStore, []);
+  const renamingId = useSyncExternalStore(renaming.subscribe, renaming.get);
   const placement = useRef({ key: "", count: 0 });
+  const [selectedLanes, setSelectedLanes] = useState<ReadonlySet<string>>(new Set());
 
   const focusCanvas = useCallback(() => {
     canvasRef.current?.focus({ preventScroll: true });
   }, []);
 
-  const commitRename = useCallback(
-    (id: string, name: string) => {
-      renaming.set(null);
-      const node = stateRef.current.nodeById.get(id);
-      const edge = node ? undefined : stateRef.current.edgeById.get(id);
-      if (node && node.name !== name) sessionRef.current.edit([{ op: "renameNode", id, name }]);
-      if (edge && edge.name !== name) sessionRef.current.edit([{ op: "renameEdge", id, name }]);
-      focusCanvas();
-    },
-    [renaming, stateRef, focusCanvas],
+  // --- what the canvas draws: derived once per change of the model, not per render ---
+
+  const canvasFlow = useMemo(
+    () => toCanvasFlow([...state.nodeById.values()], [...state.edgeById.values()], state.lanes),
+    [state.nodeById, state.edgeById, state.lanes],
   );
 
-  const context = useMemo<CanvasContextValue>(
-    () => ({
-      renaming,
-      commitRename,
-      labels: {
-        kind: Object.fromEntries(NODE_KINDS.map((k) => [k, t(`nodeKind.${k}`)])) as Record<NodeKind, string>,
-        rename: t("canvas.rename"),
-      },
-      problems: problems.store,
-      problemsText: (codes, name) => codes.map((code) => problemText(t, code, name)).join("\n"),
-    }),
-    [renaming, commitRename, t, problems.store],
-  );
+  const selection = useMemo(() => {
+    const ids = new Set<string>(selectedLanes);
+    for (const n of state.nodes) if (n.selected) ids.add(n.id);
+    for (const e of state.edges) if (e.selected) ids.add(e.id);
+    return ids;
+  }, [state.nodes, state.edges, selectedLanes]);
 
-  // --- local changes from xyflow: selection, dragging, measurement (never sent to the core) ---
+  const problemMarks = useMemo(() => {
+    const marks = new Map<string, "error" | "warning">();
+    for (const [id, codes] of problems.index) if (codes.length > 0) marks.set(id, worstSeverity(codes));
+    return marks;
+  }, [problems.index]);
 
-  const onNodesChange = useCallback(
-    (changes: NodeChange<BpmnNode>[]) => {
-      const local = changes.filter((c) => c.type === "select" || c.type === "position" || c.type === "dimensions");
-      if (local.length === 0) return;
-      let order = selectionOrder.current;
-      for (const c of local) {
-        if (c.type !== "select") continue;
-        order = order.filter((id) => id !== c.id);
-        if (c.selected) order.push(c.id);
-      }
-      selectionOrder.current = order;
-      update((s) => ({ ...s, nodes: applyNodeChanges(local, s.nodes) }));
+  useEffect(() => {
+    openCanvas.marks = problemMarks;
+  }, [problemMarks]);
+  useEffect(() => {
+    openCanvas.view = view.current;
+    return () => {
+      openCanvas.view = null;
+      openCanvas.marks = new Map();
+    };
+  }, []);
+
+  // --- selection ---
+
+  const onSelectionChange = useCallback(
+    (ids: string[]) => {
+      const s = stateRef.current;
+      const nodeIds = ids.filter((id) => s.nodeById.has(id));
+      const edgeIds = ids.filter((id) => s.edgeById.has(id));
+      const laneIds = ids.filter((id) => s.lanes.some((l) => l.id === id));
+      // "Connect" links nodes in the order they were picked.
+      const kept = selectionOrder.current.filter((id) => nodeIds.includes(id));
+      selectionOrder.current = [...kept, ...nodeIds.filter((id) => !kept.includes(id))];
+      setSelectedLanes(new Set(laneIds));
+      update((st) => selectOnly(st, nodeIds, edgeIds));
     },
-    [update, selectionOrder],
-  );
-
-  const onEdgesChange = useCallback(
-    (changes: EdgeChange<SequenceEdge>[]) => {
-      const local = changes.filter((c) => c.type === "select");
-      if (local.length > 0) update((s) => ({ ...s, edges: applyEdgeChanges(local, s.edges) }));
-    },
-    [update],
+    [selectionOrder, stateRef, update],
   );
 
   // --- edits sent to the core ---
 
-  const commitMoves = useCallback(
-    (_event: unknown, nodes: BpmnNode[]) => {
+  const onMoveNodes = useCallback(
+    (moves: { id: string; x: number; y: number }[]) => {
       const ops: FlowOp[] = [];
-      for (const n of nodes) {
-        const model = stateRef.current.nodeById.get(n.id);
+      for (const m of moves) {
+        const model = stateRef.current.nodeById.get(m.id);
         if (!model) continue;
-        const x = Math.round(n.position.x);
-        const y = Math.round(n.position.y);
-        if (model.x !== x || model.y !== y) ops.push({ op: "moveNode", id: n.id, x, y });
+        const x = Math.round(m.x);
+        const y = Math.round(m.y);
+        if (model.x !== x || model.y !== y) ops.push({ op: "moveNode", id: m.id, x, y });
       }
       edit(ops);
     },
     [edit, stateRef],
   );
-  const onNodeDragStop = useCallback(
-    (event: unknown, _node: BpmnNode, nodes: BpmnNode[]) => commitMoves(event, nodes),
-    [commitMoves],
+
+  const poolOf = useCallback(
+    (n: FlowNode): string | null => {
+      const cx = n.x + n.w / 2;
+      const cy = n.y + n.h / 2;
+      let best: FlowNode | null = null;
+      for (const p of stateRef.current.nodeById.values()) {
+        if (p.kind !== "pool" || cx < p.x || cx > p.x + p.w || cy < p.y || cy > p.y + p.h) continue;
+        if (!best || p.w * p.h < best.w * best.h) best = p;
+      }
+      return best?.id ?? null;
+    },
+    [stateRef],
+  );
+
+  const connect = useCallback(
+    (source: string, target: string): FlowOp | null => {
+      const s = stateRef.current;
+      const a = s.nodeById.get(source);
+      const b = s.nodeById.get(target);
+      if (!a || !b || source === target || a.kind === "pool" || b.kind === "pool") return null;
+      return { op: "addEdge", edge: makeEdge(newId(), source, target, "", connectionKind(a, b, poolOf)) };
+    },
+    [poolOf, stateRef],
   );
 
   const onConnect = useCallback(
-    (c: Connection) => {
-      if (!c.source || !c.target || c.source === c.target) return;
-      edit([{ op: "addEdge", edge: makeEdge(newId(), c.source, c.target) }]);
+    (source: string, target: string) => {
+      const op = connect(source, target);
+      if (op) edit([op]);
     },
-    [edit],
-  );
-
-  // Releasing a connection over a node's body (not only near one of its handles) connects too.
-  const onConnectEnd = useCallback(
-    (event: MouseEvent | TouchEvent, connection: FinalConnectionState) => {
-      if (connection.isValid || !connection.fromNode) return;
-      const point = "changedTouches" in event ? event.changedTouches[0] : event;
-      if (!point) return;
-      const hit = document
-        .elementsFromPoint(point.clientX, point.clientY)
-        .map((el) => el.closest<HTMLElement>(".react-flow__node"))
-        .find((el): el is HTMLElement => !!el);
-      const target = hit?.dataset.id;
-      const source = connection.fromNode.id;
-      if (!target || target === source || !stateRef.current.nodeById.has(target)) return;
-      edit([{ op: "addEdge", edge: makeEdge(newId(), source, target) }]);
-    },
-    [edit, stateRef],
-  );
-
-  const isValidConnection = useCallback(
-    (c: { source: string | null; target: string | null }) => !!c.source && !!c.target && c.source !== c.target,
-    [],
+    [connect, edit],
   );
 
   const addNodeAt = useCallback(
@@ -226,12 +214,14 @@ function FlowEditorInner({
       const node: FlowNode = makeNode({
         id: newId(),
         kind,
-        name: t(`nodeKind.${kind}`),
+        name: kind === "group" ? "" : t(`nodeKind.${kind}`),
         x: Math.round(centre.x - size.w / 2),
         y: Math.round(centre.y - size.h / 2),
         w: size.w,
         h: size.h,
       });
+      if (kind === "subProcess") node.expanded = false;
+      if (kind === "pool") node.processRef = `Process_${node.id}`;
       edit([{ op: "addNode", node }]);
       select([node.id]);
       focusCanvas();
@@ -244,98 +234,94 @@ function FlowEditorInner({
     const r = el?.getBoundingClientRect();
     const width = r && r.width > 0 ? r.width : 800;
     const height = r && r.height > 0 ? r.height : 600;
-    const c = rf.screenToFlowPosition({ x: (r?.left ?? 0) + width / 2, y: (r?.top ?? 0) + height / 2 });
+    const c = view.current?.clientToFlow((r?.left ?? 0) + width / 2, (r?.top ?? 0) + height / 2) ?? { x: 0, y: 0 };
     // Successive clicks at the same view are offset diagonally so new elements do not stack.
     const key = `${Math.round(c.x)},${Math.round(c.y)}`;
     if (placement.current.key !== key) placement.current = { key, count: 0 };
     const step = (placement.current.count++ % 10) * 24;
     return { x: c.x + step, y: c.y + step };
-  }, [rf]);
+  }, []);
 
-  // Opening a flow frames its nodes and lanes (lane headers included), at most at 100 %;
-  // a very large flow opens at its top left part rather than as an unreadable overview.
-  const frameFlow = useCallback(
-    (duration = 0) => {
-      const el = canvasRef.current;
-      const bounds = contentBounds(stateRef.current);
-      if (!el) return;
-      if (!bounds) {
-        // An empty flow: put the origin near the top left, where lanes and the first elements go.
-        void rf.setViewport({ x: 160, y: 60, zoom: 1 }, { duration });
-        return;
-      }
-      const { width, height } = el.getBoundingClientRect();
-      if (width <= 0 || height <= 0) return;
-      const vp = getViewportForBounds(bounds, width, height, INITIAL_ZOOM.min, INITIAL_ZOOM.max, INITIAL_ZOOM.padding);
-      if (vp.zoom <= INITIAL_ZOOM.min + 1e-6) {
-        const pad = 24;
-        void rf.setViewport({ x: -bounds.x * vp.zoom + pad, y: -bounds.y * vp.zoom + pad, zoom: vp.zoom }, { duration });
-      } else {
-        void rf.setViewport(vp, { duration });
-      }
-    },
-    [rf, stateRef],
-  );
-  // The node last centred on purpose: selecting it needs no panning into view.
-  const centred = useRef<string | null>(null);
-  const panelOpen = useRef(false);
+  // Opening a flow frames its content at most at 100 %; a very large flow opens at its top
+  // left part rather than as an unreadable overview.
+  const frameFlow = useCallback(() => {
+    const el = canvasRef.current;
+    const v = view.current;
+    if (!el || !v) return;
+    const { width, height } = el.getBoundingClientRect();
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const r of [...canvasFlow.nodes, ...canvasFlow.lanes]) {
+      minX = Math.min(minX, r.x);
+      minY = Math.min(minY, r.y);
+      maxX = Math.max(maxX, r.x + r.w);
+      maxY = Math.max(maxY, r.y + r.h);
+    }
+    if (!Number.isFinite(minX) || width <= 0 || height <= 0) {
+      v.setViewport({ x: 160, y: 60, zoom: 1 });
+      return;
+    }
+    const pad = INITIAL_ZOOM.padding;
+    const fit = Math.min((width * (1 - 2 * pad)) / Math.max(1, maxX - minX), (height * (1 - 2 * pad)) / Math.max(1, maxY - minY));
+    const zoom = Math.min(INITIAL_ZOOM.max, Math.max(INITIAL_ZOOM.min, fit));
+    if (fit < INITIAL_ZOOM.min) {
+      v.setViewport({ x: -minX * zoom + 24, y: -minY * zoom + 24, zoom });
+    } else {
+      v.setViewport({ x: width / 2 - ((minX + maxX) / 2) * zoom, y: height / 2 - ((minY + maxY) / 2) * zoom, zoom });
+    }
+  }, [canvasFlow]);
 
-  // Centres the view on a node (at a readable zoom) and selects only it.
+  // Centres the view on a node (at a readable zoom, leaving room for the element panel) and selects only it.
   const focusNode = useCallback(
     (node: FlowNode) => {
-      const zoom = Math.max(rf.getZoom(), 0.8);
-      // d3's zoom animation needs a canvas with a size (jsdom has none).
-      const duration = canvasRef.current?.clientWidth ? 250 : 0;
-      // Selecting it opens the element panel, which narrows the canvas if not open yet.
-      const room = panelOpen.current ? 0 : ELEMENT_PANEL_WIDTH / 2 / zoom;
-      centred.current = node.id;
+      const v = view.current;
+      const el = canvasRef.current;
       select([node.id]);
-      void rf.setCenter(node.x + node.w / 2 + room, node.y + node.h / 2, { zoom, duration });
+      if (!v || !el) return;
+      const zoom = Math.max(v.getViewport().zoom, 0.8);
+      const width = el.clientWidth - ELEMENT_PANEL_WIDTH;
+      v.setViewport({
+        x: width / 2 - (node.x + node.w / 2) * zoom,
+        y: el.clientHeight / 2 - (node.y + node.h / 2) * zoom,
+        zoom,
+      });
     },
-    [rf, select],
+    [select],
   );
 
-  const focusRef = useRef({ focusRequest, onFocusHandled });
-  focusRef.current = { focusRequest, onFocusHandled };
-  const onInit = useCallback(() => {
-    const { focusRequest: request, onFocusHandled: handled } = focusRef.current;
-    const node = request && request.documentId === sessionRef.current.documentId ? stateRef.current.nodeById.get(request.elementId) : undefined;
-    if (node) {
-      const zoom = Math.max(rf.getZoom(), 0.8);
-      centred.current = node.id;
-      select([node.id]);
-      void rf.setCenter(node.x + node.w / 2 + ELEMENT_PANEL_WIDTH / 2 / zoom, node.y + node.h / 2, { zoom });
-    } else {
-      frameFlow();
-    }
-    if (request) handled();
-  }, [frameFlow, rf, select, stateRef]);
+  // First paint: the element a followed link points at, else the whole flow.
+  const framed = useRef(false);
+  useEffect(() => {
+    if (framed.current || session.status !== "ready") return;
+    framed.current = true;
+    const node = focusRequest && focusRequest.documentId === session.documentId ? stateRef.current.nodeById.get(focusRequest.elementId) : undefined;
+    if (node) focusNode(node);
+    else frameFlow();
+    if (focusRequest) onFocusHandled();
+  }, [focusNode, focusRequest, frameFlow, onFocusHandled, session.documentId, session.status, stateRef]);
 
   const onPaletteAdd = useCallback((kind: NodeKind) => addNodeAt(kind, viewCentre()), [addNodeAt, viewCentre]);
+
+  const onDropKind = useCallback(
+    (kind: string, x: number, y: number) => {
+      if ((NODE_KINDS as readonly string[]).includes(kind)) addNodeAt(kind as NodeKind, { x, y });
+    },
+    [addNodeAt],
+  );
 
   const onAddLane = useCallback(() => {
     const s = stateRef.current;
     let y = 0;
     if (s.lanes.length > 0) {
       y = Math.max(...s.lanes.map((l) => l.y + l.h));
-    } else if (s.nodes.length > 0) {
+    } else if (s.nodeById.size > 0) {
       y = Math.floor((Math.min(...[...s.nodeById.values()].map((n) => n.y)) - 40) / 10) * 10;
     }
     const lane: Lane = makeLane(newId(), t("canvas.defaultLaneName", { n: s.lanes.length + 1 }), y, DEFAULT_LANE_HEIGHT);
     edit([{ op: "addLane", lane }]);
   }, [edit, stateRef, t]);
-
-  const onRenameLane = useCallback((id: string, name: string) => edit([{ op: "renameLane", id, name }]), [edit]);
-
-  const onDeleteLane = useCallback(
-    (lane: Lane) =>
-      requestConfirm({
-        title: t("confirm.deleteLaneTitle"),
-        message: t("confirm.deleteLane", { name: lane.name }),
-        onConfirm: () => sessionRef.current.edit([{ op: "removeLane", id: lane.id }]),
-      }),
-    [requestConfirm, t],
-  );
 
   const orderedSelection = useCallback((): string[] => {
     const s = stateRef.current;
@@ -352,32 +338,57 @@ function FlowEditorInner({
     if (order.length < 2) return;
     const ops: FlowOp[] = [];
     for (let i = 1; i < order.length; i++) {
-      ops.push({ op: "addEdge", edge: makeEdge(newId(), order[i - 1], order[i]) });
+      const op = connect(order[i - 1], order[i]);
+      if (op) ops.push(op);
     }
     edit(ops);
-  }, [edit, orderedSelection]);
+  }, [connect, edit, orderedSelection]);
 
   const deleteSelection = useCallback(() => {
     const s = stateRef.current;
     const nodeIds = s.nodes.filter((n) => n.selected).map((n) => n.id);
     const removed = new Set(nodeIds);
-    const edgeIds = s.edges
-      .filter((e) => e.selected && !removed.has(e.source) && !removed.has(e.target))
-      .map((e) => e.id);
+    const edgeIds = s.edges.filter((e) => e.selected && !removed.has(e.source) && !removed.has(e.target)).map((e) => e.id);
     const ops: FlowOp[] = [
       ...edgeIds.map((id): FlowOp => ({ op: "removeEdge", id })),
       ...nodeIds.map((id): FlowOp => ({ op: "removeNode", id })),
     ];
+    const lanes = s.lanes.filter((l) => selectedLanes.has(l.id));
+    if (ops.length === 0 && lanes.length === 1) {
+      // A lane is a role: removing it asks first.
+      const lane = lanes[0];
+      requestConfirm({
+        title: t("confirm.deleteLaneTitle"),
+        message: t("confirm.deleteLane", { name: lane.name }),
+        onConfirm: () => sessionRef.current.edit([{ op: "removeLane", id: lane.id }]),
+      });
+      return;
+    }
     if (ops.length === 0) return;
     selectionOrder.current = [];
     edit(ops);
-  }, [edit, stateRef, selectionOrder]);
+  }, [edit, requestConfirm, selectedLanes, selectionOrder, stateRef, t]);
 
   const renameSelected = useCallback(() => {
     const order = orderedSelection();
-    const id = order[order.length - 1] ?? stateRef.current.edges.find((e) => e.selected)?.id;
+    const id = order[order.length - 1] ?? stateRef.current.edges.find((e) => e.selected)?.id ?? [...selectedLanes][0];
     if (id) renaming.set(id);
-  }, [orderedSelection, renaming, stateRef]);
+  }, [orderedSelection, renaming, selectedLanes, stateRef]);
+
+  const commitRename = useCallback(
+    (id: string, name: string) => {
+      renaming.set(null);
+      const s = stateRef.current;
+      const node = s.nodeById.get(id);
+      const edge = s.edgeById.get(id);
+      const lane = s.lanes.find((l) => l.id === id);
+      if (node && node.name !== name) sessionRef.current.edit([{ op: "renameNode", id, name }]);
+      else if (edge && edge.name !== name) sessionRef.current.edit([{ op: "renameEdge", id, name }]);
+      else if (lane && lane.name !== name) sessionRef.current.edit([{ op: "renameLane", id, name }]);
+      focusCanvas();
+    },
+    [renaming, stateRef, focusCanvas],
+  );
 
   // --- problems: clicking one selects its element and centres the view on it ---
 
@@ -386,27 +397,19 @@ function FlowEditorInner({
       const s = stateRef.current;
       const node = s.nodeById.get(p.element);
       const edge = node ? undefined : s.edgeById.get(p.element);
-      const zoom = Math.max(rf.getZoom(), 0.8);
-      const duration = canvasRef.current?.clientWidth ? 250 : 0;
       if (node) {
         focusNode(node);
       } else if (edge) {
-        const a = s.nodeById.get(edge.source);
-        const b = s.nodeById.get(edge.target);
         selectionOrder.current = [];
         update((st) => selectOnly(st, [], [edge.id]));
-        if (a && b) {
-          const x = (a.x + a.w / 2 + b.x + b.w / 2) / 2;
-          const y = (a.y + a.h / 2 + b.y + b.h / 2) / 2;
-          void rf.setCenter(x, y, { zoom, duration });
-        }
+        view.current?.focusElement(edge.id);
       } else {
         // A problem of the whole flow: frame it as when it opens.
         select([]);
-        frameFlow(duration);
+        frameFlow();
       }
     },
-    [rf, frameFlow, focusNode, select, selectionOrder, stateRef, update],
+    [frameFlow, focusNode, select, selectionOrder, stateRef, update],
   );
 
   // --- the element panel: follows a link to its other end ---
@@ -434,8 +437,7 @@ function FlowEditorInner({
     focusCanvas();
   }, [onProblemsOpen, focusCanvas]);
 
-  const onNodeDoubleClick = useCallback((_e: unknown, node: BpmnNode) => renaming.set(node.id), [renaming]);
-  const onEdgeDoubleClick = useCallback((_e: unknown, edge: SequenceEdge) => renaming.set(edge.id), [renaming]);
+  const onActivate = useCallback((id: string) => renaming.set(id), [renaming]);
 
   // --- keyboard: undo/redo anywhere outside text fields; delete/F2/Escape within the editor ---
 
@@ -468,6 +470,7 @@ function FlowEditorInner({
         renameSelected();
       } else if (e.key === "Escape") {
         sessionRef.current.select([]);
+        setSelectedLanes(new Set());
         if (inPanel) focusCanvas();
       }
     };
@@ -475,24 +478,7 @@ function FlowEditorInner({
     return () => document.removeEventListener("keydown", onKey);
   }, [deleteSelection, renameSelected, focusCanvas]);
 
-  // --- drag and drop from the palette ---
-
-  const onDragOver = useCallback((e: React.DragEvent) => {
-    if (e.dataTransfer.types.includes(PALETTE_MIME) || e.dataTransfer.types.includes("text/plain")) {
-      e.preventDefault();
-      e.dataTransfer.dropEffect = "copy";
-    }
-  }, []);
-
-  const onDrop = useCallback(
-    (e: React.DragEvent) => {
-      const kind = (e.dataTransfer.getData(PALETTE_MIME) || e.dataTransfer.getData("text/plain")) as NodeKind;
-      if (!(NODE_KINDS as readonly string[]).includes(kind)) return;
-      e.preventDefault();
-      addNodeAt(kind, rf.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
-    },
-    [addNodeAt, rf],
-  );
+  // --- the element panel and the inline rename field ---
 
   const nodeSelection = useMemo(() => {
     let count = 0;
@@ -505,8 +491,8 @@ function FlowEditorInner({
     return { count, single: count === 1 ? last : null };
   }, [state.nodes]);
   const selectedNodes = nodeSelection.count;
+  const selectedEdges = useMemo(() => state.edges.reduce((k, e) => (e.selected ? k + 1 : k), 0), [state.edges]);
   const panelNode = nodeSelection.single ? state.nodeById.get(nodeSelection.single) : undefined;
-  panelOpen.current = !!panelNode;
   const panelOutgoing = useMemo(() => {
     if (!panelNode) return [];
     const out: { edge: FlowEdge; targetName: string }[] = [];
@@ -518,58 +504,35 @@ function FlowEditorInner({
     return out;
   }, [panelNode, state.edgeById, state.nodeById]);
 
-  // The element panel narrows the canvas: a node it now hides is panned into view (after the
-  // pointer is released, and late enough not to move a node between the clicks of a double click).
-  const pointerDown = useRef(false);
-  useEffect(() => {
-    const up = () => (pointerDown.current = false);
-    window.addEventListener("pointerup", up);
-    window.addEventListener("pointercancel", up);
-    return () => {
-      window.removeEventListener("pointerup", up);
-      window.removeEventListener("pointercancel", up);
-    };
-  }, []);
-  const onCanvasPointerDown = useCallback(() => (pointerDown.current = true), []);
-
-  const revealNode = useCallback(
-    (id: string) => {
-      const el = canvasRef.current;
-      const node = stateRef.current.nodeById.get(id);
-      if (!el || !node || el.clientWidth <= 0) return;
-      const { x, y, zoom } = rf.getViewport();
-      const left = node.x * zoom + x;
-      const right = (node.x + node.w) * zoom + x;
-      const overflow = right - (el.clientWidth - REVEAL_MARGIN);
-      if (overflow <= 0) return;
-      // A node wider than the view keeps its left edge in view.
-      const shift = Math.min(overflow, left - REVEAL_MARGIN);
-      if (shift > 0) void rf.setViewport({ x: x - shift, y, zoom }, { duration: 200 });
-    },
-    [rf, stateRef],
-  );
-
-  const single = nodeSelection.single;
-  useEffect(() => {
-    if (!single) return;
-    const onPurpose = centred.current === single;
-    centred.current = null;
-    if (onPurpose) return;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const schedule = () => {
-      timer = setTimeout(() => revealNode(single), REVEAL_DELAY_MS);
-    };
-    if (!pointerDown.current) {
-      schedule();
-      return () => clearTimeout(timer);
+  const renameTarget = useMemo(() => {
+    if (!renamingId) return null;
+    const s = stateRef.current;
+    const name = s.nodeById.get(renamingId)?.name ?? s.edgeById.get(renamingId)?.name ?? s.lanes.find((l) => l.id === renamingId)?.name;
+    if (name === undefined) return null;
+    const v = view.current;
+    const box = canvasRef.current?.getBoundingClientRect();
+    if (!v || !box) return { name, style: { left: 16, top: 16, width: 200 } };
+    let rect = v.nodeRectOnScreen(renamingId);
+    if (!rect) {
+      const e = s.edgeById.get(renamingId);
+      const a = e && s.nodeById.get(e.source);
+      const b = e && s.nodeById.get(e.target);
+      if (a && b) {
+        const p = v.flowToClient((a.x + a.w / 2 + b.x + b.w / 2) / 2, (a.y + a.h / 2 + b.y + b.h / 2) / 2);
+        rect = new DOMRect(p.x - 80, p.y - 14, 160, 28);
+      }
     }
-    window.addEventListener("pointerup", schedule, { once: true });
-    return () => {
-      window.removeEventListener("pointerup", schedule);
-      clearTimeout(timer);
+    if (!rect) return { name, style: { left: 16, top: 16, width: 200 } };
+    const width = Math.max(140, Math.min(rect.width, 320));
+    return {
+      name,
+      style: {
+        left: rect.left - box.left + rect.width / 2 - width / 2,
+        top: rect.top - box.top + rect.height / 2 - 14,
+        width,
+      },
     };
-  }, [single, revealNode]);
-  const selectedEdges = useMemo(() => state.edges.reduce((k, e) => (e.selected ? k + 1 : k), 0), [state.edges]);
+  }, [renamingId, stateRef]);
 
   return (
     <div className="flow-editor" ref={rootRef}>
@@ -596,7 +559,7 @@ function FlowEditorInner({
             className="tool-button"
             data-testid="rename-selected"
             title={t("canvas.renameHint")}
-            disabled={selectedNodes + selectedEdges < 1}
+            disabled={selectedNodes + selectedEdges + selectedLanes.size < 1}
             onClick={renameSelected}
           >
             <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
@@ -609,13 +572,16 @@ function FlowEditorInner({
             className="tool-button"
             data-testid="delete-selected"
             title={t("canvas.deleteSelectionHint")}
-            disabled={selectedNodes + selectedEdges === 0}
+            disabled={selectedNodes + selectedEdges + selectedLanes.size === 0}
             onClick={deleteSelection}
           >
             <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
               <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" />
             </svg>
             {t("canvas.deleteSelection")}
+          </button>
+          <button type="button" className="tool-button" data-testid="fit-view" title={t("canvas.fitHint")} onClick={frameFlow}>
+            {t("canvas.fit")}
           </button>
           {session.documentId && (
             <ExportButtons
@@ -631,57 +597,42 @@ function FlowEditorInner({
           <span className="toolbar-spacer" />
           <span className="toolbar-hint">{t("canvas.selectionHint")}</span>
           <span className="toolbar-stats" data-testid="canvas-stats">
-            {t("canvas.stats", { nodes: state.nodes.length, edges: state.edges.length })}
+            {t("canvas.stats", { nodes: state.nodeById.size, edges: state.edgeById.size })}
           </span>
           <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />
         </div>
         <div className="canvas-row">
-          <div
-            className="canvas"
-            data-testid="canvas"
-            ref={canvasRef}
-            tabIndex={0}
-            aria-label={t("canvas.label")}
-            onDragOver={onDragOver}
-            onDrop={onDrop}
-            onPointerDownCapture={onCanvasPointerDown}
-          >
-            <CanvasContext.Provider value={context}>
-              <ReactFlow<BpmnNode, SequenceEdge>
-                nodes={state.nodes}
-                edges={state.edges}
-                nodeTypes={nodeTypes}
-                edgeTypes={edgeTypes}
-                onNodesChange={onNodesChange}
-                onEdgesChange={onEdgesChange}
-                onNodeDragStop={onNodeDragStop}
-                onSelectionDragStop={commitMoves}
-                onConnect={onConnect}
-                onConnectEnd={onConnectEnd}
-                isValidConnection={isValidConnection}
-                onNodeDoubleClick={onNodeDoubleClick}
-                onEdgeDoubleClick={onEdgeDoubleClick}
-                connectionMode={ConnectionMode.Loose}
-                connectionLineType={ConnectionLineType.SmoothStep}
-                deleteKeyCode={null}
-                multiSelectionKeyCode={MULTI_SELECT_KEYS}
-                selectionKeyCode="Shift"
-                zoomOnDoubleClick={false}
-                disableKeyboardA11y
-                onlyRenderVisibleElements
-                minZoom={0.2}
-                maxZoom={2.5}
-                onInit={onInit}
-                proOptions={PRO_OPTIONS}
-              >
-                <LanesLayer lanes={state.lanes} extent={state.extent} onRename={onRenameLane} onDelete={onDeleteLane} />
-                <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} color="#c9d1dc" />
-                {state.nodes.length <= MINIMAP_MAX_NODES && (
-                  <MiniMap pannable zoomable nodeColor="#c4d2e4" nodeStrokeColor="#7d93b2" maskColor="rgba(236, 240, 245, 0.65)" />
-                )}
-                <Controls showInteractive={false} />
-              </ReactFlow>
-            </CanvasContext.Provider>
+          <div className="canvas" data-testid="canvas" ref={canvasRef} tabIndex={-1} aria-label={t("canvas.label")}>
+            <FlowCanvas
+              ref={view}
+              nodes={canvasFlow.nodes}
+              edges={canvasFlow.edges}
+              lanes={canvasFlow.lanes}
+              selection={selection}
+              problems={problemMarks}
+              onSelectionChange={onSelectionChange}
+              onMoveNodes={onMoveNodes}
+              onConnect={onConnect}
+              onActivate={onActivate}
+              onDropKind={onDropKind}
+              ariaLabel={t("canvas.label")}
+            />
+            {renamingId && renameTarget && (
+              <div className="canvas-rename" style={renameTarget.style}>
+                <InlineInput
+                  key={renamingId}
+                  initial={renameTarget.name}
+                  testId="node-rename-input"
+                  ariaLabel={t("canvas.rename")}
+                  allowEmpty
+                  onCommit={(value) => commitRename(renamingId, value)}
+                  onCancel={() => {
+                    renaming.set(null);
+                    focusCanvas();
+                  }}
+                />
+              </div>
+            )}
           </div>
           {panelNode && session.documentId && (
             <ElementPanel

@@ -42,7 +42,12 @@ fn memory_kb(pid: u32) -> Result<u64> {
 async fn time_to_canvas(driver: &Driver, data: &Path) -> Result<(f64, fantoccini::Client)> {
     let t0 = Instant::now();
     let c = driver.launch(data).await?;
-    wait_css(&c, "[data-testid=canvas] .react-flow__node").await?;
+    wait_js(
+        &c,
+        "return !!window.__triloop && window.__triloop.nodeCount() > 0 && window.__triloop.framesDrawn() > 0;",
+        "a painted canvas",
+    )
+    .await?;
     // One more frame: the canvas is painted, not only in the DOM.
     js(&c, "return await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));").await?;
     Ok((t0.elapsed().as_secs_f64() * 1000.0, c))
@@ -74,7 +79,7 @@ async fn idle_fps(c: &fantoccini::Client) -> Result<f64> {
 /// Frames painted per second while the real pointer drags the canvas for about 2 s.
 async fn pan_fps(c: &fantoccini::Client) -> Result<f64> {
     use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
-    let rect = js(c, "const r = document.querySelector('[data-testid=canvas] .react-flow__pane').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];").await?;
+    let rect = js(c, "const r = document.querySelector('[data-testid=flow-canvas]').getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2];").await?;
     let (x0, y0) = (
         rect[0].as_f64().unwrap_or(600.0).round(),
         rect[1].as_f64().unwrap_or(400.0).round(),
