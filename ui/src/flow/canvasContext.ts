@@ -1,9 +1,5 @@
-// Canvas-wide callbacks and the "which node is being renamed" store. The store is external
-// (useSyncExternalStore) so starting a rename re-renders only the node concerned.
-
-import { createContext, useCallback, useContext, useSyncExternalStore } from "react";
-import type { NodeKind, ProblemCode } from "../bindings";
-import type { ProblemStore } from "./problems";
+// The "which element is being renamed" store. It is external (useSyncExternalStore) so that
+// starting a rename re-renders only what shows the rename field.
 
 export type RenameStore = {
   get(): string | null;
@@ -26,35 +22,4 @@ export function createRenameStore(): RenameStore {
       return () => listeners.delete(listener);
     },
   };
-}
-
-export type CanvasContextValue = {
-  renaming: RenameStore;
-  commitRename(id: string, name: string): void;
-  /** Translated strings the nodes need, so that nodes do not each subscribe to i18n. */
-  labels: { kind: Record<NodeKind, string>; rename: string };
-  /** Problem codes per element, from the last validation. */
-  problems: ProblemStore;
-  /** The translated messages of these problems on an element of this name, one a line. */
-  problemsText(codes: readonly ProblemCode[], name: string): string;
-};
-
-export const CanvasContext = createContext<CanvasContextValue | null>(null);
-
-export function useCanvasContext(): CanvasContextValue {
-  const ctx = useContext(CanvasContext);
-  if (!ctx) throw new Error("CanvasContext missing");
-  return ctx;
-}
-
-export function useIsRenaming(id: string): boolean {
-  const { renaming } = useCanvasContext();
-  return useSyncExternalStore(renaming.subscribe, () => renaming.get() === id);
-}
-
-/** The problem codes of one element; re-renders the caller only when they change. */
-export function useElementProblems(id: string): readonly ProblemCode[] {
-  const { problems } = useCanvasContext();
-  const subscribe = useCallback((listener: () => void) => problems.subscribe(id, listener), [problems, id]);
-  return useSyncExternalStore(subscribe, () => problems.get(id));
 }
