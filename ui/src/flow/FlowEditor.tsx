@@ -22,7 +22,7 @@ import type { OtherEnd } from "./links";
 import { Palette } from "./Palette";
 import { worstSeverity, type Problem } from "./problems";
 import { ProblemsPanel, ProblemsToggle } from "./ProblemsPanel";
-import { toCanvasFlow } from "./toCanvas";
+import { POOL_HEADER, toCanvasFlow } from "./toCanvas";
 import type { FlowProblems } from "./useFlowProblems";
 import type { FlowSession } from "./useFlowSession";
 
@@ -313,14 +313,27 @@ export function FlowEditor({
 
   const onAddLane = useCallback(() => {
     const s = stateRef.current;
+    const name = t("canvas.defaultLaneName", { n: s.lanes.length + 1 });
+    // With a pool selected, the lane divides that pool: it takes the pool's width below its
+    // other lanes, and the pool grows when it is full.
+    const pool = s.nodes.filter((n) => n.selected).map((n) => s.nodeById.get(n.id)).find((n) => n?.kind === "pool");
+    if (pool) {
+      const own = s.lanes.filter((l) => l.pool === pool.id);
+      const y = own.length > 0 ? Math.max(...own.map((l) => l.y + l.h)) : pool.y;
+      const h = own.length > 0 ? DEFAULT_LANE_HEIGHT : pool.h;
+      const lane: Lane = { ...makeLane(newId(), name, y, h), x: pool.x + POOL_HEADER, w: pool.w - POOL_HEADER, pool: pool.id };
+      const ops: FlowOp[] = [{ op: "addLane", lane }];
+      if (y + h > pool.y + pool.h) ops.push({ op: "updateNode", node: { ...pool, h: y + h - pool.y } });
+      edit(ops);
+      return;
+    }
     let y = 0;
     if (s.lanes.length > 0) {
       y = Math.max(...s.lanes.map((l) => l.y + l.h));
     } else if (s.nodeById.size > 0) {
       y = Math.floor((Math.min(...[...s.nodeById.values()].map((n) => n.y)) - 40) / 10) * 10;
     }
-    const lane: Lane = makeLane(newId(), t("canvas.defaultLaneName", { n: s.lanes.length + 1 }), y, DEFAULT_LANE_HEIGHT);
-    edit([{ op: "addLane", lane }]);
+    edit([{ op: "addLane", lane: makeLane(newId(), name, y, DEFAULT_LANE_HEIGHT) }]);
   }, [edit, stateRef, t]);
 
   const orderedSelection = useCallback((): string[] => {

@@ -76,3 +76,24 @@ describe("the properties of the selected element", () => {
     });
   });
 });
+
+describe("lanes in pools", () => {
+  it("adds a lane inside the selected pool and grows the pool when it is full", async () => {
+    const backend = memoryBackend({ demo: true });
+    render(<App backend={guardBackend(backend)} />);
+    await waitFor(() => expect(triloop().nodeCount()).toBeGreaterThan(0));
+    fireEvent.click(screen.getByTestId("palette-pool"));
+    await waitFor(() => expect(triloop().nodes().some((n) => n.kind === "pool")).toBe(true));
+    const pool = triloop().nodes().find((n) => n.kind === "pool")!;
+    triloop().selectNodes([pool.id]);
+    fireEvent.click(screen.getByTestId("palette-lane"));
+    await waitFor(() => expect(triloop().lanes().filter((l) => l.pool === pool.id)).toHaveLength(1));
+    const first = triloop().lanes().find((l) => l.pool === pool.id)!;
+    expect([first.x, first.y, first.w, first.h]).toEqual([pool.x + 30, pool.y, pool.w - 30, pool.h]);
+    triloop().selectNodes([pool.id]);
+    fireEvent.click(screen.getByTestId("palette-lane"));
+    await waitFor(() => expect(triloop().lanes().filter((l) => l.pool === pool.id)).toHaveLength(2));
+    const grown = triloop().nodes().find((n) => n.id === pool.id)!;
+    expect(grown.h).toBe(pool.h + 180);
+  });
+});
