@@ -596,19 +596,63 @@ pub fn read(doc: &Automerge) -> Result<Flow, ModelError> {
     Ok(flow)
 }
 
-fn get_bool(
-    doc: &impl ReadDoc,
-    obj: &automerge::ObjId,
-    key: &str,
-) -> Result<Option<bool>, ModelError> {
-    use automerge::{ScalarValue, Value};
-    Ok(match doc.get(obj, key)? {
-        Some((Value::Scalar(s), _)) => match s.as_ref() {
-            ScalarValue::Boolean(b) => Some(*b),
+/// An element's fields, read in one pass over its map (a large flow reads tens of thousands
+/// of elements: one pass each instead of one lookup per field).
+struct Fields {
+    obj: automerge::ObjId,
+    values: Vec<(String, automerge::Value<'static>)>,
+}
+
+impl Fields {
+    fn read(doc: &impl ReadDoc, obj: automerge::ObjId) -> Fields {
+        let values = doc
+            .map_range(&obj, ..)
+            .map(|i| (i.key.into_owned(), i.value.into_value()))
+            .collect();
+        Fields { obj, values }
+    }
+
+    fn get(&self, key: &str) -> Option<&automerge::Value<'static>> {
+        self.values.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    fn str(&self, doc: &impl ReadDoc, key: &str) -> Result<Option<String>, ModelError> {
+        use automerge::{ScalarValue, Value};
+        match self.get(key) {
+            Some(Value::Scalar(s)) => Ok(match s.as_ref() {
+                ScalarValue::Str(s) => Some(s.to_string()),
+                _ => None,
+            }),
+            // A text object (a peer may write names as collaborative text).
+            Some(Value::Object(_)) => get_str(doc, &self.obj, key),
+            None => Ok(None),
+        }
+    }
+
+    fn f64(&self, key: &str) -> Option<f64> {
+        use automerge::{ScalarValue, Value};
+        match self.get(key) {
+            Some(Value::Scalar(s)) => match s.as_ref() {
+                // A peer may have written NaN or infinity; treat it as absent.
+                ScalarValue::F64(f) if f.is_finite() => Some(*f),
+                ScalarValue::Int(i) => Some(*i as f64),
+                ScalarValue::Uint(u) => Some(*u as f64),
+                _ => None,
+            },
             _ => None,
-        },
-        _ => None,
-    })
+        }
+    }
+
+    fn bool(&self, key: &str) -> Option<bool> {
+        use automerge::{ScalarValue, Value};
+        match self.get(key) {
+            Some(Value::Scalar(s)) => match s.as_ref() {
+                ScalarValue::Boolean(b) => Some(*b),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
 }
 
 fn read_node(
@@ -619,37 +663,35 @@ fn read_node(
     let Ok(obj) = get_map(doc, nodes, id) else {
         return Ok(None);
     };
-    let kind = get_str(doc, &obj, KEY_KIND)?
+    let f = Fields::read(doc, obj);
+    let kind = f
+        .str(doc, KEY_KIND)?
         .and_then(|k| NodeKind::parse(&k))
         .ok_or_else(|| ModelError::Malformed(format!("node {id} has no known kind")))?;
     let (dw, dh) = kind.default_size();
-    let size = |key, default: f64| -> Result<f64, ModelError> {
-        Ok(get_f64(doc, &obj, key)?
-            .filter(|v| *v > 0.0)
-            .unwrap_or(default))
-    };
+    let size = |key, default: f64| f.f64(key).filter(|v| *v > 0.0).unwrap_or(default);
     Ok(Some(FlowNode {
         id: id.to_string(),
         kind,
-        name: get_str(doc, &obj, KEY_NAME)?.unwrap_or_default(),
-        x: get_f64(doc, &obj, KEY_X)?.unwrap_or(0.0),
-        y: get_f64(doc, &obj, KEY_Y)?.unwrap_or(0.0),
-        w: size(KEY_W, dw)?,
-        h: size(KEY_H, dh)?,
+        name: f.str(doc, KEY_NAME)?.unwrap_or_default(),
+        x: f.f64(KEY_X).unwrap_or(0.0),
+        y: f.f64(KEY_Y).unwrap_or(0.0),
+        w: size(KEY_W, dw),
+        h: size(KEY_H, dh),
         // An unknown definition (from a newer peer) reads as a none event.
-        event_definition: get_str(doc, &obj, KEY_EVENT_DEFINITION)?.and_then(|s| {
+        event_definition: f.str(doc, KEY_EVENT_DEFINITION)?.and_then(|s| {
             EventDefinition::ALL
                 .iter()
                 .copied()
                 .find(|d| d.as_str() == s)
         }),
-        parent: get_str(doc, &obj, KEY_PARENT)?,
-        attached_to: get_str(doc, &obj, KEY_ATTACHED_TO)?,
-        process_ref: get_str(doc, &obj, KEY_PROCESS_REF)?,
-        default_flow: get_str(doc, &obj, KEY_DEFAULT_FLOW)?,
-        expanded: get_bool(doc, &obj, KEY_EXPANDED)?,
-        interrupting: get_bool(doc, &obj, KEY_INTERRUPTING)?,
-        triggered_by_event: get_bool(doc, &obj, KEY_TRIGGERED_BY_EVENT)?,
+        parent: f.str(doc, KEY_PARENT)?,
+        attached_to: f.str(doc, KEY_ATTACHED_TO)?,
+        process_ref: f.str(doc, KEY_PROCESS_REF)?,
+        default_flow: f.str(doc, KEY_DEFAULT_FLOW)?,
+        expanded: f.bool(KEY_EXPANDED),
+        interrupting: f.bool(KEY_INTERRUPTING),
+        triggered_by_event: f.bool(KEY_TRIGGERED_BY_EVENT),
     }))
 }
 
@@ -661,12 +703,11 @@ fn read_edge(
     let Ok(obj) = get_map(doc, edges, id) else {
         return Ok(None);
     };
-    let source = get_str(doc, &obj, KEY_SOURCE)?;
-    let target = get_str(doc, &obj, KEY_TARGET)?;
-    let (Some(source), Some(target)) = (source, target) else {
+    let f = Fields::read(doc, obj);
+    let (Some(source), Some(target)) = (f.str(doc, KEY_SOURCE)?, f.str(doc, KEY_TARGET)?) else {
         return Err(ModelError::Malformed(format!("edge {id} lacks an end")));
     };
-    let kind = match get_str(doc, &obj, KEY_KIND)? {
+    let kind = match f.str(doc, KEY_KIND)? {
         None => EdgeKind::SequenceFlow,
         Some(k) => EdgeKind::ALL
             .iter()
@@ -679,9 +720,9 @@ fn read_edge(
         kind,
         source,
         target,
-        name: get_str(doc, &obj, KEY_NAME)?.unwrap_or_default(),
-        condition: get_str(doc, &obj, KEY_CONDITION)?,
-        waypoints: parse_points(&get_str(doc, &obj, KEY_WAYPOINTS)?.unwrap_or_default()),
+        name: f.str(doc, KEY_NAME)?.unwrap_or_default(),
+        condition: f.str(doc, KEY_CONDITION)?,
+        waypoints: parse_points(&f.str(doc, KEY_WAYPOINTS)?.unwrap_or_default()),
     }))
 }
 
