@@ -24,7 +24,11 @@ function Bench() {
   const [selection, setSelection] = useState<ReadonlySet<string>>(new Set());
   const [status, setStatus] = useState("");
   const handle = useRef<FlowCanvasHandle>(null);
-  const problems = useMemo(() => new Map<string, ProblemSeverity>([["n3", "error"], ["n5", "warning"], ["e7", "error"]]), []);
+  // ?problems=0 leaves the overlay empty (no badges), to measure panning without it.
+  const problems = useMemo(
+    () => new Map<string, ProblemSeverity>(params.get("problems") === "0" ? [] : [["n3", "error"], ["n5", "warning"], ["e7", "error"]]),
+    [],
+  );
   const w = window as unknown as { __canvas?: FlowCanvasHandle | null };
   w.__canvas = handle.current;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bitmapRectToFlow, cacheMargin, exposedRects, planCache, type CacheState, type ScreenView } from "./bitmapCache";
+import { bitmapRectToFlow, cacheMargin, exposedRects, placementFor, planCache, type CacheState, type ScreenView } from "./bitmapCache";
 
 const view = (over: Partial<ScreenView> = {}): ScreenView => ({ zoom: 1, dpr: 1, tx: 0, ty: 0, wd: 800, hd: 600, ...over });
 
@@ -91,5 +91,27 @@ describe("exposedRects", () => {
   it("maps bitmap rectangles back to flow coordinates", () => {
     expect(bitmapRectToFlow({ x: 100, y: 50, w: 20, h: 10 }, { zoom: 2, dpr: 1, ox: 100, oy: 50 })).toEqual({ x: 0, y: 0, w: 10, h: 5 });
     expect(bitmapRectToFlow({ x: 0, y: 0, w: 40, h: 40 }, { zoom: 1, dpr: 2, ox: -40, oy: 0 })).toEqual({ x: 20, y: 0, w: 20, h: 20 });
+  });
+});
+
+describe("placementFor", () => {
+  it("places the bitmap so that flow points land where the viewport puts them", () => {
+    const zoomed = { ...view({ zoom: 1.25, tx: -100, ty: -75, dpr: 2 }) };
+    const s = stateFor(view({ dpr: 2 }));
+    for (const v of [view({ dpr: 2, tx: 37, ty: -12 }), zoomed]) {
+      const plan = planCache(s, v, "k", true);
+      if (plan.type !== "blit") throw new Error("expected a blit");
+      const p = placementFor(plan, v);
+      for (const flow of [{ x: 0, y: 0 }, { x: 123, y: -45 }]) {
+        // Bitmap device pixel of the flow point, shown at CSS px = bitmap px / dpr × scale + translation.
+        const bx = flow.x * s.zoom * s.dpr + s.ox;
+        const by = flow.y * s.zoom * s.dpr + s.oy;
+        const cssX = (bx / v.dpr) * p.scale + p.x;
+        const cssY = (by / v.dpr) * p.scale + p.y;
+        // Where the viewport wants it: flow × zoom + translation, in CSS px.
+        expect(cssX).toBeCloseTo((flow.x * v.zoom * v.dpr + v.tx) / v.dpr, 6);
+        expect(cssY).toBeCloseTo((flow.y * v.zoom * v.dpr + v.ty) / v.dpr, 6);
+      }
+    }
   });
 });

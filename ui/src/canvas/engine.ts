@@ -5,8 +5,8 @@
 // Frames: every change (pointer move, wheel, props) only marks the engine dirty and asks for
 // an animation frame; the frame then paints once, however many events arrived in between.
 
-import { SceneCache, type ScreenView } from "./bitmapCache";
-import { createTextLayout, hasCanvasSupport } from "./canvasSupport";
+import { SceneCache, bitmapRectToFlow, type CacheUpdate, type ScreenView } from "./bitmapCache";
+import { createCanvas2D, createTextLayout, hasCanvasSupport } from "./canvasSupport";
 import { drawDotGrid } from "./draw";
 import { drawEdges, type EdgeGeometry } from "./edges";
 import { boundsOfPoints, edgePoints, expandRect, rectsIntersect, rectOf } from "./geometry";
@@ -35,7 +35,6 @@ import {
   flowToScreen,
   sameViewport,
   screenToFlow,
-  visibleFlowRect,
   wheelZoomFactor,
   zoomAround,
 } from "./viewport";
@@ -113,8 +112,12 @@ export class CanvasEngine implements InteractionHost {
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
 
   private container: HTMLDivElement | null = null;
-  private canvas: HTMLCanvasElement | null = null;
-  private ctx: CanvasRenderingContext2D | null = null;
+  /** The scene bitmap (viewport plus margins), moved by a CSS transform. */
+  private sceneCanvas: HTMLCanvasElement | null = null;
+  /** Selection, handles, badges, previews: same size and placement as the scene bitmap, transparent. */
+  private overlayCanvas: HTMLCanvasElement | null = null;
+  private overlayCtx: CanvasRenderingContext2D | null = null;
+  private cache: SceneCache | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private cleanup: (() => void)[] = [];
 
@@ -125,7 +128,9 @@ export class CanvasEngine implements InteractionHost {
 
   private readonly interaction: Interaction;
   private readonly textLayout: TextLayout;
-  private readonly cache: SceneCache;
+  private overlayDirty = true;
+  private overlayEmpty = true;
+  private placed = { transform: "", wd: 0, hd: 0 };
   private dragLayer: DragLayer | null = null;
   private dragSerial = 0;
   private frame: number | null = null;
@@ -144,14 +149,6 @@ export class CanvasEngine implements InteractionHost {
     this.sceneData = buildScene(props.nodes, props.edges, props.lanes);
     this.interaction = new Interaction(this);
     this.textLayout = createTextLayout();
-    this.cache = new SceneCache((w, h) => {
-      if (typeof document === "undefined") return null;
-      const canvas = document.createElement("canvas");
-      canvas.width = w;
-      canvas.height = h;
-      const ctx = canvas.getContext("2d", { alpha: false });
-      return ctx ? { canvas, ctx } : null;
-    });
   }
 
   // --- InteractionHost ---
@@ -167,7 +164,7 @@ export class CanvasEngine implements InteractionHost {
     if (!Number.isFinite(next.x) || !Number.isFinite(next.y) || !Number.isFinite(next.zoom)) return;
     if (sameViewport(next, this.v)) return;
     this.v = next;
-    this.changed();
+    this.requestFrame();
   }
   selection(): ReadonlySet<string> {
     return this.props.selection;
@@ -199,6 +196,12 @@ export class CanvasEngine implements InteractionHost {
     this.props.onConnect(source, target);
   }
   changed(): void {
+    this.overlayDirty = true;
+    this.requestFrame();
+  }
+
+  /** Asks for a frame (the view moved; what the overlay shows did not change). */
+  private requestFrame(): void {
     if (this.frame !== null) return;
     if (typeof requestAnimationFrame === "undefined") {
       this.notifyViewport();
@@ -258,11 +261,19 @@ export class CanvasEngine implements InteractionHost {
 
   // --- DOM ---
 
-  attach(container: HTMLDivElement, canvas: HTMLCanvasElement): void {
+  attach(container: HTMLDivElement, sceneCanvas: HTMLCanvasElement, overlayCanvas: HTMLCanvasElement): void {
     this.detach();
     this.container = container;
-    this.canvas = canvas;
-    this.ctx = hasCanvasSupport() ? canvas.getContext("2d", { alpha: false }) : null;
+    this.sceneCanvas = sceneCanvas;
+    this.overlayCanvas = overlayCanvas;
+    const sceneCtx = hasCanvasSupport() ? sceneCanvas.getContext("2d", { alpha: false }) : null;
+    this.overlayCtx = sceneCtx ? overlayCanvas.getContext("2d") : null;
+    this.cache = sceneCtx
+      ? new SceneCache({ canvas: sceneCanvas, ctx: sceneCtx }, (w, h) => createCanvas2D(w, h, false))
+      : null;
+    this.placed = { transform: "", wd: 0, hd: 0 };
+    this.overlayDirty = true;
+    this.overlayEmpty = false;
     const on = <K extends keyof HTMLElementEventMap>(
       type: K,
       fn: (e: HTMLElementEventMap[K]) => void,
@@ -304,31 +315,30 @@ export class CanvasEngine implements InteractionHost {
     this.wheelTimer = null;
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = null;
-    this.cache.release();
+    this.cache?.release();
+    this.cache = null;
     this.container = null;
-    this.canvas = null;
-    this.ctx = null;
+    this.sceneCanvas = null;
+    this.overlayCanvas = null;
+    this.overlayCtx = null;
   }
 
   /** Reads the container's size; on a change resizes the canvas and, if `paintNow`, repaints at once (no blank frame while resizing). */
   private measure(paintNow = true): void {
     const c = this.container;
-    const canvas = this.canvas;
-    if (!c || !canvas) return;
+    if (!c) return;
     const dpr = typeof window !== "undefined" && window.devicePixelRatio > 0 ? window.devicePixelRatio : 1;
     const w = c.clientWidth;
     const h = c.clientHeight;
     if (w === this.size.w && h === this.size.h && dpr === this.size.dpr) return;
     this.size = { w, h, dpr };
-    canvas.width = Math.max(1, Math.round(w * dpr));
-    canvas.height = Math.max(1, Math.round(h * dpr));
-    this.cache.invalidate();
+    this.cache?.invalidate();
     if (this.pendingFit !== null && w > 0 && h > 0) {
       const padding = this.pendingFit;
       this.pendingFit = null;
       this.fitView(padding);
     }
-    // Resizing cleared the canvas: paint now rather than on the next frame, or it flashes empty.
+    // The bitmap is resized (cleared) on the next paint: paint now rather than on the next frame, or it flashes empty.
     if (paintNow) this.paint();
     this.changed();
   }
@@ -531,9 +541,9 @@ export class CanvasEngine implements InteractionHost {
   }
 
   private paint(): void {
-    const ctx = this.ctx;
-    const canvas = this.canvas;
-    if (!ctx || !canvas) return;
+    const cache = this.cache;
+    const octx = this.overlayCtx;
+    if (!cache || !octx) return;
     if (typeof window !== "undefined" && window.devicePixelRatio !== this.size.dpr) this.measure(false);
     const { w, h, dpr } = this.size;
     if (w <= 0 || h <= 0) return;
@@ -548,41 +558,83 @@ export class CanvasEngine implements InteractionHost {
     const drag = this.updateDragLayer();
     const problems = this.props.problems;
     const key = `${this.sceneVersion}|${drag ? drag.serial : ""}`;
-    const view: ScreenView = { zoom: v.zoom, dpr, tx, ty, wd: canvas.width, hd: canvas.height };
-    const lod = lodFor(v.zoom);
+    const view: ScreenView = { zoom: v.zoom, dpr, tx, ty, wd: Math.round(w * dpr), hd: Math.round(h * dpr) };
     const scene = this.sceneData;
     const text = this.textLayout;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
     const allowScaled = performance.now() < this.wheelUntil;
     const hidden = drag?.hidden;
-    this.cache.paint(ctx, view, key, allowScaled, this.bias, (c, area, m) => {
+    const update = cache.update(view, key, allowScaled, this.bias, (c, area, m) => {
       drawDotGrid(c, area, m.zoom);
       drawScene(c, scene, { area, lod: lodFor(m.zoom), text, problems, hidden });
     }, THEME.background);
-
-    // The overlay, in flow coordinates.
-    const k = v.zoom * dpr;
-    ctx.setTransform(k, 0, 0, k, tx, ty);
-    const visible = visibleFlowRect(v, w, h);
-    if (drag) this.paintDrag(ctx, drag, visible, lod);
-    this.paintSelection(ctx, visible, drag);
-    this.paintBadges(ctx, visible, drag);
-    const g = this.interaction.gesture;
-    if (g.type === "idle" || g.type === "connect") {
-      for (const n of this.interaction.handleNodes()) {
-        if (rectsIntersect(rectOf(n), visible)) drawHandles(ctx, n, v.zoom, this.interaction.hoverHandle);
-      }
-    }
-    const conn = this.interaction.connection();
-    if (conn) {
-      const target = conn.target ? scene.nodeById.get(conn.target) : undefined;
-      if (target) drawNodeSelection(ctx, target, v.zoom, THEME.handleStroke);
-      drawConnectionPreview(ctx, conn.from, conn.to, v.zoom);
-    }
-    const band = this.interaction.band();
-    if (band) drawRubberBand(ctx, band, v.zoom);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.place(update);
+    if (update.plan !== "blit" || this.overlayDirty) this.paintOverlay(octx, update, drag);
     this.redraws++;
+  }
+
+  /** Sizes and moves both canvases (CSS) to show the bitmap where the viewport wants it. */
+  private place(update: CacheUpdate): void {
+    const scene = this.sceneCanvas;
+    const overlay = this.overlayCanvas;
+    if (!scene || !overlay) return;
+    const { dpr } = this.size;
+    if (update.wd !== this.placed.wd || update.hd !== this.placed.hd) {
+      const width = `${update.wd / dpr}px`;
+      const height = `${update.hd / dpr}px`;
+      scene.style.width = overlay.style.width = width;
+      scene.style.height = overlay.style.height = height;
+      overlay.width = update.wd;
+      overlay.height = update.hd;
+      this.placed.wd = update.wd;
+      this.placed.hd = update.hd;
+      this.overlayDirty = true;
+      this.overlayEmpty = true;
+    }
+    const p = update.placement;
+    const transform = p.scale === 1 ? `translate(${p.x}px, ${p.y}px)` : `translate(${p.x}px, ${p.y}px) scale(${p.scale})`;
+    if (transform !== this.placed.transform) {
+      scene.style.transform = overlay.style.transform = transform;
+      this.placed.transform = transform;
+    }
+  }
+
+  /**
+   * Redraws the overlay bitmap: in the scene bitmap's mapping, so it moves with it and needs no
+   * redraw while panning; sizes in screen pixels use the bitmap's zoom.
+   */
+  private paintOverlay(ctx: CanvasRenderingContext2D, update: CacheUpdate, drag: DragLayer | null): void {
+    this.overlayDirty = false;
+    const m = update.mapping;
+    const zoom = m.zoom;
+    const g = this.interaction.gesture;
+    const handles = g.type === "idle" || g.type === "connect" ? this.interaction.handleNodes() : [];
+    const conn = this.interaction.connection();
+    const band = this.interaction.band();
+    const badges = (this.props.problems?.size ?? 0) > 0;
+    const empty = !drag && this.props.selection.size === 0 && !badges && handles.length === 0 && !conn && !band;
+    if (empty && this.overlayEmpty) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, update.wd, update.hd);
+    this.overlayEmpty = empty;
+    // An empty overlay is hidden: a transparent layer still costs the compositor a blend per frame.
+    if (this.overlayCanvas) this.overlayCanvas.style.visibility = empty ? "hidden" : "visible";
+    if (empty) return;
+    const k = zoom * m.dpr;
+    ctx.setTransform(k, 0, 0, k, m.ox, m.oy);
+    const area = bitmapRectToFlow({ x: 0, y: 0, w: update.wd, h: update.hd }, m);
+    if (drag) this.paintDrag(ctx, drag, area, lodFor(zoom));
+    this.paintSelection(ctx, area, drag, zoom);
+    if (badges) this.paintBadges(ctx, area, drag, zoom);
+    for (const n of handles) {
+      if (rectsIntersect(rectOf(n), area)) drawHandles(ctx, n, zoom, this.interaction.hoverHandle);
+    }
+    if (conn) {
+      const target = conn.target ? this.sceneData.nodeById.get(conn.target) : undefined;
+      if (target) drawNodeSelection(ctx, target, zoom, THEME.handleStroke);
+      drawConnectionPreview(ctx, conn.from, conn.to, zoom);
+    }
+    if (band) drawRubberBand(ctx, band, zoom);
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
   }
 
   private paintDrag(ctx: CanvasRenderingContext2D, drag: DragLayer, visible: Rect, lod: ReturnType<typeof lodFor>): void {
@@ -607,9 +659,8 @@ export class CanvasEngine implements InteractionHost {
     ctx.restore();
   }
 
-  private paintSelection(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null): void {
+  private paintSelection(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null, zoom: number): void {
     const s = this.sceneData;
-    const zoom = this.v.zoom;
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     for (const id of this.props.selection) {
       const n = s.nodeById.get(id);
@@ -629,18 +680,18 @@ export class CanvasEngine implements InteractionHost {
     }
   }
 
-  private paintBadges(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null): void {
+  private paintBadges(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null, zoom: number): void {
     const problems = this.props.problems;
     if (!problems || problems.size === 0) return;
     const s = this.sceneData;
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     // Badges stick out of the node's box.
-    const area = expandRect(visible, 20 / this.v.zoom);
+    const area = expandRect(visible, 20 / zoom);
     for (const [id, severity] of problems) {
       const n = s.nodeById.get(id);
       if (!n) continue;
       const moved = drag?.moving.has(id) ? { ...n, x: n.x + d.x, y: n.y + d.y } : n;
-      if (rectsIntersect(rectOf(moved), area)) drawProblemBadge(ctx, moved, severity, this.v.zoom);
+      if (rectsIntersect(rectOf(moved), area)) drawProblemBadge(ctx, moved, severity, zoom);
     }
   }
 }
