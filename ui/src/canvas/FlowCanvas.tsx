@@ -43,7 +43,6 @@ const CONTAINER_STYLE: CSSProperties = {
   // The canvas handles touch/pen drags itself (pan, move); the browser must not scroll.
   touchAction: "none",
   userSelect: "none",
-  outline: "none",
 };
 
 /** Both canvases are bigger than the container (the margins) and are moved by the engine with a transform. */

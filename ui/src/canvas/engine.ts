@@ -1,9 +1,12 @@
-// The imperative core behind <FlowCanvas>: owns the <canvas>, the scene, the viewport, the
-// bitmap cache and the pointer/keyboard/wheel/drop listeners. React only passes props in and
-// the handle out, so that panning and hovering never re-render React components.
+// The imperative core behind <FlowCanvas>: owns the two canvases (the scene bitmap and the
+// overlay above it), the scene, the viewport, the bitmap cache and the pointer, keyboard, wheel
+// and drop listeners. React only passes props in and the handle out, so panning and hovering
+// never re-render React components.
 //
-// Frames: every change (pointer move, wheel, props) only marks the engine dirty and asks for
-// an animation frame; the frame then paints once, however many events arrived in between.
+// Frames: every change (pointer move, wheel, props) only records state and asks for an
+// animation frame; the frame then paints once, however many events arrived in between. A view
+// change alone (pan, zoom) moves the bitmaps; what the overlay shows is redrawn only when it
+// changed (`changed()`), or when the scene bitmap was re-rendered under a new mapping.
 
 import { SceneCache, bitmapRectToFlow, type CacheUpdate, type ScreenView } from "./bitmapCache";
 import { createCanvas2D, createTextLayout, hasCanvasSupport } from "./canvasSupport";
@@ -251,12 +254,9 @@ export class CanvasEngine implements InteractionHost {
     this.sceneData = buildScene(nodes, edges, lanes, this.pendingMoves ?? undefined);
     this.sceneVersion++;
     this.dragLayer = null;
-    if (this.hover() && !this.sceneData.nodeById.has(this.hover() ?? "")) this.interaction.hover = null;
+    const hover = this.interaction.hover;
+    if (hover && !this.sceneData.nodeById.has(hover)) this.interaction.hover = null;
     this.changed();
-  }
-
-  private hover(): string | null {
-    return this.interaction.hover;
   }
 
   // --- DOM ---

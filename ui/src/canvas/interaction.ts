@@ -5,7 +5,7 @@
 // Coordinates in PointerInput are screen coordinates relative to the canvas element (CSS px).
 // The host owns the state that is not the gesture's: viewport, selection, scene, callbacks.
 
-import { rectFromPoints, rectOf, routeEdge, snap, type Side } from "./geometry";
+import { rectFromPoints, routeEdge, snap, type Side } from "./geometry";
 import { handleAt, hitTest, type Hit } from "./hitTest";
 import { isConnectable } from "./kinds";
 import { nodesInside, nodesMovingWith, type Scene } from "./scene";
@@ -336,10 +336,4 @@ export class Interaction {
 
 function dist(a: Point, b: Point): number {
   return Math.hypot(a.x - b.x, a.y - b.y);
-}
-
-/** The rectangle a node covers after moving by `delta` (for live drag previews). */
-export function movedRect(n: CanvasNode, delta: Point): Rect {
-  const r = rectOf(n);
-  return { x: r.x + delta.x, y: r.y + delta.y, w: r.w, h: r.h };
 }
