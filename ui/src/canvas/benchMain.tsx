@@ -7,6 +7,7 @@ import { createRoot } from "react-dom/client";
 import { FlowCanvas, type FlowCanvasHandle } from "./FlowCanvas";
 import { createTextLayout } from "./canvasSupport";
 import { drawDotGrid } from "./draw";
+import { renderPng, renderSvg } from "./export";
 import { generateFlow } from "./generate";
 import { lodFor } from "./lod";
 import { buildScene, drawScene } from "./scene";
@@ -138,7 +139,14 @@ function buildTime(runs = 5): number {
   return (performance.now() - t0) / runs;
 }
 
-(window as unknown as { __bench: unknown }).__bench = { pan, renderTime, buildTime };
+/** Exports the generated flow: [PNG type, PNG bytes, SVG characters] (checks the export paths in a real browser). */
+async function exports(scale = 1): Promise<[string, number, number]> {
+  const { nodes, edges, lanes } = generateFlow(count);
+  const png = await renderPng(nodes, edges, lanes, scale);
+  return [png.type, png.size, renderSvg(nodes, edges, lanes).length];
+}
+
+(window as unknown as { __bench: unknown }).__bench = { pan, renderTime, buildTime, exports };
 
 createRoot(document.getElementById("root") as HTMLElement).render(
   <StrictMode>
