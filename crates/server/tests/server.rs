@@ -1,14 +1,19 @@
 //! The real `triloop-server` process on loopback, with samod clients speaking the
-//! automerge-repo protocol to it over WebSocket.
+//! automerge-repo protocol to it over WebSocket, authenticated by invitation tokens.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use automerge::Automerge;
+use futures::future::BoxFuture;
+use futures::{FutureExt, SinkExt, StreamExt};
 use model::flow::{self, FlowOp};
-use model::{EdgeKind, FlowEdge, FlowNode, NodeKind};
-use samod::{BackoffConfig, DocHandle, Repo};
+use model::{EdgeKind, FlowEdge, FlowNode, NodeKind, workspace};
+use samod::{BackoffConfig, DialError, DocHandle, DocumentId, Repo, Transport};
+use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 struct ServerProcess {
     child: Child,
@@ -40,6 +45,12 @@ impl ServerProcess {
         format!("ws://{}/sync", self.addr).parse().unwrap()
     }
 
+    fn url_with_token(&self, token: &str) -> url::Url {
+        format!("ws://{}/sync?token={token}", self.addr)
+            .parse()
+            .unwrap()
+    }
+
     /// SIGTERM, and the exit status.
     fn terminate(mut self) -> std::process::ExitStatus {
         Command::new("kill")
@@ -67,16 +78,156 @@ impl Drop for ServerProcess {
     }
 }
 
-async fn client(server: &ServerProcess) -> Repo {
+/// Runs `triloop-server` with these arguments; its stdout.
+fn admin(args: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_triloop-server"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "triloop-server {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+struct Invite {
+    id: String,
+    token: String,
+}
+
+fn invite(db: &std::path::Path, workspace: &DocumentId, name: &str, read_only: bool) -> Invite {
+    let ws = workspace.to_string();
+    let mut args = vec![
+        "invite",
+        "--database",
+        db.to_str().unwrap(),
+        "--workspace",
+        &ws,
+        "--name",
+        name,
+        "--json",
+    ];
+    if read_only {
+        args.push("--read-only");
+    }
+    let v: serde_json::Value = serde_json::from_str(admin(&args).trim()).unwrap();
+    assert_eq!(v["workspace_id"], ws);
+    assert_eq!(
+        v["access"],
+        if read_only { "read_only" } else { "read_write" }
+    );
+    Invite {
+        id: v["id"].as_str().unwrap().to_string(),
+        token: v["token"].as_str().unwrap().to_string(),
+    }
+}
+
+/// A repo connected with the token in the query string (what a browser does).
+async fn client(server: &ServerProcess, token: &str) -> Repo {
+    let repo = Repo::build_tokio().load().await;
+    connect(&repo, server, token).await;
+    repo
+}
+
+async fn connect(repo: &Repo, server: &ServerProcess, token: &str) {
+    let dialer = repo
+        .dial_websocket(server.url_with_token(token), BackoffConfig::default())
+        .unwrap();
+    tokio::time::timeout(Duration::from_secs(10), dialer.established())
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+/// Dials with `Authorization: Bearer <token>` (what a native client does).
+struct BearerDialer {
+    url: url::Url,
+    token: String,
+}
+
+impl samod::Dialer for BearerDialer {
+    type Error = std::convert::Infallible;
+
+    fn url(&self) -> url::Url {
+        self.url.clone()
+    }
+
+    fn connect(&self) -> BoxFuture<'static, Result<Transport, DialError<Self::Error>>> {
+        let url = self.url.clone();
+        let token = self.token.clone();
+        async move {
+            let mut request = url.as_str().into_client_request().unwrap();
+            request
+                .headers_mut()
+                .insert("authorization", format!("Bearer {token}").parse().unwrap());
+            let (ws, _) = tokio_tungstenite::connect_async(request)
+                .await
+                .map_err(DialError::transient)?;
+            let (sink, stream) = ws.split();
+            let stream = stream.filter_map(|m| async move {
+                match m {
+                    Ok(tungstenite::Message::Binary(b)) => Some(Ok(b.to_vec())),
+                    Ok(_) => None,
+                    Err(e) => Some(Err(e)),
+                }
+            });
+            let sink = sink.with(|b: Vec<u8>| async move {
+                Ok::<_, tungstenite::Error>(tungstenite::Message::Binary(b.into()))
+            });
+            Ok(Transport::new(Box::pin(stream), Box::pin(sink)))
+        }
+        .boxed()
+    }
+}
+
+async fn bearer_client(server: &ServerProcess, token: &str) -> Repo {
     let repo = Repo::build_tokio().load().await;
     let dialer = repo
-        .dial_websocket(server.url(), BackoffConfig::default())
+        .dial(
+            BackoffConfig::default(),
+            Arc::new(BearerDialer {
+                url: server.url(),
+                token: token.to_string(),
+            }),
+        )
         .unwrap();
     tokio::time::timeout(Duration::from_secs(10), dialer.established())
         .await
         .unwrap()
         .unwrap();
     repo
+}
+
+/// A workspace made offline: its index document and one flow listed in it.
+async fn workspace_with_flow(repo: &Repo, name: &str, first_task: &str) -> (DocHandle, DocHandle) {
+    let mut index = Automerge::new();
+    workspace::init(&mut index, name).unwrap();
+    let index = repo.create(index).await.unwrap();
+    let mut doc = Automerge::new();
+    flow::init(&mut doc).unwrap();
+    let f = repo.create(doc).await.unwrap();
+    f.with_document(|d| flow::apply(d, &[task(first_task, 0.0)]).unwrap());
+    index.with_document(|d| workspace::add_document(d, &entry(f.document_id(), 1.0)).unwrap());
+    (index, f)
+}
+
+fn entry(id: &DocumentId, created_at: f64) -> workspace::DocumentEntry {
+    workspace::DocumentEntry {
+        id: id.to_string(),
+        kind: model::DocKind::BusinessFlow,
+        title: "flow".into(),
+        created_at,
+    }
+}
+
+/// `find` with a deadline for the answer; `None` is "unavailable".
+async fn find_once(repo: &Repo, id: &DocumentId) -> Option<DocHandle> {
+    tokio::time::timeout(Duration::from_secs(15), repo.find(id.clone()))
+        .await
+        .expect("an answer, not silence")
+        .unwrap()
 }
 
 async fn find(repo: &Repo, id: &samod::DocumentId) -> DocHandle {
@@ -127,13 +278,12 @@ async fn two_clients_converge_through_the_server_and_it_survives_a_restart() {
     assert!(health.status().is_success());
     assert!(health.text().await.unwrap().contains("\"ok\""));
 
-    let alice = client(&server).await;
-    let bob = client(&server).await;
-    let mut doc = Automerge::new();
-    flow::init(&mut doc).unwrap();
-    let a = alice.create(doc).await.unwrap();
+    let alice = Repo::build_tokio().load().await;
+    let (index, a) = workspace_with_flow(&alice, "ws", "a1").await;
     let id = a.document_id().clone();
-    a.with_document(|d| flow::apply(d, &[task("a1", 0.0)]).unwrap());
+    let inv = invite(&db, index.document_id(), "Alice", false);
+    connect(&alice, &server, &inv.token).await;
+    let bob = bearer_client(&server, &inv.token).await;
     let b = find(&bob, &id).await;
 
     // Both edit at once; both see both.
@@ -161,7 +311,7 @@ async fn two_clients_converge_through_the_server_and_it_survives_a_restart() {
 
     // A new client after a restart finds everything in the server's SQLite file.
     let server = ServerProcess::start(&db);
-    let carol = client(&server).await;
+    let carol = client(&server, &inv.token).await;
     let c = find(&carol, &id).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -196,4 +346,345 @@ async fn the_server_refuses_a_bad_database_clearly() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("server.db"), "{err}");
+}
+
+fn node_ids(h: &DocHandle) -> Vec<String> {
+    h.with_document(|d| flow::read(d).unwrap())
+        .nodes
+        .into_iter()
+        .map(|n| n.id)
+        .collect()
+}
+
+async fn wait_for_node(h: &DocHandle, id: &str) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while !node_ids(h).iter().any(|n| n == id) {
+        assert!(Instant::now() < deadline, "node {id} never arrived");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_token_opens_its_workspace_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let server = ServerProcess::start(&db);
+
+    // Workspace A (Alice) and workspace B (Carol), each pushed with its own token.
+    let alice = Repo::build_tokio().load().await;
+    let (index_a, flow_a) = workspace_with_flow(&alice, "A", "a1").await;
+    let inv_a = invite(&db, index_a.document_id(), "Alice", false);
+    connect(&alice, &server, &inv_a.token).await;
+    let carol = Repo::build_tokio().load().await;
+    let (index_b, flow_b) = workspace_with_flow(&carol, "B", "b1").await;
+    let inv_b = invite(&db, index_b.document_id(), "Carol", false);
+    connect(&carol, &server, &inv_b.token).await;
+
+    // B's flow is on the server: another B member gets it.
+    let dave = bearer_client(&server, &inv_b.token).await;
+    let d = find(&dave, flow_b.document_id()).await;
+    wait_for_node(&d, "b1").await;
+
+    // Bob, invited to A (header token), gets A's index and flow, and edits sync both ways.
+    let inv_bob = invite(&db, index_a.document_id(), "Bob", false);
+    let bob = bearer_client(&server, &inv_bob.token).await;
+    let bi = find(&bob, index_a.document_id()).await;
+    let bf = find(&bob, flow_a.document_id()).await;
+    wait_for_node(&bf, "a1").await;
+    assert!(
+        bi.with_document(|d| workspace::read(d).unwrap())
+            .documents
+            .iter()
+            .any(|e| e.id == flow_a.document_id().to_string())
+    );
+    bf.with_document(|d| flow::apply(d, &[task("bob", 50.0)]).unwrap());
+    wait_for_node(&flow_a, "bob").await;
+
+    // B's documents are unavailable to Bob, exactly like an id that exists nowhere.
+    let nowhere = random_id();
+    let started = Instant::now();
+    assert!(find_once(&bob, flow_b.document_id()).await.is_none());
+    assert!(find_once(&bob, index_b.document_id()).await.is_none());
+    let forbidden_took = started.elapsed();
+    assert!(find_once(&bob, &nowhere).await.is_none());
+    // The same through a fresh query-token connection (nothing cached on the client).
+    let erin = client(&server, &inv_a.token).await;
+    assert!(find_once(&erin, flow_b.document_id()).await.is_none());
+    assert!(find_once(&erin, &nowhere).await.is_none());
+    assert!(forbidden_took < Duration::from_secs(10));
+
+    // A flow Alice creates while connected is refused until A's index lists it, then syncs.
+    let mut doc = Automerge::new();
+    flow::init(&mut doc).unwrap();
+    let f2 = alice.create(doc).await.unwrap();
+    f2.with_document(|d| flow::apply(d, &[task("late", 0.0)]).unwrap());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    index_a.with_document(|d| workspace::add_document(d, &entry(f2.document_id(), 2.0)).unwrap());
+    let bf2 = find(&bob, f2.document_id()).await;
+    wait_for_node(&bf2, "late").await;
+
+    // Listing B's flow in A's index (Bob can write A's index) does not open it: a
+    // document belongs to the workspace that listed it first.
+    bi.with_document(|d| workspace::add_document(d, &entry(flow_b.document_id(), 3.0)).unwrap());
+    let listed = flow_b.document_id().to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !index_a.with_document(|d| {
+        workspace::read(d)
+            .unwrap()
+            .documents
+            .iter()
+            .any(|e| e.id == listed)
+    }) {
+        assert!(
+            Instant::now() < deadline,
+            "A's index change never reached Alice"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let frank = client(&server, &inv_a.token).await;
+    assert!(find_once(&frank, flow_b.document_id()).await.is_none());
+    frank.stop().await;
+
+    // Carol's B flow never got Bob's or Alice's edits, nor they hers.
+    assert_eq!(node_ids(&d), vec!["b1".to_string()]);
+    for r in [alice, bob, carol, dave, erin] {
+        r.stop().await;
+    }
+}
+
+/// A fresh random document id (one that exists nowhere).
+fn random_id() -> DocumentId {
+    let mut bytes = vec![0u8; 16];
+    getrandom::fill(&mut bytes).unwrap();
+    DocumentId::try_from(bytes).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_live_token_the_upgrade_is_refused_with_401() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let server = ServerProcess::start(&db);
+    let ws: DocumentId = random_id();
+    let inv = invite(&db, &ws, "Alice", false);
+
+    let status = |r: Result<_, tungstenite::Error>| match r {
+        Err(tungstenite::Error::Http(resp)) => resp.status().as_u16(),
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => 101,
+    };
+    // No token, a wrong token (header or query), a token for nothing.
+    let no_token = tokio_tungstenite::connect_async(server.url().as_str()).await;
+    assert_eq!(status(no_token.map(|_| ())), 401);
+    let mut req = server.url().as_str().into_client_request().unwrap();
+    req.headers_mut()
+        .insert("authorization", "Bearer not-a-token".parse().unwrap());
+    assert_eq!(
+        status(tokio_tungstenite::connect_async(req).await.map(|_| ())),
+        401
+    );
+    let wrong = server.url_with_token("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    assert_eq!(
+        status(
+            tokio_tungstenite::connect_async(wrong.as_str())
+                .await
+                .map(|_| ())
+        ),
+        401
+    );
+    // The right one, both ways, upgrades.
+    let good = server.url_with_token(&inv.token);
+    assert_eq!(
+        status(
+            tokio_tungstenite::connect_async(good.as_str())
+                .await
+                .map(|_| ())
+        ),
+        101
+    );
+    let mut req = server.url().as_str().into_client_request().unwrap();
+    req.headers_mut().insert(
+        "authorization",
+        format!("Bearer {}", inv.token).parse().unwrap(),
+    );
+    assert_eq!(
+        status(tokio_tungstenite::connect_async(req).await.map(|_| ())),
+        101
+    );
+    // /health stays open.
+    let health = reqwest::get(format!("http://{}/health", server.addr))
+        .await
+        .unwrap();
+    assert!(health.status().is_success());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_only_person_s_edits_reach_nobody() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let server = ServerProcess::start(&db);
+    let alice = Repo::build_tokio().load().await;
+    let (index, fa) = workspace_with_flow(&alice, "A", "a1").await;
+    let writer = invite(&db, index.document_id(), "Alice", false);
+    let reader = invite(&db, index.document_id(), "Rita", true);
+    connect(&alice, &server, &writer.token).await;
+
+    let rita = client(&server, &reader.token).await;
+    let fr = find(&rita, fa.document_id()).await;
+    wait_for_node(&fr, "a1").await;
+    // Rita edits; then Alice edits, and Rita receives Alice's edit.
+    fr.with_document(|d| flow::apply(d, &[task("rita", 10.0)]).unwrap());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    fa.with_document(|d| flow::apply(d, &[task("a2", 20.0)]).unwrap());
+    wait_for_node(&fr, "a2").await;
+    // Another read-write member connecting now sees Alice's edits but not Rita's.
+    let bob = bearer_client(&server, &writer.token).await;
+    let fb = find(&bob, fa.document_id()).await;
+    wait_for_node(&fb, "a2").await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert!(!node_ids(&fa).contains(&"rita".to_string()));
+    assert!(!node_ids(&fb).contains(&"rita".to_string()));
+
+    // Nor is it in the server's database.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(server.terminate().success());
+    for r in [alice, rita, bob] {
+        r.stop().await;
+    }
+    let server = ServerProcess::start(&db);
+    let carol = client(&server, &writer.token).await;
+    let fc = find(&carol, fa.document_id()).await;
+    wait_for_node(&fc, "a2").await;
+    assert!(!node_ids(&fc).contains(&"rita".to_string()));
+    carol.stop().await;
+}
+
+fn join_message(peer: &str) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut buf);
+    e.map(3).unwrap();
+    e.str("type").unwrap().str("join").unwrap();
+    e.str("senderId").unwrap().str(peer).unwrap();
+    e.str("supportedProtocolVersions").unwrap();
+    e.array(1).unwrap().str("1").unwrap();
+    buf
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_revoked_invitation_is_cut_off_at_once_and_cannot_reconnect() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let server = ServerProcess::start(&db);
+    let ws: DocumentId = random_id();
+    let inv = invite(&db, &ws, "Mallory", false);
+    let keep = invite(&db, &ws, "Alice", false);
+
+    // Two raw automerge-repo connections: the one to revoke and one that stays.
+    let open = |token: String, peer: &'static str| {
+        let url = server.url_with_token(&token);
+        async move {
+            let (mut ws, _) = tokio_tungstenite::connect_async(url.as_str())
+                .await
+                .unwrap();
+            ws.send(tungstenite::Message::Binary(join_message(peer).into()))
+                .await
+                .unwrap();
+            // The server answers `peer`.
+            let reply = tokio::time::timeout(Duration::from_secs(5), ws.next())
+                .await
+                .unwrap()
+                .unwrap()
+                .unwrap();
+            assert!(
+                matches!(reply, tungstenite::Message::Binary(_)),
+                "{reply:?}"
+            );
+            ws
+        }
+    };
+    let mut revoked_ws = open(inv.token.clone(), "mallory-peer").await;
+    let mut kept_ws = open(keep.token.clone(), "alice-peer").await;
+
+    let started = Instant::now();
+    admin(&[
+        "revoke",
+        "--database",
+        db.to_str().unwrap(),
+        "--invitation",
+        &inv.id,
+    ]);
+    // Disconnected within about two seconds (the server polls revocations).
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(3), revoked_ws.next())
+            .await
+            .expect("the revoked connection stays open");
+        match next {
+            Some(Ok(tungstenite::Message::Close(_))) | None | Some(Err(_)) => break,
+            Some(Ok(_)) => {}
+        }
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(2500),
+        "cut off after {:?}",
+        started.elapsed()
+    );
+    // The other invitation's connection is untouched.
+    assert!(
+        tokio::time::timeout(Duration::from_millis(300), kept_ws.next())
+            .await
+            .is_err()
+    );
+    // The token no longer opens anything.
+    match tokio_tungstenite::connect_async(server.url_with_token(&inv.token).as_str()).await {
+        Err(tungstenite::Error::Http(resp)) => assert_eq!(resp.status().as_u16(), 401),
+        other => panic!("a revoked token reconnected: {:?}", other.map(|_| ())),
+    }
+    // The list shows it revoked, without tokens.
+    let list = admin(&["invitations", "--database", db.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(list.trim()).unwrap();
+    let row = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == inv.id)
+        .unwrap();
+    assert!(row["revoked_at"].is_i64());
+    assert!(!list.contains(&inv.token) && !list.contains(&keep.token));
+}
+
+#[test]
+fn tokens_are_stored_only_as_hashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let ws: DocumentId = random_id();
+    let inv = invite(&db, &ws, "Alice", true);
+    assert_eq!(
+        inv.token.len(),
+        43,
+        "32 bytes, URL-safe base64 without padding"
+    );
+    let text = admin(&["invitations", "--database", db.to_str().unwrap()]);
+    assert!(text.contains(&inv.id) && text.contains("read_only"));
+    assert!(!text.contains(&inv.token));
+    // Every file of the database (WAL included) holds the hash, never the token.
+    let mut hash_found = false;
+    let hash = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(inv.token.as_bytes()))
+    };
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let hay = String::from_utf8_lossy(&bytes);
+        assert!(!hay.contains(&inv.token));
+        hash_found |= hay.contains(&hash);
+    }
+    assert!(hash_found);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored: String = conn
+        .query_row(
+            "SELECT token_sha256 FROM invitation WHERE id = ?1",
+            [&inv.id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, hash);
 }
