@@ -604,6 +604,25 @@ async fn a_revoked_invitation_is_cut_off_at_once_and_cannot_reconnect() {
     let mut revoked_ws = open(inv.token.clone(), "mallory-peer").await;
     let mut kept_ws = open(keep.token.clone(), "alice-peer").await;
 
+    // A token cannot take over a peer id that another invitation's live connection uses.
+    let (mut thief, _) =
+        tokio_tungstenite::connect_async(server.url_with_token(&inv.token).as_str())
+            .await
+            .unwrap();
+    thief
+        .send(tungstenite::Message::Binary(
+            join_message("alice-peer").into(),
+        ))
+        .await
+        .unwrap();
+    match tokio::time::timeout(Duration::from_secs(5), thief.next())
+        .await
+        .unwrap()
+    {
+        Some(Ok(tungstenite::Message::Close(_))) | None | Some(Err(_)) => {}
+        Some(Ok(other)) => panic!("a second invitation used a bound peer id: {other:?}"),
+    }
+
     let started = Instant::now();
     admin(&[
         "revoke",
