@@ -12,17 +12,18 @@
 //    and icons below 0.3, arrowheads and rounded corners below 0.18: the costly parts go first
 //    when many elements are visible. Node bodies of one style share one path, edges of one
 //    style another, so a zoomed-out frame is a few dozen fill/stroke calls, not thousands.
-// 3. A bitmap cache (bitmapCache.ts). The static scene is rendered into a canvas that covers
-//    the viewport plus a margin on every side, and panning moves that canvas with a CSS
-//    transform: no pixel is drawn while panning within the margin, the compositor only moves a
-//    layer. Past the margin the still-valid part is copied and only the newly exposed strips
-//    are rendered. While the wheel turns the transform also scales it, and it is rendered
-//    sharp when the wheel rests.
+// 3. A bitmap cache (bitmapCache.ts). The static scene is rendered into an offscreen bitmap
+//    that covers the viewport plus a margin on every side. The on-screen canvas is as big as
+//    that bitmap (clipped by the container) and holds it plus the overlay (selection outlines,
+//    badges, handles, the connection preview, the rubber band, and the nodes being dragged,
+//    which are left out of the bitmap meanwhile). Panning moves the canvas with a CSS
+//    transform: within the margin no pixel is drawn, the compositor only moves one layer.
+//    Past the margin the still-valid part is copied and only the newly exposed strips are
+//    rendered. While the wheel turns the transform also scales it; it is rendered sharp when
+//    the wheel rests. The overlay changing recomposes the canvas (one copy of the bitmap) but
+//    does not re-render the scene.
 // 4. One paint per animation frame (engine.ts). Pointer and wheel events only update state and
-//    request a frame. A second, transparent canvas of the same size and placement holds the
-//    overlay (selection outlines, badges, handles, the connection preview, the rubber band,
-//    and the nodes being dragged, which are left out of the scene bitmap meanwhile); it is
-//    redrawn only when what it shows changes, not when the view pans.
+//    request a frame; the frame does whatever of the above is needed, once.
 //
 // Drawing routines (draw.ts, edges.ts, overlay.ts) target a small DrawContext interface, so the
 // SVG and PNG exports (export.ts) use exactly the same code. devicePixelRatio is honoured
@@ -45,7 +46,7 @@ const CONTAINER_STYLE: CSSProperties = {
   userSelect: "none",
 };
 
-/** Both canvases are bigger than the container (the margins) and are moved by the engine with a transform. */
+/** The canvas is bigger than the container (the margins); the engine sizes it and moves it with a transform. */
 const CANVAS_STYLE: CSSProperties = {
   position: "absolute",
   left: 0,
@@ -57,8 +58,7 @@ const CANVAS_STYLE: CSSProperties = {
 
 export const FlowCanvas = forwardRef<FlowCanvasHandle, FlowCanvasProps>(function FlowCanvas(props, ref) {
   const containerRef = useRef<HTMLDivElement>(null);
-  const sceneRef = useRef<HTMLCanvasElement>(null);
-  const overlayRef = useRef<HTMLCanvasElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
   const engineRef = useRef<CanvasEngine | null>(null);
   if (engineRef.current === null) engineRef.current = new CanvasEngine(props);
   const engine = engineRef.current;
@@ -70,10 +70,9 @@ export const FlowCanvas = forwardRef<FlowCanvasHandle, FlowCanvasProps>(function
 
   useLayoutEffect(() => {
     const container = containerRef.current;
-    const scene = sceneRef.current;
-    const overlay = overlayRef.current;
-    if (!container || !scene || !overlay) return;
-    engine.attach(container, scene, overlay);
+    const canvas = canvasRef.current;
+    if (!container || !canvas) return;
+    engine.attach(container, canvas);
     return () => engine.detach();
   }, [engine]);
 
@@ -88,8 +87,7 @@ export const FlowCanvas = forwardRef<FlowCanvasHandle, FlowCanvasProps>(function
       aria-label={props.ariaLabel}
       style={CONTAINER_STYLE}
     >
-      <canvas ref={sceneRef} style={CANVAS_STYLE} />
-      <canvas ref={overlayRef} style={CANVAS_STYLE} />
+      <canvas ref={canvasRef} style={CANVAS_STYLE} />
     </div>
   );
 });

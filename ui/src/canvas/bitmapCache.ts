@@ -1,19 +1,22 @@
 // The scene bitmap that makes panning cheap.
 //
-// The static scene (background, lanes, nodes, edges, problem styling) is rendered into a
-// bitmap that covers the viewport plus a margin on every side. That bitmap is itself the
-// on-screen <canvas> (bigger than the view, clipped by the container) and the view moves it
-// with a CSS transform: a pan frame changes no pixels at all, the browser's compositor only
-// moves a layer. Measured in WebKitGTK under Xvfb, moving a layer costs less than redrawing
-// or blitting a canvas of the viewport's size every frame (about 50 vs 43 frames/s).
+// The static scene (background, lanes, nodes, edges, problem styling) is rendered into an
+// offscreen bitmap covering the viewport plus a margin on every side. The engine copies it,
+// with the overlay drawn on top, into the one on-screen <canvas>, which is just as big (and
+// clipped by its container), and the view moves that canvas with a CSS transform: a pan frame
+// changes no pixels at all, the browser's compositor only moves a layer. Measured in WebKitGTK
+// under Xvfb, moving one layer costs far less than redrawing or blitting a viewport-sized
+// canvas every frame, and a second (overlay) layer would cost a quarter of the frame rate.
 //
 // - Panning within the margin: only the transform changes.
 // - Panning past the margin: the bitmap is re-centred by copying its still-valid part to the
-//   new offset (through a second, offscreen bitmap) and rendering only the newly exposed
-//   strips (clipped), so the cost is proportional to the exposed area.
-// - Zooming with the wheel: while the wheel is turning, the transform also scales the bitmap
+//   new offset (into the second offscreen bitmap, then the two swap) and rendering only the
+//   newly exposed strips (clipped), so the cost is proportional to the exposed area.
+// - Zooming with the wheel: while the wheel is turning, the transform also scales the canvas
 //   (slightly soft) as long as it covers the view; it is rendered sharp once the wheel rests.
 // - Anything else (another zoom, an edit, a resize, the start of a node drag): full render.
+// - The overlay changing (hover, selection, a drag): the clean bitmap is copied again and the
+//   overlay drawn on it; the scene is not re-rendered.
 //
 // All offsets are whole device pixels (the viewport translation is rounded to them), so shifted
 // strips join without seams and the unscaled transform never resamples.
@@ -137,16 +140,14 @@ export type CacheUpdate = {
 };
 
 export class SceneCache {
-  private front: Bitmap;
+  private front: Bitmap | null = null;
   private back: Bitmap | null = null;
   private state: CacheState | null = null;
   private readonly createBitmap: (w: number, h: number) => Bitmap | null;
-  /** Counters for diagnostics and tests: full renders, shifted renders, transform-only frames. */
+  /** Counters for diagnostics and tests: full renders, shifted renders, frames with no render. */
   readonly stats = { full: 0, shift: 0, blit: 0 };
 
-  /** `front` is the displayed bitmap; `createBitmap` makes the offscreen one used for shifting. */
-  constructor(front: Bitmap, createBitmap: (w: number, h: number) => Bitmap | null) {
-    this.front = front;
+  constructor(createBitmap: (w: number, h: number) => Bitmap | null) {
     this.createBitmap = createBitmap;
   }
 
@@ -154,17 +155,25 @@ export class SceneCache {
     this.state = null;
   }
 
-  /** Frees the offscreen bitmap and forgets the displayed one's content (the component is unmounted). */
+  /** The clean scene bitmap (no overlay), once rendered. */
+  bitmap(): Bitmap | null {
+    return this.state ? this.front : null;
+  }
+
+  /** Frees the bitmaps (the component is unmounted). */
   release(): void {
-    if (this.back) {
-      this.back.canvas.width = 0;
-      this.back.canvas.height = 0;
+    for (const b of [this.front, this.back]) {
+      if (b) {
+        b.canvas.width = 0;
+        b.canvas.height = 0;
+      }
     }
+    this.front = null;
     this.back = null;
     this.state = null;
   }
 
-  /** Brings the displayed bitmap up to date for `view` and tells where to place it. */
+  /** Brings the scene bitmap up to date for `view` and tells where to place it; null when no bitmap can be made. */
   update(
     view: ScreenView,
     key: string,
@@ -172,12 +181,13 @@ export class SceneCache {
     bias: { x: number; y: number },
     render: SceneRenderer,
     background: string,
-  ): CacheUpdate {
+  ): CacheUpdate | null {
     let plan = planCache(this.state, view, key, allowScaled, bias);
     if (plan.type === "shift" && !this.shift(plan, render, background)) plan = planCache(null, view, key, allowScaled, bias);
-    if (plan.type === "full") this.full(plan, view, key, render, background);
+    if (plan.type === "full" && !this.full(plan, view, key, render, background)) return null;
     this.stats[plan.type]++;
-    const state = this.state as CacheState;
+    const state = this.state;
+    if (!state) return null;
     const blit = planCache(state, view, key, allowScaled, bias);
     // After a render the bitmap covers the view by construction, so this is always a blit.
     const placement = blit.type === "blit" ? placementFor(blit, view) : { x: 0, y: 0, scale: 1 };
@@ -185,39 +195,44 @@ export class SceneCache {
     return { plan: plan.type, mapping: { zoom, dpr, ox, oy }, wd, hd, placement };
   }
 
-  private full(plan: Extract<CachePlan, { type: "full" }>, view: ScreenView, key: string, render: SceneRenderer, background: string): void {
-    const b = this.front;
-    if (b.canvas.width !== plan.wd || b.canvas.height !== plan.hd) {
-      b.canvas.width = plan.wd;
-      b.canvas.height = plan.hd;
+  private ensure(slot: "front" | "back", w: number, h: number): Bitmap | null {
+    let b = this[slot];
+    if (!b) {
+      b = this.createBitmap(w, h);
+      this[slot] = b;
     }
+    if (b && (b.canvas.width !== w || b.canvas.height !== h)) {
+      b.canvas.width = w;
+      b.canvas.height = h;
+    }
+    return b;
+  }
+
+  private full(plan: Extract<CachePlan, { type: "full" }>, view: ScreenView, key: string, render: SceneRenderer, background: string): boolean {
+    const b = this.ensure("front", plan.wd, plan.hd);
+    if (!b) return false;
     const mapping: CacheMapping = { zoom: view.zoom, dpr: view.dpr, ox: plan.ox, oy: plan.oy };
     renderRect(b.ctx, { x: 0, y: 0, w: plan.wd, h: plan.hd }, mapping, render, background);
     this.state = { ...mapping, key, wd: plan.wd, hd: plan.hd };
+    return true;
   }
 
   private shift(plan: Extract<CachePlan, { type: "shift" }>, render: SceneRenderer, background: string): boolean {
     const state = this.state;
-    if (!state) return false;
-    if (!this.back) this.back = this.createBitmap(state.wd, state.hd);
-    const back = this.back;
+    const front = this.front;
+    if (!state || !front) return false;
+    const back = this.ensure("back", state.wd, state.hd);
     if (!back) return false;
-    if (back.canvas.width !== state.wd || back.canvas.height !== state.hd) {
-      back.canvas.width = state.wd;
-      back.canvas.height = state.hd;
-    }
-    // The still-valid part moves to its new place via the offscreen bitmap (a canvas drawn
-    // onto itself is not reliably supported), then only the exposed strips are rendered.
+    // The still-valid part moves to its new place in the other bitmap (a canvas drawn onto
+    // itself is not reliably supported), then only the exposed strips are rendered.
     const ctx = back.ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(this.front.canvas, plan.dx, plan.dy);
+    ctx.drawImage(front.canvas, plan.dx, plan.dy);
     const mapping: CacheMapping = { zoom: state.zoom, dpr: state.dpr, ox: plan.ox, oy: plan.oy };
     for (const r of exposedRects(state.wd, state.hd, plan.dx, plan.dy)) renderRect(ctx, r, mapping, render, background);
-    const front = this.front.ctx;
-    front.setTransform(1, 0, 0, 1, 0, 0);
-    front.imageSmoothingEnabled = false;
-    front.drawImage(back.canvas, 0, 0);
+    this.back = front;
+    this.front = back;
     this.state = { ...state, ox: plan.ox, oy: plan.oy };
     return true;
   }

@@ -1,12 +1,12 @@
-// The imperative core behind <FlowCanvas>: owns the two canvases (the scene bitmap and the
-// overlay above it), the scene, the viewport, the bitmap cache and the pointer, keyboard, wheel
-// and drop listeners. React only passes props in and the handle out, so panning and hovering
-// never re-render React components.
+// The imperative core behind <FlowCanvas>: owns the canvas, the scene, the viewport, the scene
+// bitmap cache and the pointer, keyboard, wheel and drop listeners. React only passes props in
+// and the handle out, so panning and hovering never re-render React components.
 //
 // Frames: every change (pointer move, wheel, props) only records state and asks for an
 // animation frame; the frame then paints once, however many events arrived in between. A view
-// change alone (pan, zoom) moves the bitmaps; what the overlay shows is redrawn only when it
-// changed (`changed()`), or when the scene bitmap was re-rendered under a new mapping.
+// change alone (pan, zoom) only moves the canvas (CSS transform). The canvas content — the
+// clean scene bitmap with the overlay drawn on it — is recomposed only when the overlay
+// changed (`changed()`) or the scene bitmap was re-rendered.
 
 import { SceneCache, bitmapRectToFlow, type CacheUpdate, type ScreenView } from "./bitmapCache";
 import { createCanvas2D, createTextLayout, hasCanvasSupport } from "./canvasSupport";
@@ -115,11 +115,9 @@ export class CanvasEngine implements InteractionHost {
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
 
   private container: HTMLDivElement | null = null;
-  /** The scene bitmap (viewport plus margins), moved by a CSS transform. */
-  private sceneCanvas: HTMLCanvasElement | null = null;
-  /** Selection, handles, badges, previews: same size and placement as the scene bitmap, transparent. */
-  private overlayCanvas: HTMLCanvasElement | null = null;
-  private overlayCtx: CanvasRenderingContext2D | null = null;
+  /** The displayed canvas: scene bitmap plus overlay, as big as the bitmap, moved by a CSS transform. */
+  private canvas: HTMLCanvasElement | null = null;
+  private ctx: CanvasRenderingContext2D | null = null;
   private cache: SceneCache | null = null;
   private resizeObserver: ResizeObserver | null = null;
   private cleanup: (() => void)[] = [];
@@ -132,8 +130,7 @@ export class CanvasEngine implements InteractionHost {
   private readonly interaction: Interaction;
   private readonly textLayout: TextLayout;
   private overlayDirty = true;
-  private overlayEmpty = true;
-  private placed = { transform: "", wd: 0, hd: 0 };
+  private placed = { transform: "" };
   private dragLayer: DragLayer | null = null;
   private dragSerial = 0;
   private frame: number | null = null;
@@ -261,19 +258,14 @@ export class CanvasEngine implements InteractionHost {
 
   // --- DOM ---
 
-  attach(container: HTMLDivElement, sceneCanvas: HTMLCanvasElement, overlayCanvas: HTMLCanvasElement): void {
+  attach(container: HTMLDivElement, canvas: HTMLCanvasElement): void {
     this.detach();
     this.container = container;
-    this.sceneCanvas = sceneCanvas;
-    this.overlayCanvas = overlayCanvas;
-    const sceneCtx = hasCanvasSupport() ? sceneCanvas.getContext("2d", { alpha: false }) : null;
-    this.overlayCtx = sceneCtx ? overlayCanvas.getContext("2d") : null;
-    this.cache = sceneCtx
-      ? new SceneCache({ canvas: sceneCanvas, ctx: sceneCtx }, (w, h) => createCanvas2D(w, h, false))
-      : null;
-    this.placed = { transform: "", wd: 0, hd: 0 };
+    this.canvas = canvas;
+    this.ctx = hasCanvasSupport() ? canvas.getContext("2d", { alpha: false }) : null;
+    this.cache = this.ctx ? new SceneCache((w, h) => createCanvas2D(w, h, false)) : null;
+    this.placed = { transform: "" };
     this.overlayDirty = true;
-    this.overlayEmpty = false;
     const on = <K extends keyof HTMLElementEventMap>(
       type: K,
       fn: (e: HTMLElementEventMap[K]) => void,
@@ -318,9 +310,8 @@ export class CanvasEngine implements InteractionHost {
     this.cache?.release();
     this.cache = null;
     this.container = null;
-    this.sceneCanvas = null;
-    this.overlayCanvas = null;
-    this.overlayCtx = null;
+    this.canvas = null;
+    this.ctx = null;
   }
 
   /** Reads the container's size; on a change resizes the canvas and, if `paintNow`, repaints at once (no blank frame while resizing). */
@@ -355,7 +346,8 @@ export class CanvasEngine implements InteractionHost {
 
   private onPointerDown(e: PointerEvent): void {
     if (!e.isPrimary) return;
-    this.container?.focus({ preventScroll: true });
+    // Keyboard focus for F2/Enter/Escape, without the focus ring a click should not show.
+    this.container?.focus({ preventScroll: true, focusVisible: false });
     if (e.button !== 0 && e.button !== 1) return;
     if (e.button === 1) e.preventDefault();
     try {
@@ -542,8 +534,8 @@ export class CanvasEngine implements InteractionHost {
 
   private paint(): void {
     const cache = this.cache;
-    const octx = this.overlayCtx;
-    if (!cache || !octx) return;
+    const ctx = this.ctx;
+    if (!cache || !ctx) return;
     if (typeof window !== "undefined" && window.devicePixelRatio !== this.size.dpr) this.measure(false);
     const { w, h, dpr } = this.size;
     if (w <= 0 || h <= 0) return;
@@ -567,72 +559,65 @@ export class CanvasEngine implements InteractionHost {
       drawDotGrid(c, area, m.zoom);
       drawScene(c, scene, { area, lod: lodFor(m.zoom), text, problems, hidden });
     }, THEME.background);
+    if (!update) return;
+    if (update.plan !== "blit" || this.overlayDirty) this.compose(ctx, update, drag);
     this.place(update);
-    if (update.plan !== "blit" || this.overlayDirty) this.paintOverlay(octx, update, drag);
     this.redraws++;
   }
 
-  /** Sizes and moves both canvases (CSS) to show the bitmap where the viewport wants it. */
+  /** Moves (and scales, mid-zoom) the canvas so that it shows the flow where the viewport wants it. */
   private place(update: CacheUpdate): void {
-    const scene = this.sceneCanvas;
-    const overlay = this.overlayCanvas;
-    if (!scene || !overlay) return;
-    const { dpr } = this.size;
-    if (update.wd !== this.placed.wd || update.hd !== this.placed.hd) {
-      const width = `${update.wd / dpr}px`;
-      const height = `${update.hd / dpr}px`;
-      scene.style.width = overlay.style.width = width;
-      scene.style.height = overlay.style.height = height;
-      overlay.width = update.wd;
-      overlay.height = update.hd;
-      this.placed.wd = update.wd;
-      this.placed.hd = update.hd;
-      this.overlayDirty = true;
-      this.overlayEmpty = true;
-    }
+    const canvas = this.canvas;
+    if (!canvas) return;
     const p = update.placement;
     const transform = p.scale === 1 ? `translate(${p.x}px, ${p.y}px)` : `translate(${p.x}px, ${p.y}px) scale(${p.scale})`;
     if (transform !== this.placed.transform) {
-      scene.style.transform = overlay.style.transform = transform;
+      canvas.style.transform = transform;
       this.placed.transform = transform;
     }
   }
 
   /**
-   * Redraws the overlay bitmap: in the scene bitmap's mapping, so it moves with it and needs no
-   * redraw while panning; sizes in screen pixels use the bitmap's zoom.
+   * Recomposes the displayed canvas: the clean scene bitmap, then the overlay drawn in the
+   * bitmap's mapping (so the canvas can move while panning without a redraw); sizes in screen
+   * pixels use the bitmap's zoom.
    */
-  private paintOverlay(ctx: CanvasRenderingContext2D, update: CacheUpdate, drag: DragLayer | null): void {
+  private compose(ctx: CanvasRenderingContext2D, update: CacheUpdate, drag: DragLayer | null): void {
+    const canvas = this.canvas;
+    const clean = this.cache?.bitmap();
+    if (!canvas || !clean) return;
     this.overlayDirty = false;
+    const { dpr } = this.size;
+    if (canvas.width !== update.wd || canvas.height !== update.hd) {
+      canvas.width = update.wd;
+      canvas.height = update.hd;
+      canvas.style.width = `${update.wd / dpr}px`;
+      canvas.style.height = `${update.hd / dpr}px`;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(clean.canvas, 0, 0);
     const m = update.mapping;
     const zoom = m.zoom;
-    const g = this.interaction.gesture;
-    const handles = g.type === "idle" || g.type === "connect" ? this.interaction.handleNodes() : [];
-    const conn = this.interaction.connection();
-    const band = this.interaction.band();
-    const badges = (this.props.problems?.size ?? 0) > 0;
-    const empty = !drag && this.props.selection.size === 0 && !badges && handles.length === 0 && !conn && !band;
-    if (empty && this.overlayEmpty) return;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, update.wd, update.hd);
-    this.overlayEmpty = empty;
-    // An empty overlay is hidden: a transparent layer still costs the compositor a blend per frame.
-    if (this.overlayCanvas) this.overlayCanvas.style.visibility = empty ? "hidden" : "visible";
-    if (empty) return;
     const k = zoom * m.dpr;
     ctx.setTransform(k, 0, 0, k, m.ox, m.oy);
     const area = bitmapRectToFlow({ x: 0, y: 0, w: update.wd, h: update.hd }, m);
     if (drag) this.paintDrag(ctx, drag, area, lodFor(zoom));
     this.paintSelection(ctx, area, drag, zoom);
-    if (badges) this.paintBadges(ctx, area, drag, zoom);
-    for (const n of handles) {
-      if (rectsIntersect(rectOf(n), area)) drawHandles(ctx, n, zoom, this.interaction.hoverHandle);
+    if ((this.props.problems?.size ?? 0) > 0) this.paintBadges(ctx, area, drag, zoom);
+    const g = this.interaction.gesture;
+    if (g.type === "idle" || g.type === "connect") {
+      for (const n of this.interaction.handleNodes()) {
+        if (rectsIntersect(rectOf(n), area)) drawHandles(ctx, n, zoom, this.interaction.hoverHandle);
+      }
     }
+    const conn = this.interaction.connection();
     if (conn) {
       const target = conn.target ? this.sceneData.nodeById.get(conn.target) : undefined;
       if (target) drawNodeSelection(ctx, target, zoom, THEME.handleStroke);
       drawConnectionPreview(ctx, conn.from, conn.to, zoom);
     }
+    const band = this.interaction.band();
     if (band) drawRubberBand(ctx, band, zoom);
     ctx.setTransform(1, 0, 0, 1, 0, 0);
   }
