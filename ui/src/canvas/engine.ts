@@ -12,7 +12,7 @@ import { SceneCache, bitmapRectToFlow, type CacheUpdate, type ScreenView } from 
 import { createCanvas2D, createTextLayout, hasCanvasSupport } from "./canvasSupport";
 import { drawDotGrid } from "./draw";
 import { drawEdges, type EdgeGeometry } from "./edges";
-import { boundsOfPoints, edgePoints, expandRect, rectsIntersect, rectOf } from "./geometry";
+import { boundsOfPoints, edgePoints, expandRect, rectsIntersect, rectOf, unionRect } from "./geometry";
 import { Interaction, type InteractionHost, type NodeMove, type PointerInput } from "./interaction";
 import { lodFor } from "./lod";
 import {
@@ -130,6 +130,10 @@ export class CanvasEngine implements InteractionHost {
   private readonly interaction: Interaction;
   private readonly textLayout: TextLayout;
   private overlayDirty = true;
+  /** Whether the next composition must redraw the whole canvas (else only around the drag). */
+  private composeAll = true;
+  /** The flow area the dragged elements covered at the last composition. */
+  private dragBox: Rect | null = null;
   private placed = { transform: "" };
   private dragLayer: DragLayer | null = null;
   private dragSerial = 0;
@@ -195,8 +199,9 @@ export class CanvasEngine implements InteractionHost {
   connect(source: string, target: string): void {
     this.props.onConnect(source, target);
   }
-  changed(): void {
+  changed(what?: "drag"): void {
     this.overlayDirty = true;
+    if (what !== "drag") this.composeAll = true;
     this.requestFrame();
   }
 
@@ -266,6 +271,7 @@ export class CanvasEngine implements InteractionHost {
     this.cache = this.ctx ? new SceneCache((w, h) => createCanvas2D(w, h, false)) : null;
     this.placed = { transform: "" };
     this.overlayDirty = true;
+    this.composeAll = true;
     const on = <K extends keyof HTMLElementEventMap>(
       type: K,
       fn: (e: HTMLElementEventMap[K]) => void,
@@ -560,7 +566,16 @@ export class CanvasEngine implements InteractionHost {
       drawScene(c, scene, { area, lod: lodFor(m.zoom), text, problems, hidden });
     }, THEME.background);
     if (!update) return;
-    if (update.plan !== "blit" || this.overlayDirty) this.compose(ctx, update, drag);
+    if (update.plan !== "blit" || this.overlayDirty) {
+      const crossing = drag ? this.crossingRoutes(drag) : [];
+      const box = drag ? this.dragBounds(drag, crossing, update.mapping.zoom) : null;
+      // While only the dragged nodes move, recompose just where they were and are now: a
+      // smaller changed area is cheaper for the browser to take over than the whole canvas.
+      const dirty = !this.composeAll && update.plan === "blit" && box && this.dragBox ? unionRect(box, this.dragBox) : null;
+      this.compose(ctx, update, drag, crossing, dirty);
+      this.dragBox = box;
+      this.composeAll = false;
+    }
     this.place(update);
     this.redraws++;
   }
@@ -582,7 +597,13 @@ export class CanvasEngine implements InteractionHost {
    * bitmap's mapping (so the canvas can move while panning without a redraw); sizes in screen
    * pixels use the bitmap's zoom.
    */
-  private compose(ctx: CanvasRenderingContext2D, update: CacheUpdate, drag: DragLayer | null): void {
+  private compose(
+    ctx: CanvasRenderingContext2D,
+    update: CacheUpdate,
+    drag: DragLayer | null,
+    crossing: EdgeGeometry[],
+    dirty: Rect | null,
+  ): void {
     const canvas = this.canvas;
     const clean = this.cache?.bitmap();
     if (!canvas || !clean) return;
@@ -593,16 +614,33 @@ export class CanvasEngine implements InteractionHost {
       canvas.height = update.hd;
       canvas.style.width = `${update.wd / dpr}px`;
       canvas.style.height = `${update.hd / dpr}px`;
+      dirty = null;
     }
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(clean.canvas, 0, 0);
     const m = update.mapping;
     const zoom = m.zoom;
     const k = zoom * m.dpr;
+    // The part of the bitmap to recompose, in whole device pixels.
+    let r = { x: 0, y: 0, w: update.wd, h: update.hd };
+    if (dirty) {
+      const x0 = Math.max(0, Math.floor(dirty.x * k + m.ox));
+      const y0 = Math.max(0, Math.floor(dirty.y * k + m.oy));
+      const x1 = Math.min(update.wd, Math.ceil((dirty.x + dirty.w) * k + m.ox));
+      const y1 = Math.min(update.hd, Math.ceil((dirty.y + dirty.h) * k + m.oy));
+      if (x1 <= x0 || y1 <= y0) return;
+      r = { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+    }
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    if (dirty) {
+      ctx.beginPath();
+      ctx.rect(r.x, r.y, r.w, r.h);
+      ctx.clip();
+    }
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(clean.canvas, r.x, r.y, r.w, r.h, r.x, r.y, r.w, r.h);
     ctx.setTransform(k, 0, 0, k, m.ox, m.oy);
-    const area = bitmapRectToFlow({ x: 0, y: 0, w: update.wd, h: update.hd }, m);
-    if (drag) this.paintDrag(ctx, drag, area, lodFor(zoom));
+    const area = bitmapRectToFlow(r, m);
+    if (drag) this.paintDrag(ctx, drag, crossing, area, lodFor(zoom));
     this.paintSelection(ctx, area, drag, zoom);
     if ((this.props.problems?.size ?? 0) > 0) this.paintBadges(ctx, area, drag, zoom);
     const g = this.interaction.gesture;
@@ -619,24 +657,47 @@ export class CanvasEngine implements InteractionHost {
     }
     const band = this.interaction.band();
     if (band) drawRubberBand(ctx, band, zoom);
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.restore();
   }
 
-  private paintDrag(ctx: CanvasRenderingContext2D, drag: DragLayer, visible: Rect, lod: ReturnType<typeof lodFor>): void {
+  /** Edges with one moving end, routed afresh between the moved and the fixed node. */
+  private crossingRoutes(drag: DragLayer): EdgeGeometry[] {
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
-    const problems = this.props.problems;
-    // Edges with one moving end: routed afresh between the moved and the fixed node.
     const s = this.sceneData;
-    const crossing: EdgeGeometry[] = [];
+    const out: EdgeGeometry[] = [];
     for (const g of drag.crossing) {
       const src = s.nodeById.get(g.edge.source);
       const tgt = s.nodeById.get(g.edge.target);
       const ms = src && drag.moving.has(src.id) ? { ...src, x: src.x + d.x, y: src.y + d.y } : src;
       const mt = tgt && drag.moving.has(tgt.id) ? { ...tgt, x: tgt.x + d.x, y: tgt.y + d.y } : tgt;
       const points = edgePoints(g.edge, ms, mt);
-      if (points && rectsIntersect(boundsOfPoints(points), visible)) crossing.push({ edge: g.edge, points });
+      if (points) out.push({ edge: g.edge, points });
     }
-    drawEdges(ctx, crossing, problems, lod);
+    return out;
+  }
+
+  /** The flow area the dragged elements are drawn in now (with room for halos, badges and arrowheads). */
+  private dragBounds(drag: DragLayer, crossing: readonly EdgeGeometry[], zoom: number): Rect | null {
+    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
+    const b = drag.scene.bounds;
+    let box: Rect | null = b ? { x: b.x + d.x, y: b.y + d.y, w: b.w, h: b.h } : null;
+    for (const g of crossing) {
+      const e = boundsOfPoints(g.points);
+      box = box ? unionRect(box, e) : e;
+    }
+    return box ? expandRect(box, 12 + 20 / zoom) : null;
+  }
+
+  private paintDrag(
+    ctx: CanvasRenderingContext2D,
+    drag: DragLayer,
+    crossing: readonly EdgeGeometry[],
+    visible: Rect,
+    lod: ReturnType<typeof lodFor>,
+  ): void {
+    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
+    const problems = this.props.problems;
+    drawEdges(ctx, crossing.filter((g) => rectsIntersect(boundsOfPoints(g.points), visible)), problems, lod);
     ctx.save();
     ctx.translate(d.x, d.y);
     const area = { x: visible.x - d.x, y: visible.y - d.y, w: visible.w, h: visible.h };

@@ -43,8 +43,11 @@ export interface InteractionHost {
   select(ids: string[]): void;
   moveNodes(moves: NodeMove[]): void;
   connect(source: string, target: string): void;
-  /** Something drawn changed (hover, preview, band): redraw on the next frame. */
-  changed(): void;
+  /**
+   * Something drawn changed (hover, preview, band): redraw on the next frame. "drag" means only
+   * the dragged nodes moved, so only the area around them needs redrawing.
+   */
+  changed(what?: "drag"): void;
 }
 
 export type Gesture =
@@ -165,7 +168,7 @@ export class Interaction {
           : { x: snap(raw.x, GRID), y: snap(raw.y, GRID) };
         if (delta.x !== g.delta.x || delta.y !== g.delta.y) {
           g.delta = delta;
-          this.host.changed();
+          this.host.changed("drag");
         }
         return;
       }
