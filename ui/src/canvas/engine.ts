@@ -112,6 +112,7 @@ export class CanvasEngine implements InteractionHost {
   private inputs: { nodes: CanvasNode[]; edges: CanvasEdge[]; lanes: CanvasLane[] };
   private problemsRef: ReadonlyMap<string, ProblemSeverity> | undefined;
   private pendingMoves: Map<string, Point> | null = null;
+  private rebuildPending = false;
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
 
   private container: HTMLDivElement | null = null;
@@ -158,6 +159,9 @@ export class CanvasEngine implements InteractionHost {
   // --- InteractionHost ---
 
   scene(): Scene {
+    // A committed move is applied lazily: usually the parent's updated nodes arrive first and
+    // the scene is built once, not twice.
+    if (this.rebuildPending) this.rebuild();
     return this.sceneData;
   }
   viewport(): Viewport {
@@ -193,7 +197,8 @@ export class CanvasEngine implements InteractionHost {
         this.rebuild();
       }
     }, PENDING_MOVE_MS);
-    this.rebuild();
+    this.rebuildPending = true;
+    this.changed();
     this.props.onMoveNodes(moves);
   }
   connect(source: string, target: string): void {
@@ -253,6 +258,7 @@ export class CanvasEngine implements InteractionHost {
 
   private rebuild(): void {
     const { nodes, edges, lanes } = this.inputs;
+    this.rebuildPending = false;
     this.sceneData = buildScene(nodes, edges, lanes, this.pendingMoves ?? undefined);
     this.sceneVersion++;
     this.dragLayer = null;
@@ -472,7 +478,8 @@ export class CanvasEngine implements InteractionHost {
       clientToFlow: (x, y) => screenToFlow(this.v, this.local({ clientX: x, clientY: y })),
       elementAt: (x, y) => this.interaction.hitAt(this.local({ clientX: x, clientY: y }))?.id ?? null,
       nodeRectOnScreen: (id) => {
-        const n = this.sceneData.nodeById.get(id) ?? this.sceneData.laneById.get(id);
+        const scene = this.scene();
+        const n = scene.nodeById.get(id) ?? scene.laneById.get(id);
         if (!n) return null;
         const r = this.container?.getBoundingClientRect();
         const s = flowToScreen(this.v, n);
@@ -483,7 +490,7 @@ export class CanvasEngine implements InteractionHost {
   }
 
   fitView(padding = 0.1): void {
-    const b = this.sceneData.bounds;
+    const b = this.scene().bounds;
     if (!b) return;
     if (this.size.w <= 0 || this.size.h <= 0) {
       this.pendingFit = padding;
@@ -493,7 +500,7 @@ export class CanvasEngine implements InteractionHost {
   }
 
   focusElement(id: string): void {
-    const s = this.sceneData;
+    const s = this.scene();
     const box: Rect | null =
       (s.nodeById.get(id) && rectOf(s.nodeById.get(id) as CanvasNode)) ||
       (s.edgeById.get(id) && boundsOfPoints((s.edgeById.get(id) as EdgeGeometry).points)) ||
@@ -513,7 +520,7 @@ export class CanvasEngine implements InteractionHost {
       return null;
     }
     if (this.dragLayer && this.dragLayer.moving === drag.moving) return this.dragLayer;
-    const s = this.sceneData;
+    const s = this.scene();
     const nodes: CanvasNode[] = [];
     for (const id of drag.moving) {
       const n = s.nodeById.get(id);
@@ -553,11 +560,12 @@ export class CanvasEngine implements InteractionHost {
       this.lastTx = tx;
       this.lastTy = ty;
     }
+    // First: applies a pending move, which changes the scene version in the key.
+    const scene = this.scene();
     const drag = this.updateDragLayer();
     const problems = this.props.problems;
     const key = `${this.sceneVersion}|${drag ? drag.serial : ""}`;
     const view: ScreenView = { zoom: v.zoom, dpr, tx, ty, wd: Math.round(w * dpr), hd: Math.round(h * dpr) };
-    const scene = this.sceneData;
     const text = this.textLayout;
     const allowScaled = performance.now() < this.wheelUntil;
     const hidden = drag?.hidden;
@@ -651,7 +659,7 @@ export class CanvasEngine implements InteractionHost {
     }
     const conn = this.interaction.connection();
     if (conn) {
-      const target = conn.target ? this.sceneData.nodeById.get(conn.target) : undefined;
+      const target = conn.target ? this.scene().nodeById.get(conn.target) : undefined;
       if (target) drawNodeSelection(ctx, target, zoom, THEME.handleStroke);
       drawConnectionPreview(ctx, conn.from, conn.to, zoom);
     }
@@ -663,7 +671,7 @@ export class CanvasEngine implements InteractionHost {
   /** Edges with one moving end, routed afresh between the moved and the fixed node. */
   private crossingRoutes(drag: DragLayer): EdgeGeometry[] {
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
-    const s = this.sceneData;
+    const s = this.scene();
     const out: EdgeGeometry[] = [];
     for (const g of drag.crossing) {
       const src = s.nodeById.get(g.edge.source);
@@ -706,7 +714,7 @@ export class CanvasEngine implements InteractionHost {
   }
 
   private paintSelection(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null, zoom: number): void {
-    const s = this.sceneData;
+    const s = this.scene();
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     for (const id of this.props.selection) {
       const n = s.nodeById.get(id);
@@ -729,7 +737,7 @@ export class CanvasEngine implements InteractionHost {
   private paintBadges(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null, zoom: number): void {
     const problems = this.props.problems;
     if (!problems || problems.size === 0) return;
-    const s = this.sceneData;
+    const s = this.scene();
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     // Badges stick out of the node's box.
     const area = expandRect(visible, 20 / zoom);
