@@ -79,6 +79,29 @@ export function connectionKind(source: FlowNode, target: FlowNode, poolOf: (n: F
   return a !== b && a !== null && b !== null ? "messageFlow" : "sequenceFlow";
 }
 
+/** The edit for nodes dragged to new places: the moves, and a moved pool's lanes with it. */
+export function moveOps(
+  nodeById: ReadonlyMap<string, FlowNode>,
+  lanes: readonly Lane[],
+  moves: readonly { id: string; x: number; y: number }[],
+): FlowOp[] {
+  const ops: FlowOp[] = [];
+  for (const m of moves) {
+    const model = nodeById.get(m.id);
+    if (!model) continue;
+    const x = Math.round(m.x);
+    const y = Math.round(m.y);
+    if (model.x === x && model.y === y) continue;
+    ops.push({ op: "moveNode", id: m.id, x, y });
+    if (model.kind !== "pool") continue;
+    for (const l of lanes) {
+      if (l.pool !== m.id) continue;
+      ops.push({ op: "updateLane", lane: { ...l, x: l.x === null ? null : l.x + x - model.x, y: l.y + y - model.y } });
+    }
+  }
+  return ops;
+}
+
 export function FlowEditor({
   backend,
   workspaceId,
@@ -161,17 +184,7 @@ export function FlowEditor({
   // --- edits sent to the core ---
 
   const onMoveNodes = useCallback(
-    (moves: { id: string; x: number; y: number }[]) => {
-      const ops: FlowOp[] = [];
-      for (const m of moves) {
-        const model = stateRef.current.nodeById.get(m.id);
-        if (!model) continue;
-        const x = Math.round(m.x);
-        const y = Math.round(m.y);
-        if (model.x !== x || model.y !== y) ops.push({ op: "moveNode", id: m.id, x, y });
-      }
-      edit(ops);
-    },
+    (moves: { id: string; x: number; y: number }[]) => edit(moveOps(stateRef.current.nodeById, stateRef.current.lanes, moves)),
     [edit, stateRef],
   );
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { App } from "../App";
 import { guardBackend } from "../backend";
 import { memoryBackend } from "../memoryBackend";
-import { makeNode } from "../model";
+import { makeLane, makeNode } from "../model";
+import { moveOps } from "./FlowEditor";
 import { kindChoices } from "./PropertiesSection";
 
 function triloop() {
@@ -95,5 +96,30 @@ describe("lanes in pools", () => {
     await waitFor(() => expect(triloop().lanes().filter((l) => l.pool === pool.id)).toHaveLength(2));
     const grown = triloop().nodes().find((n) => n.id === pool.id)!;
     expect(grown.h).toBe(pool.h + 180);
+  });
+});
+
+describe("moving a pool", () => {
+  it("moves its lanes with it, in the same edit", () => {
+    const pool = { ...makeNode({ id: "p", kind: "pool", name: "银行", x: 0, y: 0, w: 900, h: 400 }) };
+    const task = makeNode({ id: "t", kind: "task", name: "审核", x: 100, y: 50, w: 120, h: 72 });
+    const lanes = [
+      { ...makeLane("l1", "客户经理", 0, 200), x: 30, w: 870, pool: "p" },
+      { ...makeLane("l2", "风险经理", 200, 200), x: 30, w: 870, pool: "p" },
+      makeLane("other", "其他", 500, 100),
+    ];
+    const byId = new Map([pool, task].map((n) => [n.id, n]));
+    const ops = moveOps(byId, lanes, [
+      { id: "p", x: 40.4, y: 100 },
+      { id: "t", x: 140, y: 150 },
+    ]);
+    expect(ops).toEqual([
+      { op: "moveNode", id: "p", x: 40, y: 100 },
+      { op: "updateLane", lane: { ...lanes[0], x: 70, y: 100 } },
+      { op: "updateLane", lane: { ...lanes[1], x: 70, y: 300 } },
+      { op: "moveNode", id: "t", x: 140, y: 150 },
+    ]);
+    // Nothing moved, nothing sent.
+    expect(moveOps(byId, lanes, [{ id: "t", x: 100, y: 50 }])).toEqual([]);
   });
 });
