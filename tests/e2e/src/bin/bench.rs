@@ -194,11 +194,33 @@ async fn main() -> Result<()> {
         .await?;
         wait_saved(&c).await?;
         let edit_ms = t.elapsed().as_secs_f64() * 1000.0;
+        // Pan a settled canvas: nothing selected, the edit's validation answered.
+        js(&c, "window.__triloop.selectNodes([]); return true;").await?;
+        wait_js(
+            &c,
+            "return window.__triloop.problemsState() === 'ready';",
+            "validation settled",
+        )
+        .await?;
+        js(
+            &c,
+            "return await new Promise(r => setTimeout(() => r(true), 500));",
+        )
+        .await?;
+        let painted = js(&c, "return window.__triloop.framesDrawn();")
+            .await?
+            .as_f64()
+            .unwrap_or(0.0);
         let fps = pan_fps(&c).await?;
+        let repaints = js(&c, "return window.__triloop.framesDrawn();")
+            .await?
+            .as_f64()
+            .unwrap_or(0.0)
+            - painted;
         let pid = app_pid(data.path())?;
         let mem = memory_kb(pid)?;
         println!(
-            "{n} nodes: generate+store {gen_ms:.0} ms; launch to painted canvas {ms:.0} ms; open_flow IPC {:.0} ms ({} nodes); add-node edit round trip {edit_ms:.0} ms; panning {fps:.1} frames/s; memory {:.1} MiB",
+            "{n} nodes: generate+store {gen_ms:.0} ms; launch to painted canvas {ms:.0} ms; open_flow IPC {:.0} ms ({} nodes); add-node edit round trip {edit_ms:.0} ms; panning {fps:.1} frames/s ({repaints:.0} canvas frames during the 2 s pan); memory {:.1} MiB",
             reopen[0].as_f64().unwrap_or(-1.0),
             reopen[1],
             mem as f64 / 1024.0
