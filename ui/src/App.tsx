@@ -37,6 +37,8 @@ export type TriloopTestApi = {
   problemMarks(): [string, "error" | "warning"][];
   /** Frames the canvas has painted (0 before the first). */
   framesDrawn(): number;
+  /** The element under a client point (null: empty canvas, where a drag pans). */
+  elementAt(x: number, y: number): string | null;
 };
 
 declare global {
@@ -308,6 +310,7 @@ export function App({ backend }: { backend: Backend }) {
       },
       problemMarks: () => [...openCanvas.marks],
       framesDrawn: () => openCanvas.view?.redrawCount() ?? 0,
+      elementAt: (x, y) => openCanvas.view?.elementAt(x, y) ?? null,
     };
     window.__triloop = api;
     return () => {
