@@ -101,6 +101,9 @@ struct UndoStacks {
 struct Session {
     handles: HashMap<String, DocHandle>,
     undo: HashMap<String, UndoStacks>,
+    /// The parsed BPMN source of imported flows. The source is written once, by the import,
+    /// so it is parsed once per session rather than at every validation and export.
+    bpmn_sources: HashMap<String, Arc<formats::bpmn::BpmnModel>>,
 }
 
 /// The running core: one per process.
@@ -361,23 +364,38 @@ impl Core {
         document_id: &str,
     ) -> Result<formats::bpmn::BpmnModel, ApiError> {
         let handle = self.handle(document_id).await?;
-        let document_id = document_id.to_string();
-        run_blocking(move || {
+        let cached = self.session().bpmn_sources.get(document_id).cloned();
+        let id = document_id.to_string();
+        let (model, parsed) = run_blocking(move || {
             let (flow, source) = handle.with_document(|doc| {
-                Ok::<_, model::ModelError>((flow::read(doc)?, flow::bpmn_source(doc)?))
+                let source = match cached {
+                    Some(_) => None,
+                    None => flow::bpmn_source(doc)?,
+                };
+                Ok::<_, model::ModelError>((flow::read(doc)?, source))
             })?;
-            let source = match source {
-                Some(xml) => Some(formats::bpmn::import(xml.as_bytes()).map_err(|e| {
-                    ApiError::new(
-                        ErrorCode::DocumentCorrupt,
-                        format!("the BPMN kept in document {document_id} does not load: {e}"),
-                    )
-                })?),
+            let parsed = match source {
+                Some(xml) => Some(Arc::new(formats::bpmn::import(xml.as_bytes()).map_err(
+                    |e| {
+                        ApiError::new(
+                            ErrorCode::DocumentCorrupt,
+                            format!("the BPMN kept in document {id} does not load: {e}"),
+                        )
+                    },
+                )?)),
                 None => None,
             };
-            Ok::<_, ApiError>(formats::bpmn::flowdoc::from_flow(&flow, source.as_ref()))
+            let source = cached.as_ref().or(parsed.as_ref()).map(|m| m.as_ref());
+            let model = formats::bpmn::flowdoc::from_flow(&flow, source);
+            Ok::<_, ApiError>((model, parsed))
         })
-        .await?
+        .await??;
+        if let Some(parsed) = parsed {
+            self.session()
+                .bpmn_sources
+                .insert(document_id.to_string(), parsed);
+        }
+        Ok(model)
     }
 
     /// The flow as BPMN 2.0 XML with diagram interchange.
@@ -690,6 +708,7 @@ impl Core {
         let mut s = self.session();
         s.handles.remove(document_id);
         s.undo.remove(document_id);
+        s.bpmn_sources.remove(document_id);
     }
 
     fn workspace_row(&self, workspace_id: &str) -> Result<WorkspaceRow, ApiError> {

@@ -7,24 +7,10 @@ import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { EventDefinition } from "../bindings";
 import type { FlowEdge, FlowNode, FlowOp, NodeKind } from "../model";
-import { isEvent, isGateway } from "./kinds";
+import { ACTIVITY_KINDS, EVENT_KINDS, GATEWAY_KINDS, isActivity, isEvent, isGateway } from "./kinds";
 
-const EVENT_KINDS: NodeKind[] = ["startEvent", "intermediateCatchEvent", "intermediateThrowEvent", "endEvent"];
-const GATEWAY_KINDS: NodeKind[] = ["exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"];
-const ACTIVITY_KINDS: NodeKind[] = [
-  "task",
-  "userTask",
-  "serviceTask",
-  "manualTask",
-  "businessRuleTask",
-  "scriptTask",
-  "sendTask",
-  "receiveTask",
-  "subProcess",
-  "transaction",
-  "adHocSubProcess",
-  "callActivity",
-];
+/** The event kinds a free-standing event may switch between (a boundary event stays one). */
+const FREE_EVENT_KINDS = EVENT_KINDS.filter((k) => k !== "boundaryEvent");
 
 /** The event definitions BPMN allows on each kind of event (top-level processes). */
 export const EVENT_DEFINITIONS: Partial<Record<NodeKind, EventDefinition[]>> = {
@@ -38,9 +24,9 @@ export const EVENT_DEFINITIONS: Partial<Record<NodeKind, EventDefinition[]>> = {
 /** Kinds a node may change into: its own family (a boundary event stays one). */
 export function kindChoices(kind: NodeKind): NodeKind[] {
   if (kind === "boundaryEvent") return [kind];
-  if (isEvent(kind)) return EVENT_KINDS;
-  if (isGateway(kind)) return GATEWAY_KINDS;
-  if (ACTIVITY_KINDS.includes(kind)) return ACTIVITY_KINDS;
+  if (isEvent(kind)) return [...FREE_EVENT_KINDS];
+  if (isGateway(kind)) return [...GATEWAY_KINDS];
+  if (isActivity(kind)) return [...ACTIVITY_KINDS];
   return [kind];
 }
 
@@ -62,7 +48,7 @@ export function PropertiesSection({ node, outgoing, onEdit }: Props) {
   const kinds = kindChoices(node.kind);
   const definitions = EVENT_DEFINITIONS[node.kind];
   const subProcess = node.kind === "subProcess" || node.kind === "transaction" || node.kind === "adHocSubProcess";
-  const branching = (isGateway(node.kind) && node.kind !== "parallelGateway") || (ACTIVITY_KINDS.includes(node.kind) && outgoing.length > 1);
+  const branching = (isGateway(node.kind) && node.kind !== "parallelGateway") || (isActivity(node.kind) && outgoing.length > 1);
 
   const changeKind = (kind: NodeKind) => {
     // A trigger the new kind cannot have goes; a catching event without one gets a message.

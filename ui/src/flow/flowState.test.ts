@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { makeEdge, makeLane, makeNode, type FlowEdge, type FlowNode, type FlowPatch, type Lane } from "../model";
 import { applyPatch, emptyPatch, opsToPatch, selectOnly, viewToState } from "./flowState";
-import { edgeEnds } from "./geometry";
-import { Position } from "@xyflow/react";
 
 const node = (id: string, x = 0, y = 0, name = id): FlowNode => makeNode({ id, kind: "task", name, x, y, w: 100, h: 60 });
 const edge = (id: string, source: string, target: string, name = ""): FlowEdge => makeEdge(id, source, target, name);
@@ -171,26 +169,5 @@ describe("selectOnly", () => {
     expect(next.nodes[1]).toBe(s.nodes[1]);
     expect(next.edges.every((e) => !e.selected)).toBe(true);
     expect(selectOnly(next, ["a", "c"])).toBe(next);
-  });
-});
-
-describe("edgeEnds", () => {
-  it("leaves from the side facing the target", () => {
-    const a = { x: 0, y: 0, w: 100, h: 60 };
-    expect(edgeEnds(a, { x: 300, y: 0, w: 100, h: 60 })).toMatchObject({
-      sx: 100,
-      sy: 30,
-      sourcePosition: Position.Right,
-      tx: 300,
-      ty: 30,
-      targetPosition: Position.Left,
-    });
-    expect(edgeEnds(a, { x: 0, y: 200, w: 100, h: 60 })).toMatchObject({
-      sourcePosition: Position.Bottom,
-      targetPosition: Position.Top,
-      sx: 50,
-      sy: 60,
-    });
-    expect(edgeEnds(a, { x: -300, y: 10, w: 100, h: 60 }).sourcePosition).toBe(Position.Left);
   });
 });

@@ -37,15 +37,34 @@ type MissingNodeKind = Exclude<NodeKind, (typeof NODE_KINDS)[number]>;
 const allNodeKindsListed: [MissingNodeKind] extends [never] ? true : false = true;
 void allNodeKindsListed;
 
-const EVENTS: readonly NodeKind[] = ["startEvent", "intermediateThrowEvent", "intermediateCatchEvent", "boundaryEvent", "endEvent"];
-const GATEWAYS: readonly NodeKind[] = ["exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"];
+export const EVENT_KINDS: readonly NodeKind[] = ["startEvent", "intermediateThrowEvent", "intermediateCatchEvent", "boundaryEvent", "endEvent"];
+export const GATEWAY_KINDS: readonly NodeKind[] = ["exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"];
+/** Tasks, sub-processes and call activities. */
+export const ACTIVITY_KINDS: readonly NodeKind[] = [
+  "task",
+  "userTask",
+  "serviceTask",
+  "manualTask",
+  "businessRuleTask",
+  "scriptTask",
+  "sendTask",
+  "receiveTask",
+  "subProcess",
+  "transaction",
+  "adHocSubProcess",
+  "callActivity",
+];
 
 export function isEvent(kind: NodeKind): boolean {
-  return EVENTS.includes(kind);
+  return EVENT_KINDS.includes(kind);
 }
 
 export function isGateway(kind: NodeKind): boolean {
-  return GATEWAYS.includes(kind);
+  return GATEWAY_KINDS.includes(kind);
+}
+
+export function isActivity(kind: NodeKind): boolean {
+  return ACTIVITY_KINDS.includes(kind);
 }
 
 /** The default size of a new element of each kind (the core's `NodeKind::default_size`). */

@@ -7,7 +7,7 @@ import type { Result } from "../backend";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
 import { makeEdge, makeNode, type FlowEdge, type FlowNode, type FlowOp } from "../model";
-import { ProblemStore, indexProblems, sortForDisplay } from "./problems";
+import { indexProblems, sortForDisplay } from "./problems";
 
 function triloop() {
   const api = window.__triloop;
@@ -213,19 +213,5 @@ describe("problem index", () => {
       flow,
     );
     expect(sorted.map((p) => p.element)).toEqual(["process", "a", "b"]);
-  });
-
-  it("notifies only the elements whose problems changed", () => {
-    const store = new ProblemStore();
-    const heard: string[] = [];
-    for (const id of ["a", "b", "c"]) store.subscribe(id, () => heard.push(id));
-    store.set(new Map([["a", ["deadEnd"]], ["b", ["unreachable"]]]));
-    expect(heard.sort()).toEqual(["a", "b"]);
-    const a = store.get("a");
-    heard.length = 0;
-    store.set(new Map([["a", ["deadEnd"]], ["c", ["deadEnd"]]]));
-    expect(heard.sort()).toEqual(["b", "c"]);
-    expect(store.get("a")).toBe(a);
-    expect(store.get("b")).toEqual([]);
   });
 });

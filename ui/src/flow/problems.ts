@@ -78,12 +78,6 @@ export function problemMessage(t: TFunction, flow: FlowLookup, p: Problem): stri
   return problemText(t, p.code, elementName(flow, p.element));
 }
 
-const NONE: readonly ProblemCode[] = Object.freeze([]);
-
-function sameCodes(a: readonly ProblemCode[], b: readonly ProblemCode[]): boolean {
-  return a.length === b.length && a.every((c, i) => c === b[i]);
-}
-
 /**
  * Problem codes per element id, built once per validation result. Besides the elements the core
  * names, the unconditioned outgoing sequence flows of a gateway with missingConditions are marked
@@ -126,42 +120,4 @@ export function sortForDisplay(problems: readonly Problem[], flow: FlowLookup): 
     .map((p) => ({ p, r: rank(p), c: PROBLEM_CODES.indexOf(p.code), w: where(p) }))
     .sort((a, b) => a.r - b.r || a.c - b.c || a.w[0] - b.w[0] || a.w[1] - b.w[1])
     .map((x) => x.p);
-}
-
-/** Per-element problem codes, subscribed to per element id (useSyncExternalStore). */
-export class ProblemStore {
-  private codes = new Map<string, readonly ProblemCode[]>();
-  private listeners = new Map<string, Set<() => void>>();
-
-  get = (id: string): readonly ProblemCode[] => this.codes.get(id) ?? NONE;
-
-  subscribe = (id: string, listener: () => void): (() => void) => {
-    let set = this.listeners.get(id);
-    if (!set) this.listeners.set(id, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(id);
-    };
-  };
-
-  /** Replaces the index; notifies only the elements whose codes changed (their arrays are kept otherwise). */
-  set(next: ReadonlyMap<string, readonly ProblemCode[]>): void {
-    const changed: string[] = [];
-    const codes = new Map<string, readonly ProblemCode[]>();
-    for (const [id, list] of next) {
-      const before = this.codes.get(id);
-      if (before && sameCodes(before, list)) codes.set(id, before);
-      else {
-        codes.set(id, list);
-        changed.push(id);
-      }
-    }
-    for (const id of this.codes.keys()) if (!next.has(id)) changed.push(id);
-    this.codes = codes;
-    for (const id of changed) {
-      const set = this.listeners.get(id);
-      if (set) for (const l of [...set]) l();
-    }
-  }
 }

@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
-import { ProblemStore, indexProblems, sortForDisplay, type Problem, type ProblemCode } from "./problems";
+import { indexProblems, sortForDisplay, type Problem, type ProblemCode } from "./problems";
 import type { FlowSession } from "./useFlowSession";
 
 export const VALIDATE_DEBOUNCE_MS = 300;
@@ -24,8 +24,6 @@ export type FlowProblems = {
   problems: Problem[] | null;
   /** Problem codes per element id (canvas marks included), built once per result. */
   index: ReadonlyMap<string, readonly ProblemCode[]>;
-  /** The same index as an external store the nodes and edges subscribe to, one element each. */
-  store: ProblemStore;
   error: ApiError | null;
 };
 
@@ -45,7 +43,6 @@ export function useFlowProblems(backend: Backend, session: FlowSession): FlowPro
   const [result, setResult] = useState<Result | null>(null);
   const sessionRef = useRef(session);
   sessionRef.current = session;
-  const store = useMemo(() => new ProblemStore(), []);
 
   useEffect(() => {
     if (!documentId || status !== "ready") return;
@@ -91,7 +88,6 @@ export function useFlowProblems(backend: Backend, session: FlowSession): FlowPro
   const index = current?.index ?? EMPTY_INDEX;
 
   // The canvas marks follow the index (only elements whose codes changed re-render).
-  useEffect(() => store.set(index), [store, index]);
 
   let problemsStatus: ProblemsStatus = "none";
   if (documentId && status === "ready") {
@@ -100,7 +96,7 @@ export function useFlowProblems(backend: Backend, session: FlowSession): FlowPro
   }
 
   return useMemo(
-    () => ({ status: problemsStatus, problems: current?.problems ?? null, index, store, error: current?.error ?? null }),
-    [problemsStatus, current, index, store],
+    () => ({ status: problemsStatus, problems: current?.problems ?? null, index, error: current?.error ?? null }),
+    [problemsStatus, current, index],
   );
 }

@@ -424,7 +424,7 @@ pub fn from_flow(flow: &Flow, source: Option<&BpmnModel>) -> BpmnModel {
         if placed.contains(&n.id) || n.kind == NodeKind::Pool {
             continue;
         }
-        if let Some(item) = new_node_content(n, &canvas) {
+        if let Some(item) = new_node_content(n) {
             moving.push((
                 containers
                     .get(&n.id)
@@ -456,7 +456,7 @@ pub fn from_flow(flow: &Flow, source: Option<&BpmnModel>) -> BpmnModel {
         }
     }
     add_new_data_associations(&mut model, flow, &placed);
-    add_new_collaboration_items(&mut model, flow, &canvas, &placed);
+    add_new_collaboration_items(&mut model, flow, &placed);
     update_lanes(&mut model, &canvas, &shown, &old_bounds);
     write_diagram(&mut model, flow, &canvas, &shown, source.is_some());
     model
@@ -740,7 +740,7 @@ fn update_node(n: &mut FlowNode2, f: &FlowNode) {
 type FlowNode2 = super::model::FlowNode;
 type EventDefinition2 = super::model::EventDefinition;
 
-fn new_node_content(n: &FlowNode, _canvas: &Canvas) -> Option<FlowContent> {
+fn new_node_content(n: &FlowNode) -> Option<FlowContent> {
     let name = (!n.name.is_empty()).then(|| n.name.clone());
     Some(match n.kind {
         NodeKind::Pool => return None,
@@ -1135,12 +1135,7 @@ fn add_new_data_associations(model: &mut BpmnModel, flow: &Flow, placed: &BTreeS
     }
 }
 
-fn add_new_collaboration_items(
-    model: &mut BpmnModel,
-    flow: &Flow,
-    canvas: &Canvas,
-    placed: &BTreeSet<String>,
-) {
+fn add_new_collaboration_items(model: &mut BpmnModel, flow: &Flow, placed: &BTreeSet<String>) {
     let new_pools: Vec<&FlowNode> = flow
         .nodes
         .iter()
@@ -1211,7 +1206,6 @@ fn add_new_collaboration_items(
         );
         at += 1;
     }
-    let _ = canvas;
 }
 
 /// Lanes: names from the canvas; removed lanes go; new lanes join their pool's process; a
@@ -1310,26 +1304,22 @@ fn update_lanes(
         let Some(content) = container_content(model, &process) else {
             continue;
         };
-        let set = match content.iter_mut().find_map(|c| match c {
+        // The process's lane set, created first (BPMN wants lane sets before flow elements).
+        if !content.iter().any(|c| matches!(c, FlowContent::LaneSet(_))) {
+            content.insert(
+                0,
+                FlowContent::LaneSet(LaneSet {
+                    id: Some(format!("LaneSet_{process}")),
+                    ..LaneSet::default()
+                }),
+            );
+        }
+        if let Some(set) = content.iter_mut().find_map(|c| match c {
             FlowContent::LaneSet(ls) => Some(ls),
             _ => None,
         }) {
-            Some(ls) => ls,
-            None => {
-                content.insert(
-                    0,
-                    FlowContent::LaneSet(LaneSet {
-                        id: Some(format!("LaneSet_{process}")),
-                        ..LaneSet::default()
-                    }),
-                );
-                match &mut content[0] {
-                    FlowContent::LaneSet(ls) => ls,
-                    _ => unreachable!(),
-                }
-            }
-        };
-        set.lanes.push(lane);
+            set.lanes.push(lane);
+        }
     }
 }
 
