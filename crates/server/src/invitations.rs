@@ -181,6 +181,26 @@ pub fn authenticate(conn: &Connection, token: &str) -> rusqlite::Result<Option<G
     .optional()
 }
 
+/// The live invitation whose token this is (what `/invitation` tells its holder).
+pub fn describe(conn: &Connection, token: &str) -> rusqlite::Result<Option<Invitation>> {
+    conn.query_row(
+        "SELECT id, workspace_id, name, access, created_at FROM invitation
+         WHERE token_sha256 = ?1 AND revoked_at IS NULL",
+        [token_hash(token)],
+        |r| {
+            Ok(Invitation {
+                id: r.get(0)?,
+                workspace_id: r.get(1)?,
+                name: r.get(2)?,
+                access: Access::parse(&r.get::<_, String>(3)?),
+                created_at: r.get(4)?,
+                revoked_at: None,
+            })
+        },
+    )
+    .optional()
+}
+
 /// Of these invitation ids, the ones that are revoked or gone.
 pub fn revoked_among(conn: &Connection, ids: &[String]) -> rusqlite::Result<Vec<String>> {
     let mut stmt =

@@ -102,6 +102,7 @@ impl Server {
         let app = Router::new()
             .route("/health", get(health))
             .route("/sync", get(sync))
+            .route("/invitation", get(invitation))
             .with_state(AppState {
                 acceptor,
                 store,
@@ -137,6 +138,40 @@ impl Server {
 
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+}
+
+/// What the holder of a token was invited to: `{workspaceId, name, access}` (the app
+/// reads it when a person joins a workspace), or 401 for a token that is unknown or revoked.
+async fn invitation(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<std::collections::HashMap<String, String>>,
+) -> axum::response::Response {
+    let found = match token_of(&headers, &query) {
+        Some(token) => state
+            .store
+            .blocking(move |c| invitations::describe(c, &token))
+            .await
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "could not check a token");
+                None
+            }),
+        None => None,
+    };
+    match found {
+        Some(inv) => Json(serde_json::json!({
+            "workspaceId": inv.workspace_id,
+            "name": inv.name,
+            "access": inv.access,
+        }))
+        .into_response(),
+        None => (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "unauthorized",
+        )
+            .into_response(),
+    }
 }
 
 /// The token of a request: `Authorization: Bearer <token>`, else `?token=<token>`

@@ -16,6 +16,22 @@ pub struct WorkspaceRow {
     pub opened_at: Option<i64>,
 }
 
+/// The server a workspace syncs with: its URL, the invitation token it joins with, and
+/// whether the person wants it connected. Local-only (the token never leaves this laptop
+/// except to that server).
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemoteRow {
+    pub workspace_id: String,
+    pub server_url: String,
+    pub token: String,
+    /// The name the invitation was made out to (shown to others in presence).
+    pub person: String,
+    /// "readWrite" or "readOnly", as the server said at joining.
+    pub access: String,
+    pub enabled: bool,
+    pub last_synced_at: Option<i64>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct QuarantinedChunk {
     pub doc_id: String,
@@ -79,7 +95,86 @@ impl Store {
     }
 
     pub fn remove_workspace(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.with_conn(|c| c.execute("DELETE FROM workspace WHERE id = ?1", [id]))? > 0)
+        Ok(self.with_conn(|c| {
+            c.execute("DELETE FROM remote WHERE workspace_id = ?1", [id])?;
+            c.execute("DELETE FROM workspace WHERE id = ?1", [id])
+        })? > 0)
+    }
+
+    pub fn remotes(&self) -> Result<Vec<RemoteRow>, StoreError> {
+        Ok(self.with_conn(|c| {
+            let mut stmt = c.prepare(
+                "SELECT workspace_id, server_url, token, person, access, enabled, last_synced_at
+                 FROM remote ORDER BY workspace_id",
+            )?;
+            let rows = stmt.query_map([], |r| {
+                Ok(RemoteRow {
+                    workspace_id: r.get(0)?,
+                    server_url: r.get(1)?,
+                    token: r.get(2)?,
+                    person: r.get(3)?,
+                    access: r.get(4)?,
+                    enabled: r.get::<_, i64>(5)? != 0,
+                    last_synced_at: r.get(6)?,
+                })
+            })?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+        })?)
+    }
+
+    pub fn remote(&self, workspace_id: &str) -> Result<Option<RemoteRow>, StoreError> {
+        Ok(self
+            .remotes()?
+            .into_iter()
+            .find(|r| r.workspace_id == workspace_id))
+    }
+
+    /// Inserts or replaces the workspace's server.
+    pub fn set_remote(&self, row: &RemoteRow) -> Result<(), StoreError> {
+        self.with_conn(|c| {
+            c.execute(
+                "INSERT INTO remote (workspace_id, server_url, token, person, access, enabled, last_synced_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+                 ON CONFLICT(workspace_id) DO UPDATE SET server_url = excluded.server_url,
+                   token = excluded.token, person = excluded.person, access = excluded.access,
+                   enabled = excluded.enabled, last_synced_at = excluded.last_synced_at",
+                params![
+                    row.workspace_id,
+                    row.server_url,
+                    row.token,
+                    row.person,
+                    row.access,
+                    row.enabled as i64,
+                    row.last_synced_at
+                ],
+            )
+        })?;
+        Ok(())
+    }
+
+    pub fn set_remote_enabled(&self, workspace_id: &str, enabled: bool) -> Result<(), StoreError> {
+        self.with_conn(|c| {
+            c.execute(
+                "UPDATE remote SET enabled = ?2 WHERE workspace_id = ?1",
+                params![workspace_id, enabled as i64],
+            )
+        })?;
+        Ok(())
+    }
+
+    pub fn set_remote_synced(&self, workspace_id: &str, at_ms: i64) -> Result<(), StoreError> {
+        self.with_conn(|c| {
+            c.execute(
+                "UPDATE remote SET last_synced_at = ?2 WHERE workspace_id = ?1",
+                params![workspace_id, at_ms],
+            )
+        })?;
+        Ok(())
+    }
+
+    pub fn remove_remote(&self, workspace_id: &str) -> Result<(), StoreError> {
+        self.with_conn(|c| c.execute("DELETE FROM remote WHERE workspace_id = ?1", [workspace_id]))?;
+        Ok(())
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>, StoreError> {

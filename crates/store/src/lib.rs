@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
-pub use catalogue::{QuarantinedChunk, WorkspaceRow};
+pub use catalogue::{QuarantinedChunk, RemoteRow, WorkspaceRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -48,6 +48,19 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
             UNIQUE (key, data)
         );",
     ),
+    (
+        4,
+        "remotes",
+        "CREATE TABLE remote (
+            workspace_id TEXT PRIMARY KEY,
+            server_url TEXT NOT NULL,
+            token TEXT NOT NULL,
+            person TEXT NOT NULL,
+            access TEXT NOT NULL,
+            enabled INTEGER NOT NULL,
+            last_synced_at INTEGER
+        );",
+    ),
 ];
 
 fn digest(sql: &str) -> String {
