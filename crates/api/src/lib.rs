@@ -9,6 +9,7 @@
 mod error;
 pub mod exchange;
 pub mod logging;
+mod sync;
 pub mod types;
 
 use std::collections::HashMap;
@@ -19,6 +20,7 @@ use std::time::Duration;
 
 use automerge::Automerge;
 use model::{DocumentEntry, ModelError, flow, workspace};
+use futures::{FutureExt, StreamExt};
 use samod::{DocHandle, DocumentId, Repo};
 use store::{Store, WorkspaceRow};
 
@@ -113,6 +115,10 @@ pub struct Core {
     repo: Repo,
     clock: Arc<dyn Clock>,
     session: Mutex<Session>,
+    sync: Arc<sync::SyncHub>,
+    /// The heads each document had after this core's own last edit: a change event with
+    /// those heads is ours, anything else came through sync.
+    own_heads: Arc<Mutex<HashMap<String, Vec<automerge::ChangeHash>>>>,
 }
 
 impl Core {
@@ -130,15 +136,39 @@ impl Core {
                 .await
                 .map_err(|e| internal(format!("opening the store panicked: {e}")))??
         };
-        let repo = Repo::build_tokio().with_storage(store.clone()).load().await;
+        let policy = sync::ClientPolicy::new();
+        let repo = Repo::build_tokio()
+            .with_storage(store.clone())
+            .with_share_policy(policy.clone())
+            .load()
+            .await;
         tracing::info!(db = %path.display(), "core opened");
+        let events = tokio::sync::broadcast::channel(1024).0;
+        let sync = sync::SyncHub::new(
+            repo.clone(),
+            store.clone(),
+            clock.clone(),
+            policy,
+            events,
+        );
         let core = Core {
             config,
             store,
             repo,
             clock,
             session: Mutex::new(Session::default()),
+            sync,
+            own_heads: Arc::new(Mutex::new(HashMap::new())),
         };
+        for remote in core.store.remotes()? {
+            if remote.enabled
+                && let Some(row) = core.store.workspace(&remote.workspace_id)?
+                && let Ok(index) = DocumentId::from_str(&row.index_doc)
+                && let Err(e) = core.sync.start(remote, index)
+            {
+                tracing::warn!(error = %e, "cannot link a workspace to its server");
+            }
+        }
         if core.config.seed_demo && core.store.setting(SETTING_DEMO_SEEDED)?.is_none() {
             if core.store.workspaces()?.is_empty() {
                 let demo = exchange::demo_bundle()?;
@@ -207,7 +237,7 @@ impl Core {
         workspace::init(&mut doc, &name)?;
         let handle = self.repo.create(doc).await?;
         let id = handle.document_id().to_string();
-        self.session().handles.insert(id.clone(), handle);
+        self.remember(handle);
         let now = self.clock.now_ms();
         self.store.insert_workspace(&WorkspaceRow {
             id: id.clone(),
@@ -236,6 +266,7 @@ impl Core {
     /// Deletes the workspace and all its documents from this laptop.
     pub async fn delete_workspace(&self, workspace_id: &str) -> Result<(), ApiError> {
         let row = self.workspace_row(workspace_id)?;
+        self.sync.stop(workspace_id);
         let docs = match self.read_index(&row.index_doc).await {
             Ok(idx) => idx.documents.into_iter().map(|d| d.id).collect(),
             Err(_) => Vec::new(),
@@ -273,6 +304,12 @@ impl Core {
     ) -> Result<DocumentSummary, ApiError> {
         let title = clean_name(title)?;
         let row = self.workspace_row(workspace_id)?;
+        if self.sync.read_only(&row.index_doc).is_some() {
+            return Err(ApiError::new(
+                ErrorCode::ReadOnly,
+                format!("workspace {workspace_id} is shared with you read-only"),
+            ));
+        }
         let mut doc = Automerge::new();
         match kind {
             DocKind::BusinessFlow => flow::init(&mut doc)?,
@@ -285,7 +322,7 @@ impl Core {
         }
         let handle = self.repo.create(doc).await?;
         let id = handle.document_id().to_string();
-        self.session().handles.insert(id.clone(), handle);
+        self.remember(handle);
         let entry = DocumentEntry {
             id: id.clone(),
             kind,
@@ -698,6 +735,213 @@ impl Core {
         }
     }
 
+    // ---- sync -------------------------------------------------------------------------
+
+    /// What the core tells the UI unasked: sync states, documents changed through sync,
+    /// presence.
+    pub fn subscribe(&self) -> tokio::sync::broadcast::Receiver<CoreEvent> {
+        self.sync.events.subscribe()
+    }
+
+    pub fn sync_status(&self, workspace_id: &str) -> Result<SyncStatus, ApiError> {
+        self.workspace_row(workspace_id)?;
+        Ok(self.sync.status(workspace_id))
+    }
+
+    /// Links a workspace of this laptop to a server, with an invitation to that workspace.
+    /// What the laptop has goes up; what the server has comes down; both merge.
+    pub async fn connect_workspace(
+        &self,
+        workspace_id: &str,
+        server_url: &str,
+        token: &str,
+    ) -> Result<SyncStatus, ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let (url, info) = self.ask_invitation(server_url, token).await?;
+        if info.workspace_id != row.id {
+            return Err(invalid(format!(
+                "this invitation opens another workspace ({}), not {:?}",
+                info.workspace_id, row.name
+            )));
+        }
+        self.link(&row, url, token, info)?;
+        Ok(self.sync.status(workspace_id))
+    }
+
+    /// Joins a workspace that lives on a server: fetches its index and documents and adds
+    /// it to this laptop, linked to that server. Joining a workspace the laptop already
+    /// has just links it.
+    pub async fn join_workspace(
+        &self,
+        server_url: &str,
+        token: &str,
+    ) -> Result<WorkspaceSummary, ApiError> {
+        let (url, info) = self.ask_invitation(server_url, token).await?;
+        let ws = info.workspace_id.clone();
+        if let Some(row) = self.store.workspace(&ws)? {
+            self.link(&row, url, token, info)?;
+            let count = self.read_index(&row.index_doc).await?.documents.len() as u32;
+            return Ok(WorkspaceSummary {
+                id: row.id,
+                name: row.name,
+                document_count: count,
+            });
+        }
+        let index = DocumentId::from_str(&ws)
+            .map_err(|_| invalid(format!("the server named a workspace {ws:?} that is not a document id")))?;
+        let remote = store::RemoteRow {
+            workspace_id: ws.clone(),
+            server_url: url.to_string(),
+            token: token.trim().to_string(),
+            person: info.name.clone(),
+            access: info.access.clone(),
+            enabled: true,
+            last_synced_at: None,
+        };
+        self.store.set_remote(&remote)?;
+        self.sync.start(remote, index.clone())?;
+        let fetched = self.fetch_index(&ws, index).await;
+        let handle = match fetched {
+            Ok(h) => h,
+            Err(e) => {
+                self.sync.stop(&ws);
+                let _ = self.store.remove_remote(&ws);
+                return Err(e);
+            }
+        };
+        let idx = run_blocking({
+            let h = handle.clone();
+            move || h.with_document(|doc| workspace::read(doc))
+        })
+        .await??;
+        let now = self.clock.now_ms();
+        self.store.insert_workspace(&WorkspaceRow {
+            id: ws.clone(),
+            index_doc: ws.clone(),
+            name: idx.name.clone(),
+            created_at: now,
+            opened_at: Some(now),
+        })?;
+        self.remember(handle);
+        Ok(WorkspaceSummary {
+            id: ws,
+            name: idx.name,
+            document_count: idx.documents.len() as u32,
+        })
+    }
+
+    /// Waits for the link to connect, then for the server to hand over the index.
+    async fn fetch_index(&self, ws: &str, index: DocumentId) -> Result<DocHandle, ApiError> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let status = self.sync.status(ws);
+            match status.state {
+                SyncState::Error => {
+                    return Err(ApiError::new(
+                        ErrorCode::Unauthorized,
+                        status.detail.unwrap_or_default(),
+                    ));
+                }
+                SyncState::Syncing | SyncState::UpToDate => {
+                    if let Some(h) = self.repo.find(index.clone()).await? {
+                        return Ok(h);
+                    }
+                    return Err(not_found(
+                        "the server has nothing of this workspace yet: someone must connect it first",
+                    ));
+                }
+                _ => {}
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(ApiError::new(
+                    ErrorCode::Unreachable,
+                    format!(
+                        "could not connect within 30 s{}",
+                        status.detail.map(|d| format!(": {d}")).unwrap_or_default()
+                    ),
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    async fn ask_invitation(
+        &self,
+        server_url: &str,
+        token: &str,
+    ) -> Result<(url::Url, sync::InvitationInfo), ApiError> {
+        let (url, info_url) = sync::endpoints(server_url)?;
+        if token.trim().is_empty() {
+            return Err(invalid("the invitation is empty"));
+        }
+        let info = sync::ask_invitation(&info_url, token).await?;
+        Ok((url, info))
+    }
+
+    fn link(
+        &self,
+        row: &WorkspaceRow,
+        url: url::Url,
+        token: &str,
+        info: sync::InvitationInfo,
+    ) -> Result<(), ApiError> {
+        let remote = store::RemoteRow {
+            workspace_id: row.id.clone(),
+            server_url: url.to_string(),
+            token: token.trim().to_string(),
+            person: info.name,
+            access: info.access,
+            enabled: true,
+            last_synced_at: None,
+        };
+        self.store.set_remote(&remote)?;
+        let index = DocumentId::from_str(&row.index_doc)
+            .map_err(|_| internal(format!("workspace index {:?} is not a document id", row.index_doc)))?;
+        self.sync.start(remote, index)
+    }
+
+    /// Stops syncing the workspace (work goes on offline; "sync now" reconnects).
+    pub fn disconnect_workspace(&self, workspace_id: &str) -> Result<SyncStatus, ApiError> {
+        self.workspace_row(workspace_id)?;
+        self.store.set_remote_enabled(workspace_id, false)?;
+        self.sync.stop(workspace_id);
+        Ok(self.sync.status(workspace_id))
+    }
+
+    /// Reconnects at once if offline; otherwise checks again that everything is exchanged.
+    pub fn sync_now(&self, workspace_id: &str) -> Result<SyncStatus, ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let index = DocumentId::from_str(&row.index_doc)
+            .map_err(|_| internal(format!("workspace index {:?} is not a document id", row.index_doc)))?;
+        if !self.sync.is_linked(workspace_id) {
+            let remote = self.store.remote(workspace_id)?.ok_or_else(|| {
+                invalid("this workspace is not connected to a server")
+            })?;
+            self.store.set_remote_enabled(workspace_id, true)?;
+            self.sync.start(store::RemoteRow { enabled: true, ..remote }, index)?;
+        } else {
+            self.sync.sync_now(workspace_id, index)?;
+        }
+        Ok(self.sync.status(workspace_id))
+    }
+
+    /// Tells the others in the workspace where this person is (never stored).
+    pub fn set_presence(
+        &self,
+        workspace_id: &str,
+        document_id: Option<String>,
+        cursor: Option<PresencePoint>,
+        selection: Vec<String>,
+    ) {
+        self.sync
+            .set_presence(workspace_id, document_id, cursor, selection);
+    }
+
+    /// Who else is in the workspace now.
+    pub fn presence(&self, workspace_id: &str) -> Vec<PresencePeer> {
+        self.sync.presence(workspace_id)
+    }
+
     // ---- plumbing ---------------------------------------------------------------------
 
     fn session(&self) -> std::sync::MutexGuard<'_, Session> {
@@ -749,10 +993,42 @@ impl Core {
         let handle = self.repo.find(id).await?.ok_or_else(|| {
             not_found(format!("document {document_id} is not in the local store"))
         })?;
-        self.session()
-            .handles
-            .insert(document_id.to_string(), handle.clone());
+        self.remember(handle.clone());
         Ok(handle)
+    }
+
+    /// Keeps a handle for the session and reports changes that came through sync.
+    fn remember(&self, handle: DocHandle) {
+        let id = handle.document_id().to_string();
+        let fresh = self
+            .session()
+            .handles
+            .insert(id.clone(), handle.clone())
+            .is_none();
+        if !fresh {
+            return;
+        }
+        let own = self.own_heads.clone();
+        let events = self.sync.events.clone();
+        let mut changes = handle.changes();
+        tokio::spawn(async move {
+            while let Some(c) = changes.next().await {
+                let ours = own
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(&id)
+                    .is_some_and(|h| *h == c.new_heads);
+                if ours {
+                    continue;
+                }
+                // A burst of remote changes becomes one event.
+                tokio::time::sleep(Duration::from_millis(30)).await;
+                while let Some(Some(_)) = changes.next().now_or_never() {}
+                let _ = events.send(CoreEvent::DocumentChanged {
+                    document_id: id.clone(),
+                });
+            }
+        });
     }
 
     /// Runs `f` on the document as one local change and waits until samod has committed
@@ -763,12 +1039,23 @@ impl Core {
         document_id: &str,
         f: impl FnOnce(&mut Automerge) -> Result<R, ModelError> + Send + 'static,
     ) -> Result<R, ApiError> {
+        if let Some(ws) = self.sync.read_only(document_id) {
+            return Err(ApiError::new(
+                ErrorCode::ReadOnly,
+                format!("workspace {ws} is shared with you read-only"),
+            ));
+        }
         let handle = self.handle(document_id).await?;
+        let own = self.own_heads.clone();
+        let id = document_id.to_string();
         let (result, keys) = run_blocking(move || {
             handle.with_document(|doc| {
                 let before = doc.get_heads();
                 let r = f(doc)?;
                 let after = doc.get_heads();
+                own.lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(id, after.clone());
                 Ok::<_, ModelError>((r, durable_keys(&handle, &before, &after)))
             })
         })

@@ -28,6 +28,12 @@ pub enum ErrorCode {
     BadFile,
     /// A bug: a panic or an impossible state. The log has details.
     Internal,
+    /// The server does not accept the invitation (unknown or revoked).
+    Unauthorized,
+    /// The server cannot be reached, or does not answer like a Triloop server.
+    Unreachable,
+    /// The workspace is shared with this person read-only.
+    ReadOnly,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type, thiserror::Error)]
@@ -138,4 +144,76 @@ pub struct LinkTarget {
     pub name: String,
     /// The element's type within its document (a BPMN node kind such as "userTask").
     pub element_kind: String,
+}
+
+/// Where a workspace stands with its server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncState {
+    /// Not connected (never linked, disconnected by the person, or the server unreachable:
+    /// `detail` says which; edits stay on this laptop and merge on reconnect).
+    Offline,
+    Connecting,
+    /// Connected; changes are being exchanged.
+    Syncing,
+    /// Connected, and the server has everything this laptop has and vice versa.
+    UpToDate,
+    /// The link stopped for a reason retrying cannot fix (`detail`), e.g. a revoked invitation.
+    Error,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SyncStatus {
+    pub workspace_id: String,
+    /// The server's sync address, when the workspace has one.
+    pub server_url: Option<String>,
+    /// The name the invitation was made out to.
+    pub person: Option<String>,
+    pub read_only: bool,
+    pub state: SyncState,
+    /// Why (for offline and error), in English.
+    pub detail: Option<String>,
+    /// When everything was last exchanged with the server (ms since the epoch).
+    pub last_synced_at: Option<f64>,
+}
+
+/// A point on a flow canvas (model coordinates).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Type)]
+pub struct PresencePoint {
+    pub x: f64,
+    pub y: f64,
+}
+
+/// Another person in the workspace, as their last presence message said.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PresencePeer {
+    pub peer_id: String,
+    pub name: String,
+    /// A CSS color, stable per person.
+    pub color: String,
+    /// The document they have open.
+    pub document_id: Option<String>,
+    pub cursor: Option<PresencePoint>,
+    pub selection: Vec<String>,
+}
+
+/// What the core tells the UI without being asked.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum CoreEvent {
+    /// A workspace's sync state changed.
+    SyncStatus(SyncStatus),
+    /// A document changed through sync (not by this window's own edits): reload its view.
+    #[serde(rename_all = "camelCase")]
+    DocumentChanged {
+        document_id: String,
+    },
+    /// Who else is in a workspace, and where.
+    #[serde(rename_all = "camelCase")]
+    Presence {
+        workspace_id: String,
+        peers: Vec<PresencePeer>,
+    },
 }
