@@ -8,8 +8,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use api::{
-    ApiError, AppInfo, Config, Core, DocKind, DocumentSummary, EditResult, ErrorCode, FlowOp,
-    FlowView, Link, LinkKind, LinkTarget, Problem, ResolvedLink, WorkspaceSummary, WorkspaceView,
+    ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocumentSummary, EditResult, ErrorCode,
+    FlowOp, FlowView, Link, LinkKind, LinkTarget, PresencePeer, PresencePoint, Problem,
+    ResolvedLink, SyncStatus, WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -415,6 +416,110 @@ async fn debug_panic(state: State<'_, AppState>) -> Result<(), ApiError> {
     .await
 }
 
+// ---- sync ----------------------------------------------------------------------------
+
+#[tauri::command]
+#[specta::specta]
+async fn sync_status(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<SyncStatus, ApiError> {
+    call(state, |c| async move { c.sync_status(&workspace_id) }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn connect_workspace(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    server_url: String,
+    token: String,
+) -> Result<SyncStatus, ApiError> {
+    call(state, |c| async move {
+        c.connect_workspace(&workspace_id, &server_url, &token).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn join_workspace(
+    state: State<'_, AppState>,
+    server_url: String,
+    token: String,
+) -> Result<WorkspaceSummary, ApiError> {
+    call(state, |c| async move { c.join_workspace(&server_url, &token).await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn disconnect_workspace(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<SyncStatus, ApiError> {
+    call(state, |c| async move { c.disconnect_workspace(&workspace_id) }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn sync_now(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<SyncStatus, ApiError> {
+    call(state, |c| async move { c.sync_now(&workspace_id) }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn set_presence(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    document_id: Option<String>,
+    cursor: Option<PresencePoint>,
+    selection: Vec<String>,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        c.set_presence(&workspace_id, document_id, cursor, selection);
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn presence(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<Vec<PresencePeer>, ApiError> {
+    call(state, |c| async move { Ok(c.presence(&workspace_id)) }).await
+}
+
+/// What the core says unasked (sync states, documents changed through sync, presence),
+/// forwarded to the window as one typed event.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
+pub struct CoreNotice(pub CoreEvent);
+
+/// Forwards the core's events to the window until the core's stream ends.
+fn forward_events(app: tauri::AppHandle, core: Arc<Core>) {
+    use tauri_specta::Event;
+    let mut rx = core.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) => {
+                    if let Err(e) = CoreNotice(ev).emit(&app) {
+                        tracing::warn!(error = %e, "cannot send an event to the window");
+                    }
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
+                    tracing::warn!(missed = n, "the window missed core events");
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
 /// The typed command set; `ui/src/bindings.ts` is generated from it.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
@@ -442,8 +547,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         remove_link,
         links_of,
         link_targets,
+        sync_status,
+        connect_workspace,
+        join_workspace,
+        disconnect_workspace,
+        sync_now,
+        set_presence,
+        presence,
         debug_panic,
     ])
+    .events(tauri_specta::collect_events![CoreNotice])
 }
 
 /// The header of the generated bindings file.
@@ -505,6 +618,9 @@ pub fn run() {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            if let Ok(core) = &core {
+                forward_events(app.handle().clone(), core.clone());
+            }
             app.manage(AppState { core });
             Ok(())
         })

@@ -1,8 +1,8 @@
 // The application shell: sidebar of workspaces and documents, top bar, and the document pane.
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
-import type { Backend } from "./backend";
+import { noEvents, type Backend, type CoreEvents } from "./backend";
 import type { ApiError, DocumentSummary, WorkspaceSummary, WorkspaceView } from "./bindings";
 import type { FlowEdge, FlowNode, Lane } from "./model";
 import { ConfirmDialog } from "./components/ConfirmDialog";
@@ -14,6 +14,8 @@ import { openCanvas, FlowEditor, type ConfirmRequest, type FocusRequest } from "
 import { useFlowProblems, type FlowProblems, type ProblemsStatus } from "./flow/useFlowProblems";
 import { useFlowSession, type FlowSession, type SaveState } from "./flow/useFlowSession";
 import { normalizeLocale, type Locale } from "./i18n";
+import { JoinDialog, SyncBadge, SyncDialog } from "./sync/SyncControls";
+import { useWorkspaceSync, type PresencePeer } from "./sync/useWorkspaceSync";
 
 /** Hooks for end-to-end tests (WebDriver): read the canvas state and drive selection. */
 export type TriloopTestApi = {
@@ -47,7 +49,7 @@ declare global {
   }
 }
 
-export function App({ backend }: { backend: Backend }) {
+export function App({ backend, events = noEvents }: { backend: Backend; events?: CoreEvents }) {
   const { t, i18n } = useTranslation();
   const locale = normalizeLocale(i18n.language);
   const [loaded, setLoaded] = useState(false);
@@ -68,6 +70,9 @@ export function App({ backend }: { backend: Backend }) {
   const session = useFlowSession(backend, flowDocId, showError);
   const problems = useFlowProblems(backend, session);
   const [problemsOpen, setProblemsOpen] = useState(false);
+  const sync = useWorkspaceSync(backend, events, current?.id ?? null, showError);
+  const [syncOpen, setSyncOpen] = useState(false);
+  const [joinOpen, setJoinOpen] = useState(false);
 
   // Responses to an older "open workspace" request are ignored once a newer one was made.
   const openSeq = useRef(0);
@@ -116,6 +121,26 @@ export function App({ backend }: { backend: Backend }) {
       setLoaded(true);
     })();
   }, [backend, i18n, openWorkspace, refreshWorkspaces, showError]);
+
+  // Changes that came through sync: the open flow re-reads itself (keeping the selection and
+  // this window's edits in flight); a changed workspace index re-lists the documents.
+  const docIdRef = useRef(docId);
+  docIdRef.current = docId;
+  const sessionForEvents = useRef(session);
+  sessionForEvents.current = session;
+  useEffect(
+    () =>
+      events.subscribe((e) => {
+        if (e.type !== "documentChanged") return;
+        if (e.documentId === sessionForEvents.current.documentId) sessionForEvents.current.refresh();
+        const ws = currentRef.current;
+        if (ws && e.documentId === ws.id) {
+          void openWorkspace(ws.id, docIdRef.current);
+          void refreshWorkspaces();
+        }
+      }),
+    [events, openWorkspace, refreshWorkspaces],
+  );
 
   const onOpenWorkspace = useCallback(
     (id: string) => {
@@ -320,6 +345,24 @@ export function App({ backend }: { backend: Backend }) {
 
   const requestConfirm = useCallback((request: ConfirmRequest) => setConfirm(request), []);
 
+  const docPeers = useMemo(() => sync.peers.filter((p) => p.documentId === docId), [sync.peers, docId]);
+  const setPresence = sync.setPresence;
+  const onPresence = useCallback(
+    (cursor: { x: number; y: number } | null, selection: string[]) => setPresence(docId, cursor, selection),
+    [setPresence, docId],
+  );
+  // Opening another document moves this person there for the others.
+  useEffect(() => setPresence(docId, null, []), [setPresence, docId]);
+
+  const onJoined = useCallback(
+    async (ws: WorkspaceSummary) => {
+      setJoinOpen(false);
+      await refreshWorkspaces();
+      await openWorkspace(ws.id);
+    },
+    [openWorkspace, refreshWorkspaces],
+  );
+
   return (
     <div className="app">
       <TopBar
@@ -332,6 +375,7 @@ export function App({ backend }: { backend: Backend }) {
         onUndo={session.undo}
         onRedo={session.redo}
         onLocale={onLocale}
+        syncArea={current ? <SyncBadge sync={sync} onOpen={() => setSyncOpen(true)} /> : null}
       />
       <div className="body">
         <Sidebar
@@ -340,6 +384,7 @@ export function App({ backend }: { backend: Backend }) {
           currentDocId={docId}
           onOpenWorkspace={onOpenWorkspace}
           onCreateWorkspace={onCreateWorkspace}
+          onJoinWorkspace={() => setJoinOpen(true)}
           onRenameWorkspace={onRenameWorkspace}
           onDeleteWorkspace={onDeleteWorkspace}
           onOpenDocument={onOpenDocument}
@@ -364,9 +409,16 @@ export function App({ backend }: { backend: Backend }) {
             onOpenElement={onOpenElement}
             focusRequest={focusRequest}
             onFocusHandled={onFocusHandled}
+            peers={docPeers}
+            onPresence={onPresence}
+            readOnly={!!sync.status?.readOnly}
           />
         </main>
       </div>
+      {syncOpen && current && (
+        <SyncDialog workspaceId={current.id} workspaceName={current.name} sync={sync} onClose={() => setSyncOpen(false)} />
+      )}
+      {joinOpen && <JoinDialog backend={backend} onJoined={(ws) => void onJoined(ws)} onClose={() => setJoinOpen(false)} />}
       {confirm && (
         <ConfirmDialog
           title={confirm.title}
@@ -396,6 +448,9 @@ type PaneProps = {
   onOpenElement(documentId: string, elementId: string): void;
   focusRequest: FocusRequest | null;
   onFocusHandled(): void;
+  peers: PresencePeer[];
+  onPresence(cursor: { x: number; y: number } | null, selection: string[]): void;
+  readOnly: boolean;
 };
 
 function DocumentPane({ backend, loaded, workspace, doc, session, problems, ...editor }: PaneProps) {

@@ -2,8 +2,8 @@
 // `tauriBackend` is the generated tauri-specta binding; `memoryBackend` (memoryBackend.ts)
 // implements the same semantics in memory for tests and for running in a plain browser.
 
-import { commands } from "./bindings";
-import type { ApiError, ErrorCode } from "./bindings";
+import { commands, events } from "./bindings";
+import type { ApiError, CoreEvent, ErrorCode } from "./bindings";
 
 /** What every command returns (tauri-specta's result shape): API errors are values, not exceptions. */
 export type Result<T, E> = { status: "ok"; data: T } | { status: "error"; error: E };
@@ -20,6 +20,9 @@ export const ERROR_CODES = [
   "storage",
   "badFile",
   "internal",
+  "unauthorized",
+  "unreachable",
+  "readOnly",
 ] as const satisfies readonly ErrorCode[];
 
 // Compile-time check that ERROR_CODES lists every ErrorCode (the translation test relies on it).
@@ -78,4 +81,33 @@ export async function selectBackend(): Promise<Backend> {
   // In a plain browser, ?largeFlow=10000 adds a workspace with a flow of that many nodes.
   const large = Number(new URLSearchParams(window.location.search).get("largeFlow") ?? 0);
   return guardBackend(memoryBackend({ demo: true, largeFlowNodes: large > 0 ? Math.min(large, 100000) : undefined }));
+}
+
+/** What the core says unasked: sync states, documents changed through sync, presence. */
+export type CoreEvents = { subscribe(listener: (event: CoreEvent) => void): () => void };
+
+/** No events (the in-memory backend has no server). */
+export const noEvents: CoreEvents = { subscribe: () => () => {} };
+
+/** The core's events through Tauri's event system. */
+export const tauriEvents: CoreEvents = {
+  subscribe(listener) {
+    let off: (() => void) | undefined;
+    let gone = false;
+    void events.coreNotice
+      .listen((e) => listener(e.payload as CoreEvent))
+      .then((unlisten) => {
+        if (gone) unlisten();
+        else off = unlisten;
+      });
+    return () => {
+      gone = true;
+      off?.();
+    };
+  },
+};
+
+/** Tauri's events when its IPC is present, otherwise none. */
+export function selectEvents(): CoreEvents {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window ? tauriEvents : noEvents;
 }

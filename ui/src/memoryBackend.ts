@@ -16,8 +16,10 @@ import type {
   LinkKind,
   LinkTarget,
   FlowView_Serialize as FlowView,
+  PresencePeer_Serialize as PresencePeer,
   Problem,
   ProblemCode,
+  SyncStatus_Serialize as SyncStatus,
   ResolvedLink_Serialize,
   WorkspaceSummary,
   WorkspaceView,
@@ -65,6 +67,12 @@ class OpError extends Error {
 
 function fail(code: ApiError["code"], detail: string): never {
   throw new OpError({ code, detail });
+}
+
+const NO_NETWORK = "the in-browser preview has no server connection; use the desktop app";
+
+function offline(workspaceId: string): SyncStatus {
+  return { workspaceId, serverUrl: null, person: null, readOnly: false, state: "offline", detail: null, lastSyncedAt: null };
 }
 
 function ok<T>(data: T): Result<T, ApiError> {
@@ -542,6 +550,30 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         return ok(out);
       }),
     validateFlow: (documentId: string) => respond<Problem[]>(() => ok(validateFlowModel(flowOf(documentId)))),
+    // No server in memory: every workspace is offline, and connecting says why.
+    syncStatus: (workspaceId: string) =>
+      respond<SyncStatus>(() => {
+        workspaceOf(workspaceId);
+        return ok(offline(workspaceId));
+      }),
+    connectWorkspace: (workspaceId: string) =>
+      respond<SyncStatus>(() => {
+        workspaceOf(workspaceId);
+        return err("unreachable", NO_NETWORK);
+      }),
+    joinWorkspace: () => respond<WorkspaceSummary>(() => err("unreachable", NO_NETWORK)),
+    disconnectWorkspace: (workspaceId: string) =>
+      respond<SyncStatus>(() => {
+        workspaceOf(workspaceId);
+        return ok(offline(workspaceId));
+      }),
+    syncNow: (workspaceId: string) =>
+      respond<SyncStatus>(() => {
+        workspaceOf(workspaceId);
+        return err("invalidInput", "this workspace is not connected to a server");
+      }),
+    setPresence: () => respond<null>(() => ok(null)),
+    presence: () => respond<PresencePeer[]>(() => ok([])),
     debugPanic: () => respond<null>(() => err("internal", "panicked: debug panic requested (memory backend)")),
     // Files live on the desktop: in a plain browser there is no file system to pick from.
     chooseBpmnFile: () => respond<string | null>(() => ok(null)),

@@ -181,7 +181,10 @@ pub struct SyncStatus {
 /// A point on a flow canvas (model coordinates).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize, Type)]
 pub struct PresencePoint {
+    // Sent as whole canvas units; typed so for TypeScript (a bare f64 may be null in JSON).
+    #[specta(type = i32)]
     pub x: f64,
+    #[specta(type = i32)]
     pub y: f64,
 }
 

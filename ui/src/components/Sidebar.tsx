@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { DocumentSummary, WorkspaceSummary, WorkspaceView } from "../bindings";
 import { InlineInput } from "./InlineInput";
-import { DocIcon, FlowDocIcon, FolderIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { DocIcon, FlowDocIcon, FolderIcon, JoinIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
 
 type Props = {
   workspaces: WorkspaceSummary[];
@@ -12,6 +12,8 @@ type Props = {
   currentDocId: string | null;
   onOpenWorkspace(id: string): void;
   onCreateWorkspace(name: string): void;
+  /** Opens the dialog that joins a workspace from a server. */
+  onJoinWorkspace(): void;
   onRenameWorkspace(id: string, name: string): void;
   onDeleteWorkspace(workspace: WorkspaceSummary): void;
   onOpenDocument(id: string): void;
@@ -44,6 +46,16 @@ export function Sidebar(props: Props) {
           }}
         >
           <PlusIcon />
+        </button>
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="join-workspace"
+          title={t("sidebar.joinWorkspace")}
+          aria-label={t("sidebar.joinWorkspace")}
+          onClick={props.onJoinWorkspace}
+        >
+          <JoinIcon />
         </button>
       </div>
       <ul className="workspace-list">

@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { Locale } from "../i18n";
 import type { SaveState } from "../flow/useFlowSession";
@@ -13,6 +14,8 @@ type Props = {
   onUndo(): void;
   onRedo(): void;
   onLocale(locale: Locale): void;
+  /** The open workspace's sync state and the people here. */
+  syncArea?: ReactNode;
 };
 
 function Logo() {
@@ -47,6 +50,7 @@ export function TopBar(props: Props) {
         )}
       </div>
       <div className="topbar-actions">
+        {props.syncArea}
         <span className={`save-status save-${saveState}`} data-testid="save-status" data-state={saveState} aria-live="polite">
           {saveState === "saved" && <CheckIcon size={14} />}
           {saveState === "error" && <AlertIcon size={14} />}

@@ -15,6 +15,12 @@ export const PlusIcon = (p: IconProps) => (
     <path d="M8 3v10M3 8h10" />
   </Svg>
 );
+/** Join a workspace from a server: an arrow into a cloud-like box. */
+export const JoinIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M9.5 3.5h3v9h-3M2.5 8h7M7 5.5L9.5 8 7 10.5" />
+  </Svg>
+);
 export const PencilIcon = (p: IconProps) => (
   <Svg {...p}>
     <path d="M3 13l1-3.5L11 2.5l2.5 2.5L6.5 12z" />

@@ -5,11 +5,13 @@
 // turns what happens there into edits of the flow, and adds what a canvas cannot draw: the
 // inline rename field, the element panel and the problems list.
 
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type PointerEvent as ReactPointerEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
 import { FlowCanvas, type FlowCanvasHandle } from "../canvas";
+import { PresenceLayer, type ViewportListeners } from "../sync/PresenceLayer";
+import type { PresencePeer } from "../sync/useWorkspaceSync";
 import { InlineInput } from "../components/InlineInput";
 import { DEFAULT_LANE_HEIGHT, makeEdge, makeLane, makeNode, type FlowEdge, type FlowNode, type FlowOp, type Lane, type NodeKind } from "../model";
 import { newId } from "../ids";
@@ -60,7 +62,15 @@ type Props = {
   onOpenElement(documentId: string, elementId: string): void;
   focusRequest: FocusRequest | null;
   onFocusHandled(): void;
+  /** Others with this document open (cursors and selections drawn over the canvas). */
+  peers?: PresencePeer[];
+  /** Where this person's pointer is (flow coordinates) and what they selected. */
+  onPresence?(cursor: { x: number; y: number } | null, selection: string[]): void;
+  /** The workspace is shared with this person read-only. */
+  readOnly?: boolean;
 };
+
+const NO_PEERS: PresencePeer[] = [];
 
 function isEditable(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
@@ -115,6 +125,9 @@ export function FlowEditor({
   onOpenElement,
   focusRequest,
   onFocusHandled,
+  peers = NO_PEERS,
+  onPresence,
+  readOnly = false,
 }: Props) {
   const { t } = useTranslation();
   const rootRef = useRef<HTMLDivElement>(null);
@@ -156,6 +169,29 @@ export function FlowEditor({
   useEffect(() => {
     openCanvas.marks = problemMarks;
   }, [problemMarks]);
+
+  // --- presence: this person's pointer and selection out, others' drawn over the canvas ---
+
+  const viewportListeners = useMemo<ViewportListeners>(() => new Set(), []);
+  const onViewportChange = useCallback(() => {
+    for (const l of viewportListeners) l();
+  }, [viewportListeners]);
+  const lastCursor = useRef<{ x: number; y: number } | null>(null);
+  const presenceRef = useRef(onPresence);
+  presenceRef.current = onPresence;
+  const selectionIds = useMemo(() => [...selection], [selection]);
+  const selectionRef = useRef(selectionIds);
+  selectionRef.current = selectionIds;
+  useEffect(() => {
+    presenceRef.current?.(lastCursor.current, selectionIds);
+  }, [selectionIds]);
+  const onPointerMove = useCallback((e: ReactPointerEvent) => {
+    const v = view.current;
+    if (!v || !presenceRef.current) return;
+    const p = v.clientToFlow(e.clientX, e.clientY);
+    lastCursor.current = { x: Math.round(p.x), y: Math.round(p.y) };
+    presenceRef.current(lastCursor.current, selectionRef.current);
+  }, []);
   useEffect(() => {
     openCanvas.view = view.current;
     return () => {
@@ -628,7 +664,14 @@ export function FlowEditor({
           <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />
         </div>
         <div className="canvas-row">
-          <div className="canvas" data-testid="canvas" ref={canvasRef} tabIndex={-1} aria-label={t("canvas.label")}>
+          <div
+            className="canvas"
+            data-testid="canvas"
+            ref={canvasRef}
+            tabIndex={-1}
+            aria-label={t("canvas.label")}
+            onPointerMove={onPresence ? onPointerMove : undefined}
+          >
             <FlowCanvas
               ref={view}
               nodes={canvasFlow.nodes}
@@ -641,8 +684,11 @@ export function FlowEditor({
               onConnect={onConnect}
               onActivate={onActivate}
               onDropKind={onDropKind}
+              onViewportChange={onViewportChange}
+              readOnly={readOnly}
               ariaLabel={t("canvas.label")}
             />
+            <PresenceLayer peers={peers} view={view} container={canvasRef} viewportListeners={viewportListeners} />
             {renamingId && renameTarget && (
               <div className="canvas-rename" style={renameTarget.style}>
                 <InlineInput

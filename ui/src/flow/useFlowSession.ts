@@ -25,6 +25,11 @@ export type FlowSession = {
   undo(): void;
   redo(): void;
   reload(): void;
+  /**
+   * The document changed through sync: re-reads it from the core, keeping the selection and
+   * this window's edits still in flight.
+   */
+  refresh(): void;
   /** Local-only changes (selection, a drag in progress): never sent to the core. */
   update(fn: (s: FlowState) => FlowState): void;
   /** Selects exactly these nodes, remembering the order (used by "Connect"). */
@@ -100,13 +105,22 @@ export function useFlowSession(
   }, []);
 
   const load = useCallback(
-    async (docId: string, token: number, initial: boolean) => {
+    async (docId: string, token: number, initial: boolean, keepSelection = false) => {
       if (initial) setLoad(docId, "loading");
       revisionRef.current++;
       const res = await backend.openFlow(docId);
       if (token !== tokenRef.current) return;
       if (res.status === "ok") {
-        commit(withPending(viewToState(normalizeView(res.data))));
+        let next = withPending(viewToState(normalizeView(res.data)));
+        if (keepSelection) {
+          const before = stateRef.current;
+          next = selectOnly(
+            next,
+            before.nodes.filter((n) => n.selected).map((n) => n.id),
+            before.edges.filter((e) => e.selected).map((e) => e.id),
+          );
+        }
+        commit(next);
         const editsPending = pendingRef.current.some((p) => p.optimistic);
         setUndoRedo(res.data.canUndo || editsPending, editsPending ? false : res.data.canRedo);
         setLoad(docId, "ready");
@@ -191,6 +205,14 @@ export function useFlowSession(
     if (docId) void load(docId, tokenRef.current, true);
   }, [load]);
 
+  // Runs after the calls already queued, so a remote change never overtakes this window's edits.
+  const refresh = useCallback(() => {
+    const docId = docRef.current;
+    if (!docId || statusRef.current !== "ready") return;
+    const token = tokenRef.current;
+    queueRef.current = queueRef.current.then(() => load(docId, token, false, true));
+  }, [load]);
+
   const update = useCallback((fn: (s: FlowState) => FlowState) => commit(fn(stateRef.current)), [commit]);
 
   const select = useCallback(
@@ -223,6 +245,7 @@ export function useFlowSession(
       undo,
       redo,
       reload,
+      refresh,
       update,
       select,
       selectionOrder,
@@ -232,6 +255,6 @@ export function useFlowSession(
       revision,
       hasPending,
     }),
-    [documentId, status, loadError, state, saveState, canUndo, canRedo, edit, undo, redo, reload, update, select, nodes, confirmed, revision, hasPending],
+    [documentId, status, loadError, state, saveState, canUndo, canRedo, edit, undo, redo, reload, refresh, update, select, nodes, confirmed, revision, hasPending],
   );
 }
