@@ -8,6 +8,7 @@
 //! Invitations live in the server's own `invitation` table (see [`invitations`]).
 
 pub mod access;
+mod durable;
 pub mod invitations;
 
 use std::net::SocketAddr;
@@ -26,6 +27,7 @@ use samod::{PeerId, Repo, Transport};
 use store::Store;
 
 use crate::access::AccessControl;
+use crate::durable::DurableStorage;
 use crate::invitations::Grant;
 
 #[derive(Clone, Debug)]
@@ -39,6 +41,7 @@ struct AppState {
     acceptor: samod::AcceptorHandle,
     store: Store,
     access: AccessControl,
+    durable: DurableStorage,
 }
 
 /// A running server.
@@ -79,8 +82,10 @@ impl Server {
             .map_err(|e| ServerError(format!("opening the database panicked: {e}")))??;
         // Each peer sees only the documents of the workspace its invitation opens.
         let access = AccessControl::new(store.clone());
+        // Sync answers wait for the storage writes they acknowledge (see `durable`).
+        let durable = DurableStorage::new(store.clone());
         let repo = Repo::build_tokio()
-            .with_storage(store.clone())
+            .with_storage(durable.clone())
             .with_peer_id(samod::PeerId::from("triloop-server"))
             .with_share_policy(access.clone())
             .load()
@@ -107,6 +112,7 @@ impl Server {
                 acceptor,
                 store,
                 access,
+                durable,
             });
         let (shutdown, rx) = tokio::sync::oneshot::channel::<()>();
         let serve = tokio::spawn(async move {
@@ -287,6 +293,12 @@ async fn serve_connection(state: AppState, grant: Grant, socket: WebSocket) {
             },
             msg = out_rx.next() => match msg {
                 Some(b) => {
+                    // Never tell a peer we have changes that are not yet on disk.
+                    if !state.durable.before_sending(&b, Duration::from_secs(30)).await {
+                        tracing::error!(peer = %peer, "storage did not commit in 30 s");
+                        let _ = ws_tx.send(close(1011, "storage unavailable")).await;
+                        break;
+                    }
                     if ws_tx.send(Message::Binary(b.into())).await.is_err() {
                         break;
                     }
