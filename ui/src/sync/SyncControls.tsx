@@ -8,15 +8,13 @@ import type { Backend } from "../backend";
 import type { PresencePeer, SyncStatus, WorkspaceSync } from "./useWorkspaceSync";
 
 function initials(name: string): string {
-  const trimmed = name.trim();
-  if (!trimmed) return "?";
-  // Chinese names: the first character; others: the first letters of the first two words.
-  if (/[\u3400-\u9fff]/.test(trimmed[0])) return trimmed[0];
-  return trimmed
-    .split(/\s+/)
-    .slice(0, 2)
-    .map((w) => w[0]?.toUpperCase() ?? "")
-    .join("");
+  const words = name.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return "?";
+  const first = [...words[0]][0];
+  // A Chinese name shows its first character; a Latin one the initials of up to two words.
+  if (/[\u3400-\u9fff]/.test(first)) return first;
+  const second = words[1] ? [...words[1]][0] : "";
+  return (first + (/[A-Za-z]/.test(second) ? second : "")).toUpperCase();
 }
 
 export function PeopleHere({ peers }: { peers: PresencePeer[] }) {
