@@ -9,6 +9,7 @@
 mod error;
 pub mod exchange;
 pub mod logging;
+mod meeting;
 mod sync;
 pub mod types;
 
@@ -119,6 +120,8 @@ pub struct Core {
     /// The heads each document had after this core's own last edit: a change event with
     /// those heads is ours, anything else came through sync.
     own_heads: Arc<Mutex<HashMap<String, Vec<automerge::ChangeHash>>>>,
+    /// The meeting room this laptop hosts, if any.
+    meeting: tokio::sync::Mutex<Option<meeting::Meeting>>,
 }
 
 impl Core {
@@ -159,6 +162,7 @@ impl Core {
             session: Mutex::new(Session::default()),
             sync,
             own_heads: Arc::new(Mutex::new(HashMap::new())),
+            meeting: tokio::sync::Mutex::new(None),
         };
         for remote in core.store.remotes()? {
             if remote.enabled
@@ -180,8 +184,11 @@ impl Core {
         Ok(core)
     }
 
-    /// Flushes samod's pending writes and stops it.
+    /// Closes a meeting room this laptop hosts, flushes samod's pending writes and stops it.
     pub async fn close(&self) {
+        if let Some(m) = self.meeting.lock().await.take() {
+            m.server.stop().await;
+        }
         self.repo.stop().await;
     }
 
@@ -940,6 +947,105 @@ impl Core {
     /// Who else is in the workspace now.
     pub fn presence(&self, workspace_id: &str) -> Vec<PresencePeer> {
         self.sync.presence(workspace_id)
+    }
+
+    // ---- meeting room -----------------------------------------------------------------
+
+    /// Opens a meeting room for a workspace: the Triloop server inside this app, listening
+    /// on `listen` (default: every interface, port 8788) for the others on the local network.
+    /// The workspace links to it; the link it had before comes back when the room closes.
+    pub async fn start_meeting_room(
+        &self,
+        workspace_id: &str,
+        listen: Option<&str>,
+    ) -> Result<MeetingRoom, ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let mut slot = self.meeting.lock().await;
+        if let Some(m) = slot.as_ref() {
+            return Err(invalid(format!(
+                "a meeting room is already open on this laptop (workspace {}); close it first",
+                m.workspace_id
+            )));
+        }
+        let previous = self.store.remote(workspace_id)?;
+        let host = previous
+            .as_ref()
+            .map(|r| r.person.clone())
+            .or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty()))
+            .unwrap_or_else(|| "host".into());
+        let (server, database) = meeting::start_server(&self.config.data_dir, listen).await?;
+        let mut room = meeting::Meeting {
+            server,
+            workspace_id: row.id.clone(),
+            database,
+            previous: previous.clone(),
+            invitations: Vec::new(),
+        };
+        let own = match room.invite(&host, false) {
+            Ok(inv) => inv,
+            Err(e) => {
+                room.server.stop().await;
+                return Err(e);
+            }
+        };
+        // The host's own invitation is not one to hand out.
+        room.invitations.clear();
+        let url = format!("ws://127.0.0.1:{}", room.server.local_addr.port());
+        if let Err(e) = self.connect_workspace(workspace_id, &url, &own.token).await {
+            room.server.stop().await;
+            if let Some(prev) = previous {
+                self.store.set_remote(&prev)?;
+            }
+            return Err(e);
+        }
+        let view = room.view();
+        *slot = Some(room);
+        Ok(view)
+    }
+
+    /// The meeting room this laptop hosts, if any.
+    pub async fn meeting_room(&self) -> Option<MeetingRoom> {
+        self.meeting.lock().await.as_ref().map(|m| m.view())
+    }
+
+    /// Creates an invitation to the open meeting room (its token is shown to the host).
+    pub async fn invite_to_meeting_room(
+        &self,
+        name: &str,
+        read_only: bool,
+    ) -> Result<MeetingInvitation, ApiError> {
+        let mut slot = self.meeting.lock().await;
+        let room = slot
+            .as_mut()
+            .ok_or_else(|| invalid("no meeting room is open on this laptop"))?;
+        room.invite(name, read_only)
+    }
+
+    /// Closes the meeting room: the others are disconnected (their work is already here),
+    /// and the workspace links back to the server it had before, if any, so that
+    /// everything done in the room syncs on.
+    pub async fn stop_meeting_room(&self) -> Result<SyncStatus, ApiError> {
+        let room = self
+            .meeting
+            .lock()
+            .await
+            .take()
+            .ok_or_else(|| invalid("no meeting room is open on this laptop"))?;
+        let ws = room.workspace_id.clone();
+        // Everything the room's server has is also here: the host was linked to it.
+        let _ = self.sync_now(&ws);
+        self.sync.stop(&ws);
+        room.server.stop().await;
+        match &room.previous {
+            Some(prev) => {
+                self.store.set_remote(prev)?;
+                if prev.enabled {
+                    self.sync_now(&ws)?;
+                }
+            }
+            None => self.store.remove_remote(&ws)?,
+        }
+        Ok(self.sync.status(&ws))
     }
 
     // ---- plumbing ---------------------------------------------------------------------

@@ -220,3 +220,25 @@ pub enum CoreEvent {
         peers: Vec<PresencePeer>,
     },
 }
+
+/// An invitation to a meeting room, with its token (kept only while the room is open).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingInvitation {
+    pub name: String,
+    pub token: String,
+    pub read_only: bool,
+}
+
+/// A meeting room this laptop hosts: the server inside the app, for the local network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MeetingRoom {
+    pub workspace_id: String,
+    pub port: u16,
+    /// What the others type as the server address (one per network interface).
+    pub addresses: Vec<String>,
+    pub invitations: Vec<MeetingInvitation>,
+    /// The server the workspace goes back to when the room closes.
+    pub previous_server: Option<String>,
+}

@@ -251,3 +251,89 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_meeting_room_on_the_hosts_laptop_then_on_to_the_banks_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bank_db = tmp.path().join("bank.db");
+    let bank = start_server(&bank_db).await;
+    let bank_addr = bank.local_addr;
+    let bank_url = format!("ws://{bank_addr}");
+
+    // Alice's workspace is on the bank's server.
+    let alice = core(&tmp.path().join("alice")).await;
+    let ws = alice.create_workspace("贷款流程梳理").await.unwrap();
+    let flow = alice
+        .create_document(&ws.id, DocKind::BusinessFlow, "放款")
+        .await
+        .unwrap();
+    alice.edit_flow(&flow.id, vec![task("a1", 0.0)]).await.unwrap();
+    let (_, alice_token) = invite(&bank_db, &ws.id, "Alice", Access::ReadWrite);
+    let (_, carol_token) = invite(&bank_db, &ws.id, "Carol", Access::ReadWrite);
+    alice.connect_workspace(&ws.id, &bank_url, &alice_token).await.unwrap();
+    up_to_date(&alice, &ws.id).await;
+
+    // The workshop has no internet: the bank's server is out of reach.
+    bank.stop().await;
+    eventually("Alice sees the bank's server gone", 20, || async {
+        alice.sync_status(&ws.id).unwrap().state == SyncState::Offline
+    })
+    .await;
+
+    // Alice opens a meeting room on her laptop; Bob joins it from the local network.
+    let room = alice
+        .start_meeting_room(&ws.id, Some("127.0.0.1:0"))
+        .await
+        .unwrap();
+    assert_eq!(room.addresses, vec![format!("ws://127.0.0.1:{}", room.port)]);
+    assert_eq!(room.previous_server.as_deref(), Some(format!("{bank_url}/sync").as_str()));
+    let e = alice
+        .start_meeting_room(&ws.id, Some("127.0.0.1:0"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput, "one room at a time");
+    up_to_date(&alice, &ws.id).await;
+    let bob_inv = alice.invite_to_meeting_room("Bob", false).await.unwrap();
+    assert_eq!(alice.meeting_room().await.unwrap().invitations, vec![bob_inv.clone()]);
+    let bob = core(&tmp.path().join("bob")).await;
+    bob.join_workspace(&room.addresses[0], &bob_inv.token).await.unwrap();
+    eventually("Bob has the flow from the room", 30, || async {
+        node_names(&bob, &flow.id).await.len() == 1
+    })
+    .await;
+    for i in 0..3 {
+        bob.edit_flow(&flow.id, vec![task(&format!("b{i}"), 100.0 * i as f64)])
+            .await
+            .unwrap();
+    }
+    eventually("Alice has Bob's work", 30, || async {
+        node_names(&alice, &flow.id).await.len() == 4
+    })
+    .await;
+
+    // The room closes; back at the bank (its server reachable again), Alice's laptop
+    // syncs the room's work on, and Carol gets it from the bank's server.
+    let bank = Server::start(ServerConfig {
+        listen: bank_addr,
+        database: bank_db.clone(),
+    })
+    .await
+    .unwrap();
+    let status = alice.stop_meeting_room().await.unwrap();
+    assert_eq!(status.server_url.as_deref(), Some(format!("{bank_url}/sync").as_str()));
+    assert!(alice.meeting_room().await.is_none());
+    up_to_date(&alice, &ws.id).await;
+    let carol = core(&tmp.path().join("carol")).await;
+    carol.join_workspace(&bank_url, &carol_token).await.unwrap();
+    eventually("Carol has the room's work from the bank's server", 30, || async {
+        node_names(&carol, &flow.id).await == node_names(&alice, &flow.id).await
+            && node_names(&carol, &flow.id).await.len() == 4
+    })
+    .await;
+    // Bob's link to the closed room is now offline; his work is safe at the bank.
+    eventually("Bob's room link is offline", 20, || async {
+        bob.sync_status(&ws.id).unwrap().state == SyncState::Offline
+    })
+    .await;
+    bank.stop().await;
+}
