@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use automerge::{Automerge, ChangeHash, ReadDoc};
+use automerge::{Automerge, ChangeHash};
 use samod::storage::{Storage, StorageKey};
 use store::Store;
 use tokio::sync::Notify;
@@ -48,7 +48,11 @@ impl DurableStorage {
     }
 
     fn committed(&self, doc_id: &str) -> Arc<Mutex<Automerge>> {
-        let mut all = self.inner.committed.lock().unwrap_or_else(|p| p.into_inner());
+        let mut all = self
+            .inner
+            .committed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         all.entry(doc_id.to_string()).or_default().clone()
     }
 
@@ -68,11 +72,24 @@ impl DurableStorage {
     }
 
     fn is_durable(&self, doc_id: &str, heads: &[ChangeHash]) -> bool {
-        let doc = self.committed(doc_id);
+        if heads.is_empty() {
+            return true;
+        }
+        let doc = {
+            let all = self
+                .inner
+                .committed
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
+            match all.get(doc_id) {
+                Some(doc) => doc.clone(),
+                None => return false,
+            }
+        };
         let doc = doc.lock().unwrap_or_else(|p| p.into_inner());
         heads
             .iter()
-            .all(|h| doc.get_change_by_hash(h).is_some())
+            .all(|h| doc.get_change_meta_by_hash(h).is_some())
     }
 
     /// Waits until the changes an outgoing automerge-repo message announces are committed;
@@ -96,8 +113,11 @@ impl DurableStorage {
     }
 }
 
+/// The document of a chunk key (`<doc>/incremental/<hash>` or `<doc>/snapshot/<hash>`).
 fn doc_of(key: &StorageKey) -> Option<String> {
-    key.clone().into_iter().next()
+    let mut parts = key.clone().into_iter();
+    let doc = parts.next()?;
+    matches!(parts.next()?.as_str(), "incremental" | "snapshot").then_some(doc)
 }
 
 impl Storage for DurableStorage {
