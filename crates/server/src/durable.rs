@@ -6,8 +6,9 @@
 //! to the connection while the writes wait on the I/O loop). The answer is a sync message
 //! carrying the server's heads, which the peer takes as "the server has these changes"
 //! (`DocHandle::they_have_our_changes` resolves on it). A server killed between the two
-//! lost edits its peers had been told it had (tests/reliability.rs measured 8 to 32 of about
-//! 150 acknowledged edits lost at a SIGKILL).
+//! lost edits its peers had been told it had: without this module, every one of seven runs
+//! of `a_sigkill_during_heavy_sync_loses_no_acknowledged_edit` (tests/reliability.rs) found
+//! between 2 and 37 of 116 to 316 acknowledged edits missing from the database.
 //!
 //! So every outgoing `sync`/`request` message waits until the changes up to the heads it
 //! announces are committed. [`DurableStorage`] wraps the store and keeps, per document, an
@@ -242,5 +243,17 @@ mod tests {
             Some((id.to_string(), doc.get_heads()))
         );
         assert_eq!(announced_heads(b"garbage"), None);
+    }
+
+    #[test]
+    fn only_chunk_keys_belong_to_a_document() {
+        let key = |parts: &[&str]| StorageKey::from_parts(parts.iter().copied()).unwrap();
+        assert_eq!(
+            doc_of(&key(&["d", "incremental", "h"])).as_deref(),
+            Some("d")
+        );
+        assert_eq!(doc_of(&key(&["d", "snapshot", "h"])).as_deref(), Some("d"));
+        assert_eq!(doc_of(&key(&["storage-adapter-id"])), None);
+        assert_eq!(doc_of(&key(&["d", "other", "h"])), None);
     }
 }

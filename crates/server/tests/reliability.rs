@@ -384,7 +384,7 @@ impl Rng {
 async fn many_clients_editing_one_flow_at_once_converge_with_the_server() {
     const CLIENTS: usize = 8;
     const EDITS: usize = 24;
-    const _: () = assert!(EDITS % 4 == 0);
+    const _: () = assert!(EDITS.is_multiple_of(4));
     const SHARED: usize = 10;
     let _serial = SERIAL.lock().await;
     let mut rng = Rng::new("many_clients");
