@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use api::{
     ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocumentSummary, EditResult, ErrorCode,
-    FlowOp, FlowView, Link, LinkKind, LinkTarget, PresencePeer, PresencePoint, Problem,
+    FlowOp, FlowView, Link, LinkKind, LinkTarget, MeetingInvitation, MeetingRoom, PresencePeer,
+    PresencePoint, Problem,
     ResolvedLink, SyncStatus, WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
@@ -494,6 +495,45 @@ async fn presence(
     call(state, |c| async move { Ok(c.presence(&workspace_id)) }).await
 }
 
+#[tauri::command]
+#[specta::specta]
+async fn start_meeting_room(
+    state: State<'_, AppState>,
+    workspace_id: String,
+) -> Result<MeetingRoom, ApiError> {
+    // Test hook: a loopback address instead of every interface.
+    let listen = std::env::var("TRILOOP_MEETING_LISTEN").ok().filter(|_| test_hooks());
+    call(state, |c| async move {
+        c.start_meeting_room(&workspace_id, listen.as_deref()).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn meeting_room(state: State<'_, AppState>) -> Result<Option<MeetingRoom>, ApiError> {
+    call(state, |c| async move { Ok(c.meeting_room().await) }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn invite_to_meeting_room(
+    state: State<'_, AppState>,
+    name: String,
+    read_only: bool,
+) -> Result<MeetingInvitation, ApiError> {
+    call(state, |c| async move {
+        c.invite_to_meeting_room(&name, read_only).await
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+async fn stop_meeting_room(state: State<'_, AppState>) -> Result<SyncStatus, ApiError> {
+    call(state, |c| async move { c.stop_meeting_room().await }).await
+}
+
 /// What the core says unasked (sync states, documents changed through sync, presence),
 /// forwarded to the window as one typed event.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize, specta::Type, tauri_specta::Event)]
@@ -554,6 +594,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         sync_now,
         set_presence,
         presence,
+        start_meeting_room,
+        meeting_room,
+        invite_to_meeting_room,
+        stop_meeting_room,
         debug_panic,
     ])
     .events(tauri_specta::collect_events![CoreNotice])

@@ -416,7 +416,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
         </main>
       </div>
       {syncOpen && current && (
-        <SyncDialog workspaceId={current.id} workspaceName={current.name} sync={sync} onClose={() => setSyncOpen(false)} />
+        <SyncDialog backend={backend} workspaceId={current.id} workspaceName={current.name} sync={sync} onClose={() => setSyncOpen(false)} />
       )}
       {joinOpen && <JoinDialog backend={backend} onJoined={(ws) => void onJoined(ws)} onClose={() => setJoinOpen(false)} />}
       {confirm && (

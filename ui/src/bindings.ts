@@ -47,6 +47,10 @@ export const commands = {
 	syncNow: (workspaceId: string) => typedError<SyncStatus_Serialize, ApiError>(__TAURI_INVOKE("sync_now", { workspaceId })),
 	setPresence: (workspaceId: string, documentId: string | null, cursor: PresencePoint | null, selection: string[]) => typedError<null, ApiError>(__TAURI_INVOKE("set_presence", { workspaceId, documentId, cursor, selection })),
 	presence: (workspaceId: string) => typedError<PresencePeer_Serialize[], ApiError>(__TAURI_INVOKE("presence", { workspaceId })),
+	startMeetingRoom: (workspaceId: string) => typedError<MeetingRoom_Serialize, ApiError>(__TAURI_INVOKE("start_meeting_room", { workspaceId })),
+	meetingRoom: () => typedError<MeetingRoom_Serialize | null, ApiError>(__TAURI_INVOKE("meeting_room")),
+	inviteToMeetingRoom: (name: string, readOnly: boolean) => typedError<MeetingInvitation, ApiError>(__TAURI_INVOKE("invite_to_meeting_room", { name, readOnly })),
+	stopMeetingRoom: () => typedError<SyncStatus_Serialize, ApiError>(__TAURI_INVOKE("stop_meeting_room")),
 	/**  A test hook: panics inside a command so tests can see the person gets an error. */
 	debugPanic: () => typedError<null, ApiError>(__TAURI_INVOKE("debug_panic")),
 };
@@ -476,6 +480,38 @@ export type LinkTarget = {
 	name: string,
 	/**  The element's type within its document (a BPMN node kind such as "userTask"). */
 	elementKind: string,
+};
+
+/**  An invitation to a meeting room, with its token (kept only while the room is open). */
+export type MeetingInvitation = {
+	name: string,
+	token: string,
+	readOnly: boolean,
+};
+
+/**  A meeting room this laptop hosts: the server inside the app, for the local network. */
+export type MeetingRoom = MeetingRoom_Serialize | MeetingRoom_Deserialize;
+
+/**  A meeting room this laptop hosts: the server inside the app, for the local network. */
+export type MeetingRoom_Deserialize = {
+	workspaceId: string,
+	port: number,
+	/**  What the others type as the server address (one per network interface). */
+	addresses: string[],
+	invitations: MeetingInvitation[],
+	/**  The server the workspace goes back to when the room closes. */
+	previousServer?: string | null,
+};
+
+/**  A meeting room this laptop hosts: the server inside the app, for the local network. */
+export type MeetingRoom_Serialize = {
+	workspaceId: string,
+	port: number,
+	/**  What the others type as the server address (one per network interface). */
+	addresses: string[],
+	invitations: MeetingInvitation[],
+	/**  The server the workspace goes back to when the room closes. */
+	previousServer: string | null,
 };
 
 /**

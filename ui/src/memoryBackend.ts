@@ -16,6 +16,8 @@ import type {
   LinkKind,
   LinkTarget,
   FlowView_Serialize as FlowView,
+  MeetingInvitation,
+  MeetingRoom_Serialize as MeetingRoom,
   PresencePeer_Serialize as PresencePeer,
   Problem,
   ProblemCode,
@@ -573,6 +575,10 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         return err("invalidInput", "this workspace is not connected to a server");
       }),
     setPresence: () => respond<null>(() => ok(null)),
+    startMeetingRoom: () => respond<MeetingRoom>(() => err("unreachable", NO_NETWORK)),
+    meetingRoom: () => respond<MeetingRoom | null>(() => ok(null)),
+    inviteToMeetingRoom: () => respond<MeetingInvitation>(() => err("invalidInput", "no meeting room is open on this laptop")),
+    stopMeetingRoom: () => respond<SyncStatus>(() => err("invalidInput", "no meeting room is open on this laptop")),
     presence: () => respond<PresencePeer[]>(() => ok([])),
     debugPanic: () => respond<null>(() => err("internal", "panicked: debug panic requested (memory backend)")),
     // Files live on the desktop: in a plain browser there is no file system to pick from.

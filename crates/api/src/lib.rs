@@ -1041,9 +1041,14 @@ impl Core {
                 self.store.set_remote(prev)?;
                 if prev.enabled {
                     self.sync_now(&ws)?;
+                } else {
+                    self.sync.reset_status(&ws);
                 }
             }
-            None => self.store.remove_remote(&ws)?,
+            None => {
+                self.store.remove_remote(&ws)?;
+                self.sync.reset_status(&ws);
+            }
         }
         Ok(self.sync.status(&ws))
     }

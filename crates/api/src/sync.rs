@@ -515,6 +515,15 @@ impl SyncHub {
         }
     }
 
+    /// Re-reads the workspace's status from its stored link (after the link itself changed
+    /// without a connection, e.g. removed) and tells the UI.
+    pub fn reset_status(&self, workspace_id: &str) {
+        lock(&self.statuses).remove(workspace_id);
+        let _ = self
+            .events
+            .send(CoreEvent::SyncStatus(self.status(workspace_id)));
+    }
+
     pub fn is_linked(&self, workspace_id: &str) -> bool {
         lock(&self.links).contains_key(workspace_id)
     }

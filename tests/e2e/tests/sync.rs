@@ -273,3 +273,88 @@ async fn the_window_co_edits_with_another_laptop_through_a_server() -> Result<()
     c.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_meeting_room_hosted_in_the_window() -> Result<()> {
+    let tmp = tempfile::tempdir()?;
+    // The room listens on loopback here (every interface in real use).
+    let driver = Driver::start(&[
+        ("TRILOOP_TEST_HOOKS", "1"),
+        ("TRILOOP_MEETING_LISTEN", "127.0.0.1:0"),
+    ])?;
+    let c = driver.launch(&tmp.path().join("host")).await?;
+    wait_js(
+        &c,
+        "return window.__triloop && window.__triloop.nodeCount() > 0;",
+        "the demo flow on the canvas",
+    )
+    .await?;
+    let doc = js(
+        &c,
+        "return document.querySelector('[data-testid=document-item][aria-current=page]').dataset.documentId;",
+    )
+    .await?
+    .as_str()
+    .context("open document id")?
+    .to_string();
+    let window_nodes = js(&c, "return window.__triloop.nodeCount();").await?.as_u64().unwrap_or(0);
+
+    click(&c, "[data-testid=sync-status]").await?;
+    click(&c, "[data-testid=meeting-start]").await?;
+    let address = wait_css(&c, "[data-testid=meeting-address]").await?.text().await?;
+    assert!(address.starts_with("ws://127.0.0.1:"), "{address}");
+    wait_state(&c, "upToDate", 30).await?;
+    type_into(&c, "[data-testid=meeting-name]", "王芳").await?;
+    click(&c, "[data-testid=meeting-invite]").await?;
+    let token = wait_css(&c, "[data-testid=meeting-invitation][data-name='王芳'] [data-testid=meeting-token]")
+        .await?
+        .text()
+        .await?;
+    e2e::save_screenshot(&c, "meeting-room").await?;
+    click(&c, "[data-testid=sync-close]").await?;
+
+    // A colleague on the local network joins with the address and the invitation.
+    let guest = api::Core::open(api::Config {
+        data_dir: tmp.path().join("guest"),
+        seed_demo: false,
+    })
+    .await?;
+    guest.join_workspace(&address, &token).await?;
+    eventually("the guest has the host's flow", 30, || async {
+        guest
+            .open_flow(&doc)
+            .await
+            .map(|f| f.nodes.len() as u64 == window_nodes)
+            .unwrap_or(false)
+    })
+    .await?;
+    guest
+        .edit_flow(
+            &doc,
+            vec![api::FlowOp::AddNode {
+                node: api::FlowNode::new("guest-task", api::NodeKind::UserTask, "王芳补充的步骤", 200.0, 600.0),
+            }],
+        )
+        .await?;
+    wait_js(
+        &c,
+        "return window.__triloop.nodes().some(n => n.id === 'guest-task' && n.name === '王芳补充的步骤');",
+        "the guest's task in the host's window",
+    )
+    .await?;
+
+    // Closing the room leaves the workspace on the host's laptop with the guest's work.
+    click(&c, "[data-testid=sync-status]").await?;
+    click(&c, "[data-testid=meeting-stop]").await?;
+    wait_css(&c, "[data-testid=meeting-start]").await?;
+    wait_state(&c, "offline", 20).await?;
+    let badge = wait_css(&c, "[data-testid=sync-status]").await?.text().await?;
+    assert!(badge == "On this laptop only" || badge == "仅在本机", "{badge}");
+    assert_eq!(
+        js(&c, "return window.__triloop.nodeCount();").await?.as_u64(),
+        Some(window_nodes + 1)
+    );
+    guest.close().await;
+    c.close().await?;
+    Ok(())
+}

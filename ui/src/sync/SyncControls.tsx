@@ -1,9 +1,9 @@
 // Sync in the window: the state badge with the people here (top bar), the workspace's server
 // dialog (connect with an invitation, sync now, disconnect), and the "join a workspace" dialog.
 
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
-import type { ApiError, WorkspaceSummary } from "../bindings";
+import type { ApiError, MeetingRoom_Serialize as MeetingRoom, WorkspaceSummary } from "../bindings";
 import type { Backend } from "../backend";
 import type { PresencePeer, SyncStatus, WorkspaceSync } from "./useWorkspaceSync";
 
@@ -160,11 +160,13 @@ function formatTime(ms: number | null, locale: string): string | null {
 
 /** The open workspace's server: its state, and connect / sync now / disconnect. */
 export function SyncDialog({
+  backend,
   workspaceId,
   workspaceName,
   sync,
   onClose,
 }: {
+  backend: Backend;
   workspaceId: string;
   workspaceName: string;
   sync: WorkspaceSync;
@@ -172,7 +174,7 @@ export function SyncDialog({
 }) {
   const { t, i18n } = useTranslation();
   const status: SyncStatus | null = sync.status;
-  const [editing, setEditing] = useState(!status?.serverUrl);
+  const [editing, setEditing] = useState(false);
   const linked = !!status?.serverUrl;
   return (
     <Dialog title={t("sync.title", { name: workspaceName })} testId="sync-dialog" onClose={onClose}>
@@ -237,7 +239,129 @@ export function SyncDialog({
           />
         </>
       )}
+      <MeetingRoomSection backend={backend} workspaceId={workspaceId} />
     </Dialog>
+  );
+}
+
+/**
+ * Meeting-room mode: host the workspace on this laptop for the others on the local network
+ * (no internet needed); invitations for them; closing the room goes back to the previous server.
+ */
+function MeetingRoomSection({ backend, workspaceId }: { backend: Backend; workspaceId: string }) {
+  const { t } = useTranslation();
+  const [room, setRoom] = useState<MeetingRoom | null | undefined>(undefined);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [name, setName] = useState("");
+  const [readOnly, setReadOnly] = useState(false);
+  useEffect(() => {
+    let gone = false;
+    void backend.meetingRoom().then((res) => {
+      if (!gone) setRoom(res.status === "ok" ? res.data : null);
+    });
+    return () => {
+      gone = true;
+    };
+  }, [backend]);
+  const run = useCallback(async <T,>(call: () => Promise<{ status: "ok"; data: T } | { status: "error"; error: ApiError }>, then: (data: T) => void) => {
+    setBusy(true);
+    setError(null);
+    const res = await call();
+    setBusy(false);
+    if (res.status === "ok") then(res.data);
+    else setError(res.error);
+  }, []);
+  if (room === undefined) return null;
+  const here = room && room.workspaceId === workspaceId ? room : null;
+  return (
+    <section className="meeting-room" data-testid="meeting-room">
+      <h3>{t("meeting.title")}</h3>
+      {!room && (
+        <>
+          <p className="dialog-hint">{t("meeting.hint")}</p>
+          <button
+            type="button"
+            className="button"
+            data-testid="meeting-start"
+            disabled={busy}
+            onClick={() => void run(() => backend.startMeetingRoom(workspaceId), setRoom)}
+          >
+            {busy ? t("meeting.starting") : t("meeting.start")}
+          </button>
+        </>
+      )}
+      {room && !here && <p className="dialog-hint">{t("meeting.otherWorkspace")}</p>}
+      {here && (
+        <>
+          <p className="dialog-hint">{t("meeting.open")}</p>
+          <ul className="meeting-addresses">
+            {here.addresses.map((a) => (
+              <li key={a}>
+                <code data-testid="meeting-address">{a}</code>
+              </li>
+            ))}
+          </ul>
+          <form
+            className="meeting-invite"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(
+                () => backend.inviteToMeetingRoom(name.trim(), readOnly),
+                (inv) => {
+                  setRoom({ ...here, invitations: [...here.invitations, inv] });
+                  setName("");
+                },
+              );
+            }}
+          >
+            <input
+              data-testid="meeting-name"
+              value={name}
+              placeholder={t("meeting.namePlaceholder")}
+              onChange={(e) => setName(e.target.value)}
+            />
+            <label className="checkbox">
+              <input type="checkbox" checked={readOnly} onChange={(e) => setReadOnly(e.target.checked)} />
+              {t("sync.readOnly")}
+            </label>
+            <button type="submit" className="button" data-testid="meeting-invite" disabled={busy || !name.trim()}>
+              {t("meeting.invite")}
+            </button>
+          </form>
+          {here.invitations.length > 0 && (
+            <table className="meeting-invitations">
+              <tbody>
+                {here.invitations.map((inv) => (
+                  <tr key={inv.token} data-testid="meeting-invitation" data-name={inv.name}>
+                    <td>
+                      {inv.name}
+                      {inv.readOnly && <span className="tag">{t("sync.readOnly")}</span>}
+                    </td>
+                    <td>
+                      <code data-testid="meeting-token">{inv.token}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          <p className="dialog-hint">
+            {here.previousServer ? t("meeting.backTo", { server: here.previousServer }) : t("meeting.backToLocal")}
+          </p>
+          <button
+            type="button"
+            className="button"
+            data-testid="meeting-stop"
+            disabled={busy}
+            onClick={() => void run(() => backend.stopMeetingRoom(), () => setRoom(null))}
+          >
+            {t("meeting.stop")}
+          </button>
+        </>
+      )}
+      <ErrorLine error={error} />
+    </section>
   );
 }
 

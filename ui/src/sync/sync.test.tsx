@@ -6,7 +6,7 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { afterEach, describe, expect, it } from "vitest";
 import { App } from "../App";
 import { guardBackend, type Backend, type CoreEvents } from "../backend";
-import type { CoreEvent, SyncStatus_Serialize as SyncStatus } from "../bindings";
+import type { CoreEvent, MeetingRoom_Serialize as MeetingRoom, SyncStatus_Serialize as SyncStatus } from "../bindings";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
 
@@ -161,5 +161,43 @@ describe("sync in the window", () => {
     events.emit({ type: "documentChanged", documentId: docId });
     await waitFor(() => expect(triloop().nodes().find((n) => n.id === first.id)?.name).toBe("远端改名"));
     expect(triloop().selection()).toEqual([first.id]);
+  });
+});
+
+describe("meeting room", () => {
+  it("opens, invites and closes a meeting room from the server dialog", async () => {
+    const calls: string[] = [];
+    let room: MeetingRoom | null = null;
+    const { workspaceId } = await start(() => ({
+      meetingRoom: async () => ({ status: "ok", data: room }),
+      startMeetingRoom: async (ws: string) => {
+        calls.push(`start ${ws}`);
+        room = { workspaceId: ws, port: 8788, addresses: ["ws://192.168.1.20:8788"], invitations: [], previousServer: "wss://triloop.bank.example/sync" };
+        return { status: "ok", data: room };
+      },
+      inviteToMeetingRoom: async (name: string, readOnly: boolean) => {
+        calls.push(`invite ${name} ${readOnly}`);
+        return { status: "ok", data: { name, token: "tok-" + name, readOnly } };
+      },
+      stopMeetingRoom: async () => {
+        calls.push("stop");
+        room = null;
+        return { status: "ok", data: status(workspaceId, "connecting") as SyncStatus };
+      },
+    }));
+    fireEvent.click(screen.getByTestId("sync-status"));
+    const section = await screen.findByTestId("meeting-room");
+    fireEvent.click(within(section).getByTestId("meeting-start"));
+    await within(section).findByTestId("meeting-address");
+    expect(within(section).getByTestId("meeting-address").textContent).toBe("ws://192.168.1.20:8788");
+    expect(section.textContent).toContain("goes back to wss://triloop.bank.example/sync");
+    fireEvent.change(within(section).getByTestId("meeting-name"), { target: { value: " 李娜 " } });
+    fireEvent.click(within(section).getByTestId("meeting-invite"));
+    const row = await within(section).findByTestId("meeting-invitation");
+    expect(row.dataset.name).toBe("李娜");
+    expect(within(row).getByTestId("meeting-token").textContent).toBe("tok-李娜");
+    fireEvent.click(within(section).getByTestId("meeting-stop"));
+    await within(section).findByTestId("meeting-start");
+    expect(calls).toEqual([`start ${workspaceId}`, "invite 李娜 false", "stop"]);
   });
 });
