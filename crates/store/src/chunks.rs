@@ -50,11 +50,13 @@ impl Storage for Store {
     }
 
     async fn put(&self, key: StorageKey, data: Vec<u8>) {
+        // Before any await: the place in the write order is taken at the first poll.
+        let ticket = self.write_ticket();
         let k = key.to_string();
         let doc = doc_of(&key);
         let k2 = k.clone();
         let r = self
-            .blocking(move |c| {
+            .ordered_write(ticket, move |c| {
                 c.execute(
                     "INSERT INTO chunk (key, doc_id, data) VALUES (?1, ?2, ?3)
                      ON CONFLICT(key) DO UPDATE SET data = excluded.data",
@@ -72,9 +74,12 @@ impl Storage for Store {
     }
 
     async fn delete(&self, key: StorageKey) {
+        let ticket = self.write_ticket();
         let k = key.to_string();
         let r = self
-            .blocking(move |c| c.execute("DELETE FROM chunk WHERE key = ?1", [&k]))
+            .ordered_write(ticket, move |c| {
+                c.execute("DELETE FROM chunk WHERE key = ?1", [&k])
+            })
             .await;
         if let Err(e) = r {
             tracing::error!(%key, error = %e, "deleting a chunk failed");

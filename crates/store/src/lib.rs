@@ -9,9 +9,9 @@ mod catalogue;
 mod chunks;
 pub mod migrations;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeSet, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 use rusqlite::Connection;
 
@@ -65,6 +65,46 @@ struct Inner {
     persisted_changed: tokio::sync::Notify,
     /// Documents whose stored chunks were checked to load cleanly in this process.
     checked: Mutex<HashSet<String>>,
+    /// Chunk writes commit in the order samod issued them (see [`Store::ordered_write`]).
+    write_order: Mutex<WriteOrder>,
+    write_turn: Condvar,
+}
+
+/// Tickets for chunk writes: ticket `n` may commit once every lower ticket is done.
+#[derive(Default)]
+struct WriteOrder {
+    next: u64,
+    /// Every ticket below this is done.
+    done_below: u64,
+    /// Tickets done out of turn (dropped without running).
+    done: BTreeSet<u64>,
+}
+
+/// A place in the write order; its turn passes on when it is dropped, run or not.
+pub(crate) struct WriteTicket {
+    store: Store,
+    n: u64,
+}
+
+impl Drop for WriteTicket {
+    fn drop(&mut self) {
+        let mut o = self
+            .store
+            .inner
+            .write_order
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        o.done.insert(self.n);
+        loop {
+            let next = o.done_below;
+            if !o.done.remove(&next) {
+                break;
+            }
+            o.done_below += 1;
+        }
+        drop(o);
+        self.store.inner.write_turn.notify_all();
+    }
 }
 
 #[derive(Default)]
@@ -106,8 +146,61 @@ impl Store {
                 persisted: Mutex::new(Persisted::default()),
                 persisted_changed: tokio::sync::Notify::new(),
                 checked: Mutex::new(HashSet::new()),
+                write_order: Mutex::new(WriteOrder::default()),
+                write_turn: Condvar::new(),
             }),
         })
+    }
+
+    /// Takes the next place in the chunk write order. Called when samod first polls a
+    /// write, which it does in the order it issued them (its storage tasks are one
+    /// `FuturesUnordered`, polled first in push order), so that writes commit in that
+    /// order: a change is never on disk without the changes samod wrote before it (its
+    /// history), even if the process dies between two commits.
+    pub(crate) fn write_ticket(&self) -> WriteTicket {
+        let mut o = self
+            .inner
+            .write_order
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let n = o.next;
+        o.next += 1;
+        WriteTicket {
+            store: self.clone(),
+            n,
+        }
+    }
+
+    /// Runs a chunk write when its ticket's turn has come.
+    pub(crate) async fn ordered_write<R: Send + 'static>(
+        &self,
+        ticket: WriteTicket,
+        f: impl FnOnce(&mut Connection) -> R + Send + 'static,
+    ) -> R {
+        let store = self.clone();
+        let job = move || {
+            {
+                let mut o = store
+                    .inner
+                    .write_order
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                while o.done_below < ticket.n {
+                    o = store
+                        .inner
+                        .write_turn
+                        .wait(o)
+                        .unwrap_or_else(|p| p.into_inner());
+                }
+            }
+            let r = store.with_conn(f);
+            drop(ticket);
+            r
+        };
+        match tokio::task::spawn_blocking(job).await {
+            Ok(r) => r,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
     pub fn path(&self) -> &Path {

@@ -112,3 +112,31 @@ async fn storage_contract_load_range_put_delete() {
         .await;
     assert!(matches!(waited, Err(StoreError::DurabilityTimeout)));
 }
+
+/// samod runs its storage writes as one `FuturesUnordered`, polled first in the order it
+/// issued them; they must commit in that order, so that a change is never on disk without
+/// what was written before it (its history), whatever moment the process dies at.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_commit_in_the_order_they_were_issued() {
+    use futures::StreamExt;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db")).unwrap();
+    let n = 300;
+    let mut running = futures::stream::FuturesUnordered::new();
+    for i in 0..n {
+        let s = store.clone();
+        // Bigger payloads early, so that later writes would overtake if they could.
+        let data = vec![i as u8; if i % 3 == 0 { 256 * 1024 } else { 16 }];
+        running.push(async move { s.put(key(&["doc", "incremental", &format!("{i:04}")]), data).await });
+    }
+    while running.next().await.is_some() {}
+    let order: Vec<String> = store.with_conn(|c| {
+        let mut stmt = c.prepare("SELECT key FROM chunk ORDER BY rowid").unwrap();
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    });
+    let expected: Vec<String> = (0..n).map(|i| format!("doc/incremental/{i:04}")).collect();
+    assert_eq!(order, expected);
+}
