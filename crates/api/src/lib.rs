@@ -821,6 +821,23 @@ impl Core {
             move || h.with_document(|doc| workspace::read(doc))
         })
         .await??;
+        // Fetch the listed documents too, so that they open at once (bounded: what does not
+        // arrive in time keeps syncing in the background).
+        let fetches = idx.documents.iter().map(|d| {
+            let (repo, id) = (self.repo.clone(), d.id.clone());
+            async move {
+                let Ok(doc) = DocumentId::from_str(&id) else {
+                    return (id, false);
+                };
+                let got = tokio::time::timeout(Duration::from_secs(30), repo.find(doc)).await;
+                (id, matches!(got, Ok(Ok(Some(_)))))
+            }
+        });
+        for (id, fetched) in futures::future::join_all(fetches).await {
+            if !fetched {
+                tracing::warn!(document = %id, "not fetched while joining; it keeps syncing");
+            }
+        }
         let now = self.clock.now_ms();
         self.store.insert_workspace(&WorkspaceRow {
             id: ws.clone(),
