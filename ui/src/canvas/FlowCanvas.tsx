@@ -17,7 +17,8 @@
 //    that bitmap (clipped by the container) and holds it plus the overlay (selection outlines,
 //    badges, handles, the connection preview, the rubber band, and the nodes being dragged,
 //    which are left out of the bitmap meanwhile). Panning moves the canvas with a CSS
-//    transform: within the margin no pixel is drawn, the compositor only moves one layer.
+//    transform: within the margin no pixel of the scene is drawn (the shell runs WebKitGTK
+//    without compositing mode, where the moved canvas is one copy to the window).
 //    Past the margin the still-valid part is copied and only the newly exposed strips are
 //    rendered. While the wheel turns the transform also scales it; it is rendered sharp when
 //    the wheel rests. The overlay changing recomposes the canvas (one copy of the bitmap) but
