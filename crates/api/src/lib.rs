@@ -11,6 +11,7 @@ pub mod exchange;
 pub mod logging;
 mod meeting;
 mod sync;
+pub use sync::EXTRA_CA_ENV;
 pub mod types;
 
 use std::collections::HashMap;

@@ -37,6 +37,32 @@ const PRESENCE_HEARTBEAT: Duration = Duration::from_secs(4);
 /// A burst of edits is evaluated once: the link waits this long after a change.
 const SETTLE: Duration = Duration::from_millis(100);
 
+// ---- trust ----------------------------------------------------------------------------
+
+/// A PEM file of extra certificate authorities to trust for `wss://` and `https://`
+/// servers, besides the system's (a bank's own CA on laptops where IT did not install it).
+pub const EXTRA_CA_ENV: &str = "TRILOOP_EXTRA_CA";
+
+/// The extra CAs, read at every connection attempt (the file may be replaced meanwhile).
+fn extra_cas() -> Result<Vec<Vec<u8>>, String> {
+    let Some(path) = std::env::var_os(EXTRA_CA_ENV).filter(|p| !p.is_empty()) else {
+        return Ok(Vec::new());
+    };
+    let pem = std::fs::read(&path)
+        .map_err(|e| format!("cannot read {EXTRA_CA_ENV}={}: {e}", path.to_string_lossy()))?;
+    Ok(vec![pem])
+}
+
+fn tls_connector() -> Result<native_tls::TlsConnector, String> {
+    let mut b = native_tls::TlsConnector::builder();
+    for pem in extra_cas()? {
+        let cert = native_tls::Certificate::from_pem(&pem)
+            .map_err(|e| format!("{EXTRA_CA_ENV}: not a PEM certificate: {e}"))?;
+        b.add_root_certificate(cert);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
 // ---- server addresses ---------------------------------------------------------------
 
 /// The sync endpoint and the invitation endpoint of a server address as a person types
@@ -82,8 +108,14 @@ pub(crate) struct InvitationInfo {
 /// Asks the server what `token` opens. Unknown or revoked tokens are `Unauthorized`; a
 /// server that cannot be reached is `Unreachable`.
 pub(crate) async fn ask_invitation(info_url: &url::Url, token: &str) -> Result<InvitationInfo, ApiError> {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(15))
+    let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(15));
+    for pem in extra_cas().map_err(|e| ApiError::new(ErrorCode::InvalidInput, e))? {
+        let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
+            ApiError::new(ErrorCode::InvalidInput, format!("{EXTRA_CA_ENV}: not a PEM certificate: {e}"))
+        })?;
+        builder = builder.add_root_certificate(cert);
+    }
+    let client = builder
         .build()
         .map_err(|e| ApiError::new(ErrorCode::Internal, e.to_string()))?;
     let response = client
@@ -161,7 +193,16 @@ impl samod::Dialer for BearerDialer {
                 .parse()
                 .map_err(|_| DialError::PermanentFailure(Refused))?;
             request.headers_mut().insert("authorization", header);
-            let ws = match tokio_tungstenite::connect_async(request).await {
+            let connector = match tls_connector() {
+                Ok(c) => tokio_tungstenite::Connector::NativeTls(c),
+                Err(e) => {
+                    on_failure(e.clone());
+                    return Err(DialError::transient(std::io::Error::other(e)));
+                }
+            };
+            let connecting =
+                tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(connector));
+            let ws = match connecting.await {
                 Ok((ws, _)) => ws,
                 Err(tungstenite::Error::Http(resp)) if resp.status().as_u16() == 401 => {
                     on_failure(Refused.to_string());
