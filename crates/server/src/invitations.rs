@@ -166,19 +166,11 @@ pub fn list(conn: &Connection) -> rusqlite::Result<Vec<Invitation>> {
 
 /// The grant of a live (not revoked) invitation whose token this is.
 pub fn authenticate(conn: &Connection, token: &str) -> rusqlite::Result<Option<Grant>> {
-    conn.query_row(
-        "SELECT id, workspace_id, access FROM invitation
-         WHERE token_sha256 = ?1 AND revoked_at IS NULL",
-        [token_hash(token)],
-        |r| {
-            Ok(Grant {
-                invitation_id: r.get(0)?,
-                workspace_id: r.get(1)?,
-                access: Access::parse(&r.get::<_, String>(2)?),
-            })
-        },
-    )
-    .optional()
+    Ok(describe(conn, token)?.map(|inv| Grant {
+        invitation_id: inv.id,
+        workspace_id: inv.workspace_id,
+        access: inv.access,
+    }))
 }
 
 /// The live invitation whose token this is (what `/invitation` tells its holder).
