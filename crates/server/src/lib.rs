@@ -8,6 +8,7 @@
 //! Invitations live in the server's own `invitation` table (see [`invitations`]).
 
 pub mod access;
+pub mod coalesce;
 mod durable;
 pub mod invitations;
 
@@ -272,8 +273,13 @@ async fn serve_connection(state: AppState, grant: Grant, socket: WebSocket) {
     };
     tracing::info!(peer = %peer, invitation = %grant.invitation_id, "sync connection");
     let (in_tx, in_rx) = futures::channel::mpsc::unbounded::<Vec<u8>>();
-    let (out_tx, mut out_rx) = futures::channel::mpsc::unbounded::<Vec<u8>>();
+    let (out_tx, out_rx) = futures::channel::mpsc::unbounded::<Vec<u8>>();
+    // One merged sync message per document per period, as the JS sync server does.
+    let mut out_rx = coalesce::throttle_sync(out_rx, coalesce::DEFAULT_PERIOD);
     let _ = in_tx.unbounded_send(first);
+    // The same per document for what the peer sends: a burst of its messages reaches the
+    // document actor as one (see `coalesce`).
+    let in_rx = coalesce::throttle_sync(in_rx, coalesce::DEFAULT_PERIOD);
     let transport = Transport::new(in_rx.map(Ok::<_, std::io::Error>), out_tx)
         .with_expected_peer_id(peer.clone());
     if let Err(e) = state.acceptor.accept(transport) {
