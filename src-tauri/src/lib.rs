@@ -10,8 +10,7 @@ use std::sync::Arc;
 use api::{
     ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocumentSummary, EditResult, ErrorCode,
     FlowOp, FlowView, Link, LinkKind, LinkTarget, MeetingInvitation, MeetingRoom, PresencePeer,
-    PresencePoint, Problem,
-    ResolvedLink, SyncStatus, WorkspaceSummary, WorkspaceView,
+    PresencePoint, Problem, ResolvedLink, SyncStatus, WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -437,7 +436,8 @@ async fn connect_workspace(
     token: String,
 ) -> Result<SyncStatus, ApiError> {
     call(state, |c| async move {
-        c.connect_workspace(&workspace_id, &server_url, &token).await
+        c.connect_workspace(&workspace_id, &server_url, &token)
+            .await
     })
     .await
 }
@@ -449,7 +449,10 @@ async fn join_workspace(
     server_url: String,
     token: String,
 ) -> Result<WorkspaceSummary, ApiError> {
-    call(state, |c| async move { c.join_workspace(&server_url, &token).await }).await
+    call(state, |c| async move {
+        c.join_workspace(&server_url, &token).await
+    })
+    .await
 }
 
 #[tauri::command]
@@ -458,7 +461,11 @@ async fn disconnect_workspace(
     state: State<'_, AppState>,
     workspace_id: String,
 ) -> Result<SyncStatus, ApiError> {
-    call(state, |c| async move { c.disconnect_workspace(&workspace_id) }).await
+    call(
+        state,
+        |c| async move { c.disconnect_workspace(&workspace_id) },
+    )
+    .await
 }
 
 #[tauri::command]
@@ -502,7 +509,9 @@ async fn start_meeting_room(
     workspace_id: String,
 ) -> Result<MeetingRoom, ApiError> {
     // Test hook: a loopback address instead of every interface.
-    let listen = std::env::var("TRILOOP_MEETING_LISTEN").ok().filter(|_| test_hooks());
+    let listen = std::env::var("TRILOOP_MEETING_LISTEN")
+        .ok()
+        .filter(|_| test_hooks());
     call(state, |c| async move {
         c.start_meeting_room(&workspace_id, listen.as_deref()).await
     })
@@ -562,45 +571,46 @@ fn forward_events(app: tauri::AppHandle, core: Arc<Core>) {
 
 /// The typed command set; `ui/src/bindings.ts` is generated from it.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
-    tauri_specta::Builder::<tauri::Wry>::new().commands(tauri_specta::collect_commands![
-        app_info,
-        set_locale,
-        list_workspaces,
-        create_workspace,
-        rename_workspace,
-        delete_workspace,
-        open_workspace,
-        create_document,
-        rename_document,
-        delete_document,
-        open_flow,
-        choose_bpmn_file,
-        choose_save_path,
-        import_bpmn_file,
-        export_bpmn_file,
-        save_picture,
-        edit_flow,
-        undo_flow,
-        redo_flow,
-        validate_flow,
-        add_link,
-        remove_link,
-        links_of,
-        link_targets,
-        sync_status,
-        connect_workspace,
-        join_workspace,
-        disconnect_workspace,
-        sync_now,
-        set_presence,
-        presence,
-        start_meeting_room,
-        meeting_room,
-        invite_to_meeting_room,
-        stop_meeting_room,
-        debug_panic,
-    ])
-    .events(tauri_specta::collect_events![CoreNotice])
+    tauri_specta::Builder::<tauri::Wry>::new()
+        .commands(tauri_specta::collect_commands![
+            app_info,
+            set_locale,
+            list_workspaces,
+            create_workspace,
+            rename_workspace,
+            delete_workspace,
+            open_workspace,
+            create_document,
+            rename_document,
+            delete_document,
+            open_flow,
+            choose_bpmn_file,
+            choose_save_path,
+            import_bpmn_file,
+            export_bpmn_file,
+            save_picture,
+            edit_flow,
+            undo_flow,
+            redo_flow,
+            validate_flow,
+            add_link,
+            remove_link,
+            links_of,
+            link_targets,
+            sync_status,
+            connect_workspace,
+            join_workspace,
+            disconnect_workspace,
+            sync_now,
+            set_presence,
+            presence,
+            start_meeting_room,
+            meeting_room,
+            invite_to_meeting_room,
+            stop_meeting_room,
+            debug_panic,
+        ])
+        .events(tauri_specta::collect_events![CoreNotice])
 }
 
 /// The header of the generated bindings file.

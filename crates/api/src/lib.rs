@@ -21,8 +21,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use automerge::Automerge;
-use model::{DocumentEntry, ModelError, flow, workspace};
 use futures::{FutureExt, StreamExt};
+use model::{DocumentEntry, ModelError, flow, workspace};
 use samod::{DocHandle, DocumentId, Repo};
 use store::{Store, WorkspaceRow};
 
@@ -148,13 +148,7 @@ impl Core {
             .await;
         tracing::info!(db = %path.display(), "core opened");
         let events = tokio::sync::broadcast::channel(1024).0;
-        let sync = sync::SyncHub::new(
-            repo.clone(),
-            store.clone(),
-            clock.clone(),
-            policy,
-            events,
-        );
+        let sync = sync::SyncHub::new(repo.clone(), store.clone(), clock.clone(), policy, events);
         let core = Core {
             config,
             store,
@@ -795,8 +789,11 @@ impl Core {
                 document_count: count,
             });
         }
-        let index = DocumentId::from_str(&ws)
-            .map_err(|_| invalid(format!("the server named a workspace {ws:?} that is not a document id")))?;
+        let index = DocumentId::from_str(&ws).map_err(|_| {
+            invalid(format!(
+                "the server named a workspace {ws:?} that is not a document id"
+            ))
+        })?;
         let remote = store::RemoteRow {
             workspace_id: ws.clone(),
             server_url: url.to_string(),
@@ -830,8 +827,19 @@ impl Core {
                 let Ok(doc) = DocumentId::from_str(&id) else {
                     return (id, false);
                 };
-                let got = tokio::time::timeout(Duration::from_secs(30), repo.find(doc)).await;
-                (id, matches!(got, Ok(Ok(Some(_)))))
+                // A server may answer "unavailable" while it is still taking the document
+                // in (its access follows the index it just received): ask again.
+                let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+                loop {
+                    let got = tokio::time::timeout_at(deadline, repo.find(doc.clone())).await;
+                    match got {
+                        Ok(Ok(Some(_))) => return (id, true),
+                        Ok(Ok(None)) if tokio::time::Instant::now() < deadline => {
+                            tokio::time::sleep(Duration::from_millis(250)).await;
+                        }
+                        _ => return (id, false),
+                    }
+                }
             }
         });
         for (id, fetched) in futures::future::join_all(fetches).await {
@@ -871,9 +879,13 @@ impl Core {
                     if let Some(h) = self.repo.find(index.clone()).await? {
                         return Ok(h);
                     }
-                    return Err(not_found(
-                        "the server has nothing of this workspace yet: someone must connect it first",
-                    ));
+                    // "Unavailable" may be momentary (a server still taking the workspace
+                    // in); only a lasting one means nobody has connected it yet.
+                    if tokio::time::Instant::now() > deadline - Duration::from_secs(25) {
+                        return Err(not_found(
+                            "the server has nothing of this workspace yet: someone must connect it first",
+                        ));
+                    }
                 }
                 _ => {}
             }
@@ -920,8 +932,12 @@ impl Core {
             last_synced_at: None,
         };
         self.store.set_remote(&remote)?;
-        let index = DocumentId::from_str(&row.index_doc)
-            .map_err(|_| internal(format!("workspace index {:?} is not a document id", row.index_doc)))?;
+        let index = DocumentId::from_str(&row.index_doc).map_err(|_| {
+            internal(format!(
+                "workspace index {:?} is not a document id",
+                row.index_doc
+            ))
+        })?;
         self.sync.start(remote, index)
     }
 
@@ -936,14 +952,25 @@ impl Core {
     /// Reconnects at once if offline; otherwise checks again that everything is exchanged.
     pub fn sync_now(&self, workspace_id: &str) -> Result<SyncStatus, ApiError> {
         let row = self.workspace_row(workspace_id)?;
-        let index = DocumentId::from_str(&row.index_doc)
-            .map_err(|_| internal(format!("workspace index {:?} is not a document id", row.index_doc)))?;
+        let index = DocumentId::from_str(&row.index_doc).map_err(|_| {
+            internal(format!(
+                "workspace index {:?} is not a document id",
+                row.index_doc
+            ))
+        })?;
         if !self.sync.is_linked(workspace_id) {
-            let remote = self.store.remote(workspace_id)?.ok_or_else(|| {
-                invalid("this workspace is not connected to a server")
-            })?;
+            let remote = self
+                .store
+                .remote(workspace_id)?
+                .ok_or_else(|| invalid("this workspace is not connected to a server"))?;
             self.store.set_remote_enabled(workspace_id, true)?;
-            self.sync.start(store::RemoteRow { enabled: true, ..remote }, index)?;
+            self.sync.start(
+                store::RemoteRow {
+                    enabled: true,
+                    ..remote
+                },
+                index,
+            )?;
         } else {
             self.sync.sync_now(workspace_id, index)?;
         }

@@ -42,11 +42,18 @@ impl Meeting {
     pub fn invite(&mut self, name: &str, read_only: bool) -> Result<MeetingInvitation, ApiError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(ApiError::new(ErrorCode::InvalidInput, "an invitation needs the person's name"));
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "an invitation needs the person's name",
+            ));
         }
         let store = server::open_database(&self.database)
             .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
-        let access = if read_only { Access::ReadOnly } else { Access::ReadWrite };
+        let access = if read_only {
+            Access::ReadOnly
+        } else {
+            Access::ReadWrite
+        };
         let (_, token) = store
             .with_conn(|c| invitations::create(c, &self.workspace_id, name, access))
             .map_err(|e| ApiError::new(ErrorCode::Storage, e.to_string()))?;
@@ -62,10 +69,16 @@ impl Meeting {
 
 /// Starts the room's server on `listen` (every interface by default, so that the others
 /// on the local network reach it).
-pub(crate) async fn start_server(data_dir: &std::path::Path, listen: Option<&str>) -> Result<(Server, std::path::PathBuf), ApiError> {
+pub(crate) async fn start_server(
+    data_dir: &std::path::Path,
+    listen: Option<&str>,
+) -> Result<(Server, std::path::PathBuf), ApiError> {
     let listen: SocketAddr = match listen {
         Some(l) => l.parse().map_err(|_| {
-            ApiError::new(ErrorCode::InvalidInput, format!("{l:?} is not an address to listen on (host:port)"))
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("{l:?} is not an address to listen on (host:port)"),
+            )
         })?,
         None => SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)),
     };
@@ -75,7 +88,12 @@ pub(crate) async fn start_server(data_dir: &std::path::Path, listen: Option<&str
         database: database.clone(),
     })
     .await
-    .map_err(|e| ApiError::new(ErrorCode::Unreachable, format!("cannot open the meeting room: {e}")))?;
+    .map_err(|e| {
+        ApiError::new(
+            ErrorCode::Unreachable,
+            format!("cannot open the meeting room: {e}"),
+        )
+    })?;
     Ok((server, database))
 }
 

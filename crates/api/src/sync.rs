@@ -25,10 +25,10 @@ use tokio::sync::{Notify, broadcast, watch};
 use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+use crate::Clock;
 use crate::types::{
     ApiError, CoreEvent, ErrorCode, PresencePeer, PresencePoint, SyncState, SyncStatus,
 };
-use crate::Clock;
 
 /// Presence entries older than this are dropped (a peer that vanished without a word).
 const PRESENCE_TTL_MS: i64 = 12_000;
@@ -71,7 +71,9 @@ pub(crate) fn endpoints(address: &str) -> Result<(url::Url, url::Url), ApiError>
     let bad = |why: &str| {
         ApiError::new(
             ErrorCode::InvalidInput,
-            format!("{address:?} is not a server address ({why}); use ws://host:port or wss://host"),
+            format!(
+                "{address:?} is not a server address ({why}); use ws://host:port or wss://host"
+            ),
         )
     };
     let mut url = url::Url::parse(address.trim()).map_err(|e| bad(&e.to_string()))?;
@@ -107,11 +109,17 @@ pub(crate) struct InvitationInfo {
 
 /// Asks the server what `token` opens. Unknown or revoked tokens are `Unauthorized`; a
 /// server that cannot be reached is `Unreachable`.
-pub(crate) async fn ask_invitation(info_url: &url::Url, token: &str) -> Result<InvitationInfo, ApiError> {
+pub(crate) async fn ask_invitation(
+    info_url: &url::Url,
+    token: &str,
+) -> Result<InvitationInfo, ApiError> {
     let mut builder = reqwest::Client::builder().timeout(Duration::from_secs(15));
     for pem in extra_cas().map_err(|e| ApiError::new(ErrorCode::InvalidInput, e))? {
         let cert = reqwest::Certificate::from_pem(&pem).map_err(|e| {
-            ApiError::new(ErrorCode::InvalidInput, format!("{EXTRA_CA_ENV}: not a PEM certificate: {e}"))
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!("{EXTRA_CA_ENV}: not a PEM certificate: {e}"),
+            )
         })?;
         builder = builder.add_root_certificate(cert);
     }
@@ -200,8 +208,12 @@ impl samod::Dialer for BearerDialer {
                     return Err(DialError::transient(std::io::Error::other(e)));
                 }
             };
-            let connecting =
-                tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(connector));
+            let connecting = tokio_tungstenite::connect_async_tls_with_config(
+                request,
+                None,
+                false,
+                Some(connector),
+            );
             let ws = match connecting.await {
                 Ok((ws, _)) => ws,
                 Err(tungstenite::Error::Http(resp)) if resp.status().as_u16() == 401 => {
@@ -391,6 +403,8 @@ pub(crate) struct SyncHub {
     links: Mutex<HashMap<String, Link>>,
     statuses: Mutex<HashMap<String, SyncStatus>>,
     presence: Mutex<PresenceBook>,
+    /// The index handle of each linked workspace (presence travels on it).
+    indexes: Mutex<HashMap<String, DocHandle>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -414,6 +428,7 @@ impl SyncHub {
             links: Mutex::new(HashMap::new()),
             statuses: Mutex::new(HashMap::new()),
             presence: Mutex::new(PresenceBook::default()),
+            indexes: Mutex::new(HashMap::new()),
         });
         let weak = Arc::downgrade(&hub);
         tokio::spawn(async move {
@@ -474,13 +489,23 @@ impl SyncHub {
     }
 
     /// Starts (or restarts) the link of a workspace to its server.
-    pub fn start(self: &Arc<Self>, remote: RemoteRow, index_doc: DocumentId) -> Result<(), ApiError> {
+    pub fn start(
+        self: &Arc<Self>,
+        remote: RemoteRow,
+        index_doc: DocumentId,
+    ) -> Result<(), ApiError> {
         let ws = remote.workspace_id.clone();
         self.stop(&ws);
         lock(&self.statuses).remove(&ws);
         let (url, _) = endpoints(&remote.server_url)?;
-        self.policy
-            .set_members(&ws, self.policy.members(&ws).into_iter().chain([index_doc.clone()]).collect());
+        self.policy.set_members(
+            &ws,
+            self.policy
+                .members(&ws)
+                .into_iter()
+                .chain([index_doc.clone()])
+                .collect(),
+        );
         let weak = Arc::downgrade(self);
         let failure_ws = ws.clone();
         let on_failure: Arc<dyn Fn(String) + Send + Sync> = Arc::new(move |why: String| {
@@ -507,7 +532,9 @@ impl SyncHub {
                     on_failure,
                 }),
             )
-            .map_err(|_| ApiError::new(ErrorCode::Internal, "the document repository has stopped"))?;
+            .map_err(|_| {
+                ApiError::new(ErrorCode::Internal, "the document repository has stopped")
+            })?;
         self.set_state(&ws, SyncState::Connecting, None);
         let kick = Arc::new(Notify::new());
         let run = tokio::spawn(run_link(
@@ -535,19 +562,12 @@ impl SyncHub {
         let link = lock(&self.links).remove(workspace_id);
         if let Some(link) = link {
             // Say goodbye so others drop this laptop's cursor at once.
-            if let Some(mut mine) = lock(&self.presence).mine.remove(workspace_id) {
+            let mine = lock(&self.presence).mine.remove(workspace_id);
+            if let Some(mut mine) = mine {
                 mine.leaving = true;
-                if let Some(index) = self.policy.members(workspace_id).into_iter().next()
-                    && let Ok(bytes) = serde_json::to_vec(&mine)
-                {
-                    let repo = self.repo.clone();
-                    tokio::spawn(async move {
-                        if let Ok(Some(h)) = repo.find(index).await {
-                            h.broadcast(bytes);
-                        }
-                    });
-                }
+                self.broadcast_presence(workspace_id, &mine);
             }
+            lock(&self.indexes).remove(workspace_id);
             drop(link);
             self.policy.unlink(workspace_id);
             lock(&self.presence).heard.remove(workspace_id);
@@ -570,11 +590,19 @@ impl SyncHub {
     }
 
     /// "Sync now": reconnect at once when offline; otherwise check again with the server.
-    pub fn sync_now(self: &Arc<Self>, workspace_id: &str, index_doc: DocumentId) -> Result<(), ApiError> {
+    pub fn sync_now(
+        self: &Arc<Self>,
+        workspace_id: &str,
+        index_doc: DocumentId,
+    ) -> Result<(), ApiError> {
         let (connected, remote, kick) = {
             let links = lock(&self.links);
             match links.get(workspace_id) {
-                Some(l) => (l.dialer.is_connected(), Some(l.remote.clone()), Some(l.kick.clone())),
+                Some(l) => (
+                    l.dialer.is_connected(),
+                    Some(l.remote.clone()),
+                    Some(l.kick.clone()),
+                ),
                 None => (false, None, None),
             }
         };
@@ -600,7 +628,9 @@ impl SyncHub {
         cursor: Option<PresencePoint>,
         selection: Vec<String>,
     ) {
-        let Some(person) = lock(&self.links).get(workspace_id).map(|l| l.remote.person.clone())
+        let Some(person) = lock(&self.links)
+            .get(workspace_id)
+            .map(|l| l.remote.person.clone())
         else {
             return;
         };
@@ -619,23 +649,12 @@ impl SyncHub {
         self.broadcast_presence(workspace_id, &wire);
     }
 
+    /// Sends on the workspace index, once the link has it (before that nobody would hear).
     fn broadcast_presence(&self, workspace_id: &str, wire: &PresenceWire) {
-        let index = {
-            let shares = self.policy.shares.borrow();
-            // The index is the workspace id (see `Core::create_workspace`).
-            DocumentId::from_str(workspace_id)
-                .ok()
-                .filter(|id| shares.members.get(workspace_id).is_some_and(|m| m.contains(id)))
-        };
-        let (Some(index), Ok(bytes)) = (index, serde_json::to_vec(wire)) else {
-            return;
-        };
-        let repo = self.repo.clone();
-        tokio::spawn(async move {
-            if let Ok(Some(h)) = repo.find(index).await {
-                h.broadcast(bytes);
-            }
-        });
+        let index = lock(&self.indexes).get(workspace_id).cloned();
+        if let (Some(index), Ok(bytes)) = (index, serde_json::to_vec(wire)) {
+            index.broadcast(bytes);
+        }
     }
 
     fn heard_presence(&self, workspace_id: &str, bytes: &[u8]) {
@@ -753,6 +772,7 @@ async fn run_link(
 ) {
     let mut dialer_events = dialer.events();
     let mut presence_task = AbortOnDrop(None);
+    let mut known: HashMap<DocumentId, DocHandle> = HashMap::new();
     loop {
         let Some(h) = hub.upgrade() else { return };
         let connection: Option<(ConnectionId, PeerId)> = dialer
@@ -789,13 +809,24 @@ async fn run_link(
         let repo = h.repo.clone();
         drop(h);
         // The index (from the laptop, or from the server when joining).
-        let index = match tokio::time::timeout(Duration::from_secs(30), repo.find(index_id.clone())).await {
+        let index = match tokio::time::timeout(Duration::from_secs(30), repo.find(index_id.clone()))
+            .await
+        {
             Ok(Ok(Some(index))) => index,
             Ok(Ok(None)) => {
                 if let Some(h) = hub.upgrade() {
-                    h.set_state(&ws, SyncState::Error, Some("the server does not have this workspace".into()));
+                    h.set_state(
+                        &ws,
+                        SyncState::Error,
+                        Some("the server does not have this workspace".into()),
+                    );
                 }
-                wait_for_change(&mut dialer_events, &kick, None::<&mut futures::stream::Empty<()>>).await;
+                wait_for_change(
+                    &mut dialer_events,
+                    &kick,
+                    None::<&mut futures::stream::Empty<()>>,
+                )
+                .await;
                 continue;
             }
             Ok(Err(_)) => return,
@@ -815,15 +846,21 @@ async fn run_link(
         let members = members_of(&index);
         if let Some(h) = hub.upgrade() {
             h.policy.set_members(&ws, members.clone());
+            lock(&h.indexes).insert(ws.clone(), index.clone());
         }
-        let mut handles = Vec::new();
+        // Handles are kept across rounds: only documents new to the index are looked up.
+        known.retain(|id, _| members.contains(id));
         for id in members {
+            if known.contains_key(&id) {
+                continue;
+            }
             if let Ok(Ok(Some(handle))) =
-                tokio::time::timeout(Duration::from_secs(30), repo.find(id)).await
+                tokio::time::timeout(Duration::from_secs(30), repo.find(id.clone())).await
             {
-                handles.push(handle);
+                known.insert(id, handle);
             }
         }
+        let handles: Vec<&DocHandle> = known.values().collect();
         let mut changes = futures::stream::select_all(handles.iter().map(|h| h.changes().boxed()));
         let exchanged = futures::future::join_all(handles.iter().map(|h| {
             futures::future::join(h.they_have_our_changes(conn), h.we_have_their_changes(conn))
@@ -849,7 +886,11 @@ async fn run_link(
             }
             Next::Dialer(Some(DialerEvent::Disconnected { reason })) => {
                 if let Some(h) = hub.upgrade() {
-                    h.set_state(&ws, SyncState::Offline, Some(format!("connection lost: {reason}")));
+                    h.set_state(
+                        &ws,
+                        SyncState::Offline,
+                        Some(format!("connection lost: {reason}")),
+                    );
                 }
             }
             Next::Dialer(None) => return,

@@ -210,9 +210,7 @@ pub enum CoreEvent {
     SyncStatus(SyncStatus),
     /// A document changed through sync (not by this window's own edits): reload its view.
     #[serde(rename_all = "camelCase")]
-    DocumentChanged {
-        document_id: String,
-    },
+    DocumentChanged { document_id: String },
     /// Who else is in a workspace, and where.
     #[serde(rename_all = "camelCase")]
     Presence {

@@ -94,7 +94,10 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
         .create_document(&ws.id, DocKind::BusinessFlow, "开户流程")
         .await
         .unwrap();
-    alice.edit_flow(&flow.id, vec![task("a1", 0.0)]).await.unwrap();
+    alice
+        .edit_flow(&flow.id, vec![task("a1", 0.0)])
+        .await
+        .unwrap();
     // A second workspace of Alice's that must never reach the server.
     let private = alice.create_workspace("私人").await.unwrap();
     let private_flow = alice
@@ -109,11 +112,20 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
     let (_, other_token) = invite(&server_db, &private_flow.id, "Mallory", Access::ReadWrite);
 
     // Wrong inputs are refused clearly and link nothing.
-    let e = alice.connect_workspace(&ws.id, &url, "not-a-token").await.unwrap_err();
+    let e = alice
+        .connect_workspace(&ws.id, &url, "not-a-token")
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Unauthorized, "{e:?}");
-    let e = alice.connect_workspace(&ws.id, &url, &other_token).await.unwrap_err();
+    let e = alice
+        .connect_workspace(&ws.id, &url, &other_token)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
-    let e = alice.connect_workspace(&ws.id, "ftp://x", &alice_token).await.unwrap_err();
+    let e = alice
+        .connect_workspace(&ws.id, "ftp://x", &alice_token)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
     let e = alice
         .connect_workspace(&ws.id, "ws://127.0.0.1:9", &alice_token)
@@ -123,7 +135,10 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
     assert_eq!(alice.sync_status(&ws.id).unwrap().state, SyncState::Offline);
 
     let mut alice_events = alice.subscribe();
-    let status = alice.connect_workspace(&ws.id, &url, &alice_token).await.unwrap();
+    let status = alice
+        .connect_workspace(&ws.id, &url, &alice_token)
+        .await
+        .unwrap();
     assert_eq!(status.person.as_deref(), Some("Alice 客户经理"));
     up_to_date(&alice, &ws.id).await;
 
@@ -160,7 +175,10 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
         }
     })
     .await;
-    assert!(changed.is_ok(), "Alice got no DocumentChanged for Bob's rename");
+    assert!(
+        changed.is_ok(),
+        "Alice got no DocumentChanged for Bob's rename"
+    );
     assert_eq!(
         node_names(&alice, &flow.id).await,
         vec![("a1".into(), "核验身份".into())]
@@ -224,7 +242,11 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
     // Revoking Bob's invitation cuts him off with a reason.
     {
         let store = server::open_database(&server_db).unwrap();
-        assert!(store.with_conn(|c| invitations::revoke(c, &bob_inv)).unwrap());
+        assert!(
+            store
+                .with_conn(|c| invitations::revoke(c, &bob_inv))
+                .unwrap()
+        );
     }
     eventually("Bob's link ends in an error", 20, || async {
         let s = bob.sync_status(&ws.id).unwrap();
@@ -245,10 +267,15 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
     drop(alice);
     let alice = core(&tmp.path().join("alice")).await;
     let s = alice.sync_status(&ws.id).unwrap();
-    assert_eq!(s.server_url.as_deref(), Some(format!("{url}/sync").as_str()));
-    eventually("Alice's restarted app finds the server gone", 20, || async {
-        alice.sync_status(&ws.id).unwrap().state == SyncState::Offline
-    })
+    assert_eq!(
+        s.server_url.as_deref(),
+        Some(format!("{url}/sync").as_str())
+    );
+    eventually(
+        "Alice's restarted app finds the server gone",
+        20,
+        || async { alice.sync_status(&ws.id).unwrap().state == SyncState::Offline },
+    )
     .await;
 }
 
@@ -267,10 +294,16 @@ async fn a_meeting_room_on_the_hosts_laptop_then_on_to_the_banks_server() {
         .create_document(&ws.id, DocKind::BusinessFlow, "放款")
         .await
         .unwrap();
-    alice.edit_flow(&flow.id, vec![task("a1", 0.0)]).await.unwrap();
+    alice
+        .edit_flow(&flow.id, vec![task("a1", 0.0)])
+        .await
+        .unwrap();
     let (_, alice_token) = invite(&bank_db, &ws.id, "Alice", Access::ReadWrite);
     let (_, carol_token) = invite(&bank_db, &ws.id, "Carol", Access::ReadWrite);
-    alice.connect_workspace(&ws.id, &bank_url, &alice_token).await.unwrap();
+    alice
+        .connect_workspace(&ws.id, &bank_url, &alice_token)
+        .await
+        .unwrap();
     up_to_date(&alice, &ws.id).await;
 
     // The workshop has no internet: the bank's server is out of reach.
@@ -285,8 +318,14 @@ async fn a_meeting_room_on_the_hosts_laptop_then_on_to_the_banks_server() {
         .start_meeting_room(&ws.id, Some("127.0.0.1:0"))
         .await
         .unwrap();
-    assert_eq!(room.addresses, vec![format!("ws://127.0.0.1:{}", room.port)]);
-    assert_eq!(room.previous_server.as_deref(), Some(format!("{bank_url}/sync").as_str()));
+    assert_eq!(
+        room.addresses,
+        vec![format!("ws://127.0.0.1:{}", room.port)]
+    );
+    assert_eq!(
+        room.previous_server.as_deref(),
+        Some(format!("{bank_url}/sync").as_str())
+    );
     let e = alice
         .start_meeting_room(&ws.id, Some("127.0.0.1:0"))
         .await
@@ -294,9 +333,14 @@ async fn a_meeting_room_on_the_hosts_laptop_then_on_to_the_banks_server() {
     assert_eq!(e.code, ErrorCode::InvalidInput, "one room at a time");
     up_to_date(&alice, &ws.id).await;
     let bob_inv = alice.invite_to_meeting_room("Bob", false).await.unwrap();
-    assert_eq!(alice.meeting_room().await.unwrap().invitations, vec![bob_inv.clone()]);
+    assert_eq!(
+        alice.meeting_room().await.unwrap().invitations,
+        vec![bob_inv.clone()]
+    );
     let bob = core(&tmp.path().join("bob")).await;
-    bob.join_workspace(&room.addresses[0], &bob_inv.token).await.unwrap();
+    bob.join_workspace(&room.addresses[0], &bob_inv.token)
+        .await
+        .unwrap();
     eventually("Bob has the flow from the room", 30, || async {
         node_names(&bob, &flow.id).await.len() == 1
     })
@@ -320,15 +364,22 @@ async fn a_meeting_room_on_the_hosts_laptop_then_on_to_the_banks_server() {
     .await
     .unwrap();
     let status = alice.stop_meeting_room().await.unwrap();
-    assert_eq!(status.server_url.as_deref(), Some(format!("{bank_url}/sync").as_str()));
+    assert_eq!(
+        status.server_url.as_deref(),
+        Some(format!("{bank_url}/sync").as_str())
+    );
     assert!(alice.meeting_room().await.is_none());
     up_to_date(&alice, &ws.id).await;
     let carol = core(&tmp.path().join("carol")).await;
     carol.join_workspace(&bank_url, &carol_token).await.unwrap();
-    eventually("Carol has the room's work from the bank's server", 30, || async {
-        node_names(&carol, &flow.id).await == node_names(&alice, &flow.id).await
-            && node_names(&carol, &flow.id).await.len() == 4
-    })
+    eventually(
+        "Carol has the room's work from the bank's server",
+        30,
+        || async {
+            node_names(&carol, &flow.id).await == node_names(&alice, &flow.id).await
+                && node_names(&carol, &flow.id).await.len() == 4
+        },
+    )
     .await;
     // Bob's link to the closed room is now offline; his work is safe at the bank.
     eventually("Bob's room link is offline", 20, || async {

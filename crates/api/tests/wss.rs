@@ -16,8 +16,15 @@ async fn tls_proxy(backend: SocketAddr, dir: &Path) -> (SocketAddr, std::path::P
     let key = dir.join("key.pem");
     let cert = dir.join("cert.pem");
     let status = std::process::Command::new("openssl")
-        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"])
-        .args(["-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"])
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args([
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ])
         .arg("-keyout")
         .arg(&key)
         .arg("-out")
@@ -31,16 +38,23 @@ async fn tls_proxy(backend: SocketAddr, dir: &Path) -> (SocketAddr, std::path::P
         &std::fs::read(&key).unwrap(),
     )
     .unwrap();
-    let acceptor = tokio_native_tls::TlsAcceptor::from(native_tls::TlsAcceptor::new(identity).unwrap());
+    let acceptor =
+        tokio_native_tls::TlsAcceptor::from(native_tls::TlsAcceptor::new(identity).unwrap());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         loop {
-            let Ok((tcp, _)) = listener.accept().await else { return };
+            let Ok((tcp, _)) = listener.accept().await else {
+                return;
+            };
             let acceptor = acceptor.clone();
             tokio::spawn(async move {
-                let Ok(mut tls) = acceptor.accept(tcp).await else { return };
-                let Ok(mut upstream) = tokio::net::TcpStream::connect(backend).await else { return };
+                let Ok(mut tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let Ok(mut upstream) = tokio::net::TcpStream::connect(backend).await else {
+                    return;
+                };
                 let _ = tokio::io::copy_bidirectional(&mut tls, &mut upstream).await;
             });
         }
@@ -107,7 +121,11 @@ async fn a_workspace_syncs_over_wss_through_a_tls_proxy() {
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::Unreachable, "{e:?}");
-    assert!(e.detail.to_lowercase().contains("certificate"), "{}", e.detail);
+    assert!(
+        e.detail.to_lowercase().contains("certificate"),
+        "{}",
+        e.detail
+    );
 
     // Trusted as an extra CA, the same server works, over wss:// for sync too.
     // SAFETY: this test binary runs this one test; nothing else reads the environment now.
@@ -116,7 +134,10 @@ async fn a_workspace_syncs_over_wss_through_a_tls_proxy() {
         .connect_workspace(&ws.id, &url, &alice_token)
         .await
         .unwrap();
-    assert_eq!(status.server_url.as_deref(), Some(format!("{url}/sync").as_str()));
+    assert_eq!(
+        status.server_url.as_deref(),
+        Some(format!("{url}/sync").as_str())
+    );
     eventually("Alice up to date over wss", || async {
         alice.sync_status(&ws.id).unwrap().state == SyncState::UpToDate
     })

@@ -26,7 +26,9 @@ use model::{EdgeKind, FlowEdge, FlowNode, NodeKind, workspace};
 use samod::{BackoffConfig, DocHandle, DocumentId, Repo};
 
 #[derive(Parser, Clone)]
-#[command(about = "Sync convergence benchmark: triloop-server vs the JS automerge-repo sync server")]
+#[command(
+    about = "Sync convergence benchmark: triloop-server vs the JS automerge-repo sync server"
+)]
 struct Args {
     /// Numbers of clients, one run each.
     #[arg(long, value_delimiter = ',', default_value = "10,25,50")]
@@ -103,8 +105,8 @@ impl ServerProcess {
             "the JS sync server listens on every interface: run this benchmark through \
              scripts/bench-sync, which runs it in a private network namespace"
         );
-        let js_dir = std::fs::canonicalize(js_dir)
-            .unwrap_or_else(|e| panic!("{}: {e}", js_dir.display()));
+        let js_dir =
+            std::fs::canonicalize(js_dir).unwrap_or_else(|e| panic!("{}: {e}", js_dir.display()));
         let entry = js_dir.join("node_modules/@automerge/automerge-repo-sync-server/src/index.js");
         assert!(
             entry.is_file(),
@@ -144,8 +146,8 @@ impl ServerProcess {
 
     /// Peak resident memory (VmHWM), in MiB.
     fn peak_mib(&self) -> f64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmHWM:"))
@@ -166,7 +168,13 @@ fn invite(bin: &Path, db: &Path, workspace: &DocumentId, name: &str) -> String {
     let out = Command::new(bin)
         .args(["invite", "--database"])
         .arg(db)
-        .args(["--workspace", &workspace.to_string(), "--name", name, "--json"])
+        .args([
+            "--workspace",
+            &workspace.to_string(),
+            "--name",
+            name,
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -343,7 +351,10 @@ async fn run(args: &Args, server_kind: &str, n: usize) -> Outcome {
         Instant::now() + Duration::from_secs(args.timeout_secs),
     )
     .await;
-    assert!(ready, "{server_kind}, {n} clients: the initial document never reached everyone");
+    assert!(
+        ready,
+        "{server_kind}, {n} clients: the initial document never reached everyone"
+    );
     let setup = setup_started.elapsed();
 
     // The measured part: everyone edits at once.
@@ -392,7 +403,11 @@ async fn run(args: &Args, server_kind: &str, n: usize) -> Outcome {
                 })
                 .count()
         });
-        assert_eq!(moved, (n * args.edits).min(args.nodes), "{server_kind}: edits lost");
+        assert_eq!(
+            moved,
+            (n * args.edits).min(args.nodes),
+            "{server_kind}: edits lost"
+        );
     }
     let peak_mib = server.peak_mib();
     for r in repos {

@@ -32,7 +32,10 @@ pub const DEFAULT_PERIOD: Duration = Duration::from_millis(100);
 
 /// Throttles and merges the automerge-repo messages of `input` (CBOR frames, as samod sends
 /// them to one peer) per document; see the module documentation.
-pub fn throttle_sync<S>(input: S, period: Duration) -> impl Stream<Item = Vec<u8>> + Send + Unpin + 'static
+pub fn throttle_sync<S>(
+    input: S,
+    period: Duration,
+) -> impl Stream<Item = Vec<u8>> + Send + Unpin + 'static
 where
     S: Stream<Item = Vec<u8>> + Send + Unpin + 'static,
 {
@@ -47,8 +50,11 @@ struct Held {
     due: Instant,
 }
 
-async fn run<S>(mut input: S, tx: futures::channel::mpsc::UnboundedSender<Vec<u8>>, period: Duration)
-where
+async fn run<S>(
+    mut input: S,
+    tx: futures::channel::mpsc::UnboundedSender<Vec<u8>>,
+    period: Duration,
+) where
     S: Stream<Item = Vec<u8>> + Unpin,
 {
     let mut held: HashMap<String, Held> = HashMap::new();
@@ -89,17 +95,20 @@ where
         let parsed = Frame::parse(&bytes);
         let doc = parsed.as_ref().and_then(|f| f.document_id.clone());
         let is_sync = parsed.as_ref().is_some_and(|f| f.kind == "sync");
-        let mergeable = parsed
-            .filter(|f| f.kind == "sync")
-            .and_then(|f| {
-                let m = sync::Message::decode(f.data()?).ok()?;
-                plain(&m).then_some((f, m))
-            });
-        let Some((frame, message)) = mergeable else {
+        // Only a plain sync message that names its document is held (a malformed one passes
+        // through untouched, for samod to refuse).
+        let mergeable = parsed.filter(|f| f.kind == "sync").and_then(|f| {
+            let d = f.document_id.clone()?;
+            let m = sync::Message::decode(f.data()?).ok()?;
+            plain(&m).then_some((d, f, m))
+        });
+        let Some((doc, frame, message)) = mergeable else {
             // Not held: release this document's held message first, to keep the order.
             if let Some(doc) = doc {
                 if let Some(h) = held.remove(&doc)
-                    && tx.unbounded_send(h.frame.with_data(&h.message.encode())).is_err()
+                    && tx
+                        .unbounded_send(h.frame.with_data(&h.message.encode()))
+                        .is_err()
                 {
                     return;
                 }
@@ -112,7 +121,6 @@ where
             }
             continue;
         };
-        let doc = doc.expect("a sync message names its document");
         if let Some(h) = held.get_mut(&doc) {
             if let Some(merged) = merge(&h.message, &message) {
                 h.message = merged;
@@ -121,8 +129,20 @@ where
             }
             // Another format: release the held one, hold this one in its place.
             let due = h.due;
-            let h = held.insert(doc.clone(), Held { frame, message, due }).expect("held");
-            if tx.unbounded_send(h.frame.with_data(&h.message.encode())).is_err() {
+            let h = held
+                .insert(
+                    doc.clone(),
+                    Held {
+                        frame,
+                        message,
+                        due,
+                    },
+                )
+                .expect("held");
+            if tx
+                .unbounded_send(h.frame.with_data(&h.message.encode()))
+                .is_err()
+            {
                 return;
             }
             continue;
@@ -130,7 +150,14 @@ where
         match last_sent.get(&doc) {
             Some(t) if now.duration_since(*t) < period => {
                 let due = *t + period;
-                held.insert(doc, Held { frame, message, due });
+                held.insert(
+                    doc,
+                    Held {
+                        frame,
+                        message,
+                        due,
+                    },
+                );
             }
             _ => {
                 last_sent.insert(doc, now);
@@ -174,7 +201,13 @@ fn merge(a: &sync::Message, b: &sync::Message) -> Option<sync::Message> {
         }
         // v2: one chunk (changes or a whole document, concatenated).
         MessageVersion::V2 => {
-            let joined: Vec<u8> = a.changes.iter().chain(b.changes.iter()).flatten().copied().collect();
+            let joined: Vec<u8> = a
+                .changes
+                .iter()
+                .chain(b.changes.iter())
+                .flatten()
+                .copied()
+                .collect();
             if joined.is_empty() {
                 sync::ChunkList::empty()
             } else {
@@ -225,7 +258,9 @@ impl Frame {
                 }
                 _ => d.skip().ok()?,
             }
-            frame.entries.push((key, bytes[start..d.position()].to_vec()));
+            frame
+                .entries
+                .push((key, bytes[start..d.position()].to_vec()));
         }
         (d.position() == bytes.len()).then_some(frame)
     }
@@ -241,7 +276,10 @@ impl Frame {
         e.map(self.entries.len() as u64).expect("vec write");
         for (key, raw) in &self.entries {
             if key == "data" {
-                e.str("data").expect("vec write").bytes(data).expect("vec write");
+                e.str("data")
+                    .expect("vec write")
+                    .bytes(data)
+                    .expect("vec write");
             } else {
                 e.writer_mut().extend_from_slice(raw);
             }
@@ -305,7 +343,8 @@ mod tests {
         let mut out = Box::pin(throttle_sync(rx, Duration::from_millis(100)));
         edit(&mut sender, "a");
         let m = sender.generate_sync_message(&mut state).unwrap();
-        tx.unbounded_send(frame("sync", "doc1", &m.encode())).unwrap();
+        tx.unbounded_send(frame("sync", "doc1", &m.encode()))
+            .unwrap();
         // The first goes out at once.
         let first = tokio::time::timeout(Duration::from_millis(1), out.next())
             .await
@@ -314,7 +353,8 @@ mod tests {
         for key in ["b", "c"] {
             edit(&mut sender, key);
             let m = sender.generate_sync_message(&mut state).unwrap();
-            tx.unbounded_send(frame("sync", "doc1", &m.encode())).unwrap();
+            tx.unbounded_send(frame("sync", "doc1", &m.encode()))
+                .unwrap();
         }
         // The next two are held for the period, then leave as one.
         assert!(
@@ -349,9 +389,12 @@ mod tests {
         let m1 = sender.generate_sync_message(&mut state).unwrap();
         edit(&mut sender, "b");
         let m2 = sender.generate_sync_message(&mut state).unwrap();
-        tx.unbounded_send(frame("sync", "doc1", &m1.encode())).unwrap();
-        tx.unbounded_send(frame("sync", "doc1", &m2.encode())).unwrap(); // held
-        tx.unbounded_send(frame("doc-unavailable", "doc2", b"")).unwrap();
+        tx.unbounded_send(frame("sync", "doc1", &m1.encode()))
+            .unwrap();
+        tx.unbounded_send(frame("sync", "doc1", &m2.encode()))
+            .unwrap(); // held
+        tx.unbounded_send(frame("doc-unavailable", "doc2", b""))
+            .unwrap();
         tx.unbounded_send(frame("request", "doc1", b"x")).unwrap();
         let mut kinds = Vec::new();
         for _ in 0..4 {
@@ -365,7 +408,12 @@ mod tests {
         // The held doc1 sync left before doc1's request, without waiting for the period.
         assert_eq!(
             kinds,
-            ["sync:doc1", "doc-unavailable:doc2", "sync:doc1", "request:doc1"]
+            [
+                "sync:doc1",
+                "doc-unavailable:doc2",
+                "sync:doc1",
+                "request:doc1"
+            ]
         );
         // A frame that is not CBOR passes untouched.
         tx.unbounded_send(b"not cbor".to_vec()).unwrap();

@@ -181,7 +181,13 @@ fn invite(db: &Path, workspace: &DocumentId, name: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_triloop-server"))
         .args(["invite", "--database"])
         .arg(db)
-        .args(["--workspace", &workspace.to_string(), "--name", name, "--json"])
+        .args([
+            "--workspace",
+            &workspace.to_string(),
+            "--name",
+            name,
+            "--json",
+        ])
         .output()
         .unwrap();
     assert!(
@@ -194,9 +200,7 @@ fn invite(db: &Path, workspace: &DocumentId, name: &str) -> String {
 }
 
 async fn dial(repo: &Repo, url: url::Url) {
-    let dialer = repo
-        .dial_websocket(url, BackoffConfig::default())
-        .unwrap();
+    let dialer = repo.dial_websocket(url, BackoffConfig::default()).unwrap();
     tokio::time::timeout(Duration::from_secs(10), dialer.established())
         .await
         .expect("connected within 10 s")

@@ -173,7 +173,9 @@ impl Store {
     }
 
     pub fn remove_remote(&self, workspace_id: &str) -> Result<(), StoreError> {
-        self.with_conn(|c| c.execute("DELETE FROM remote WHERE workspace_id = ?1", [workspace_id]))?;
+        self.with_conn(|c| {
+            c.execute("DELETE FROM remote WHERE workspace_id = ?1", [workspace_id])
+        })?;
         Ok(())
     }
 

@@ -127,7 +127,10 @@ async fn writes_commit_in_the_order_they_were_issued() {
         let s = store.clone();
         // Bigger payloads early, so that later writes would overtake if they could.
         let data = vec![i as u8; if i % 3 == 0 { 256 * 1024 } else { 16 }];
-        running.push(async move { s.put(key(&["doc", "incremental", &format!("{i:04}")]), data).await });
+        running.push(async move {
+            s.put(key(&["doc", "incremental", &format!("{i:04}")]), data)
+                .await
+        });
     }
     while running.next().await.is_some() {}
     let order: Vec<String> = store.with_conn(|c| {

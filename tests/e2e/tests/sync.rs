@@ -71,7 +71,15 @@ impl Drop for ServerProcess {
 
 fn invite(db: &Path, workspace: &str, name: &str) -> Result<String> {
     let out = Command::new(server_binary())
-        .args(["invite", "--workspace", workspace, "--name", name, "--json", "--database"])
+        .args([
+            "invite",
+            "--workspace",
+            workspace,
+            "--name",
+            name,
+            "--json",
+            "--database",
+        ])
         .arg(db)
         .output()?;
     if !out.status.success() {
@@ -150,7 +158,10 @@ async fn the_window_co_edits_with_another_laptop_through_a_server() -> Result<()
 
     // The sync dialog shows the workspace id the admin invites to.
     click(&c, "[data-testid=sync-status]").await?;
-    let ws = wait_css(&c, "[data-testid=sync-workspace-id]").await?.text().await?;
+    let ws = wait_css(&c, "[data-testid=sync-workspace-id]")
+        .await?
+        .text()
+        .await?;
     let alice_token = invite(&db, &ws, "Alice 客户经理")?;
     let bob_token = invite(&db, &ws, "Bob 产品经理")?;
     type_into(&c, "[data-testid=sync-server]", &url).await?;
@@ -179,7 +190,10 @@ async fn the_window_co_edits_with_another_laptop_through_a_server() -> Result<()
     );
     let joined = bob.join_workspace(&url, &bob_token).await?;
     assert_eq!(joined.id, ws);
-    let window_nodes = js(&c, "return window.__triloop.nodeCount();").await?.as_u64().unwrap_or(0);
+    let window_nodes = js(&c, "return window.__triloop.nodeCount();")
+        .await?
+        .as_u64()
+        .unwrap_or(0);
     eventually("Bob has the window's flow", 30, || async {
         bob.open_flow(&doc)
             .await
@@ -231,11 +245,25 @@ async fn the_window_co_edits_with_another_laptop_through_a_server() -> Result<()
             }
         }
     });
-    wait_css(&c, "[data-testid=remote-person][data-name='Bob 产品经理'] [data-testid=remote-cursor]").await?;
-    wait_css(&c, &format!("[data-testid=remote-selection][data-element='{}']", target.id)).await?;
+    wait_css(
+        &c,
+        "[data-testid=remote-person][data-name='Bob 产品经理'] [data-testid=remote-cursor]",
+    )
+    .await?;
+    wait_css(
+        &c,
+        &format!(
+            "[data-testid=remote-selection][data-element='{}']",
+            target.id
+        ),
+    )
+    .await?;
     let people = c.find_all(Locator::Css("[data-testid=person]")).await?;
     assert_eq!(people.len(), 1, "one other person in the workspace");
-    assert_eq!(people[0].attr("data-name").await?.as_deref(), Some("Bob 产品经理"));
+    assert_eq!(
+        people[0].attr("data-name").await?.as_deref(),
+        Some("Bob 产品经理")
+    );
     e2e::save_screenshot(&c, "sync-presence").await?;
 
     // The window's edit reaches Bob.
@@ -297,19 +325,28 @@ async fn a_meeting_room_hosted_in_the_window() -> Result<()> {
     .as_str()
     .context("open document id")?
     .to_string();
-    let window_nodes = js(&c, "return window.__triloop.nodeCount();").await?.as_u64().unwrap_or(0);
+    let window_nodes = js(&c, "return window.__triloop.nodeCount();")
+        .await?
+        .as_u64()
+        .unwrap_or(0);
 
     click(&c, "[data-testid=sync-status]").await?;
     click(&c, "[data-testid=meeting-start]").await?;
-    let address = wait_css(&c, "[data-testid=meeting-address]").await?.text().await?;
+    let address = wait_css(&c, "[data-testid=meeting-address]")
+        .await?
+        .text()
+        .await?;
     assert!(address.starts_with("ws://127.0.0.1:"), "{address}");
     wait_state(&c, "upToDate", 30).await?;
     type_into(&c, "[data-testid=meeting-name]", "王芳").await?;
     click(&c, "[data-testid=meeting-invite]").await?;
-    let token = wait_css(&c, "[data-testid=meeting-invitation][data-name='王芳'] [data-testid=meeting-token]")
-        .await?
-        .text()
-        .await?;
+    let token = wait_css(
+        &c,
+        "[data-testid=meeting-invitation][data-name='王芳'] [data-testid=meeting-token]",
+    )
+    .await?
+    .text()
+    .await?;
     e2e::save_screenshot(&c, "meeting-room").await?;
     click(&c, "[data-testid=sync-close]").await?;
 
@@ -332,7 +369,13 @@ async fn a_meeting_room_hosted_in_the_window() -> Result<()> {
         .edit_flow(
             &doc,
             vec![api::FlowOp::AddNode {
-                node: api::FlowNode::new("guest-task", api::NodeKind::UserTask, "王芳补充的步骤", 200.0, 600.0),
+                node: api::FlowNode::new(
+                    "guest-task",
+                    api::NodeKind::UserTask,
+                    "王芳补充的步骤",
+                    200.0,
+                    600.0,
+                ),
             }],
         )
         .await?;
@@ -348,10 +391,18 @@ async fn a_meeting_room_hosted_in_the_window() -> Result<()> {
     click(&c, "[data-testid=meeting-stop]").await?;
     wait_css(&c, "[data-testid=meeting-start]").await?;
     wait_state(&c, "offline", 20).await?;
-    let badge = wait_css(&c, "[data-testid=sync-status]").await?.text().await?;
-    assert!(badge == "On this laptop only" || badge == "仅在本机", "{badge}");
+    let badge = wait_css(&c, "[data-testid=sync-status]")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        badge == "On this laptop only" || badge == "仅在本机",
+        "{badge}"
+    );
     assert_eq!(
-        js(&c, "return window.__triloop.nodeCount();").await?.as_u64(),
+        js(&c, "return window.__triloop.nodeCount();")
+            .await?
+            .as_u64(),
         Some(window_nodes + 1)
     );
     guest.close().await;

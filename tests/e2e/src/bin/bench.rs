@@ -152,7 +152,10 @@ async fn main() -> Result<()> {
                 "idle frame rate (the display's ceiling): {:.1} frames/s",
                 idle_fps(&c).await?
             );
-            println!("panning the demo flow: {:.1} frames/s", pan_fps(&c).await?.0);
+            println!(
+                "panning the demo flow: {:.1} frames/s",
+                pan_fps(&c).await?.0
+            );
             // What the page costs without the flow's canvas layer: how much of the ceiling
             // the canvas itself takes when nothing moves.
             js(&c, "document.querySelector('[data-testid=flow-canvas]').style.display = 'none'; return true;").await?;
