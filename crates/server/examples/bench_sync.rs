@@ -10,7 +10,8 @@
 //! apart), and the clock runs until every client holds identical heads. All clients are Rust
 //! samod repos in one process; the Triloop server is the real process, each client with an
 //! invitation of its own made by `triloop-server invite`. A server's peak memory is its
-//! VmHWM (from /proc/<pid>/status) at the end of the run.
+//! VmHWM (from /proc/<pid>/status) at the end of the run. Each size runs `--rounds` times,
+//! alternating the servers; the table gives the median and the range.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -45,6 +46,10 @@ struct Args {
     /// Which servers: triloop, js.
     #[arg(long, value_delimiter = ',', default_value = "triloop,js")]
     servers: Vec<String>,
+    /// Runs per server and size; the table shows the median and the range (the machines
+    /// this runs on are shared and noisy).
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
     /// Give up on a run after this long.
     #[arg(long, default_value_t = 120)]
     timeout_secs: u64,
@@ -434,25 +439,58 @@ fn main() {
     );
     let mut rows = Vec::new();
     for &n in &args.clients {
-        for server in &args.servers {
-            let outcome = rt.block_on(run(&args, server, n));
-            let time = match outcome.converged {
-                Some(d) => format!("{:.2} s", d.as_secs_f64()),
-                None => format!("> {} s (no convergence)", args.timeout_secs),
+        // Rounds alternate between the servers, so that a noisy minute hits both.
+        let mut times: Vec<(String, Vec<Option<f64>>, f64)> = args
+            .servers
+            .iter()
+            .map(|s| (s.clone(), Vec::new(), 0.0))
+            .collect();
+        for round in 0..args.rounds.max(1) {
+            for (server, ts, peak) in times.iter_mut() {
+                let outcome = rt.block_on(run(&args, server, n));
+                let t = outcome.converged.map(|d| d.as_secs_f64());
+                eprintln!(
+                    "  round {}: {server:8} {n:3} clients: {}, peak {:.0} MiB (setup {:.1} s)",
+                    round + 1,
+                    t.map(|t| format!("{t:.2} s"))
+                        .unwrap_or_else(|| "no convergence".into()),
+                    outcome.peak_mib,
+                    outcome.setup.as_secs_f64()
+                );
+                ts.push(t);
+                *peak = peak.max(outcome.peak_mib);
+            }
+        }
+        for (server, ts, peak) in times {
+            let mut done: Vec<f64> = ts.iter().flatten().copied().collect();
+            done.sort_by(f64::total_cmp);
+            let time = if done.len() < ts.len() {
+                format!(
+                    "> {} s ({} of {} runs did not converge)",
+                    args.timeout_secs,
+                    ts.len() - done.len(),
+                    ts.len()
+                )
+            } else {
+                format!(
+                    "{:.2} s ({:.2}–{:.2})",
+                    done[done.len() / 2],
+                    done[0],
+                    done[done.len() - 1]
+                )
             };
-            eprintln!(
-                "  {server:8} {n:3} clients: {time}, peak {:.0} MiB (setup {:.1} s)",
-                outcome.peak_mib,
-                outcome.setup.as_secs_f64()
-            );
-            rows.push((n, server.clone(), time, outcome.peak_mib));
+            rows.push((n, server, time, peak));
         }
     }
     println!();
-    println!("| clients | server  | converged after | server peak memory (VmHWM) |");
-    println!("|--------:|---------|----------------:|---------------------------:|");
+    println!(
+        "| clients | server  | converged after: median (range) | server peak memory (VmHWM) |"
+    );
+    println!(
+        "|--------:|---------|--------------------------------:|---------------------------:|"
+    );
     for (n, server, time, mib) in rows {
         let name = if server == "js" { "js" } else { "triloop" };
-        println!("| {n:7} | {name:7} | {time:>15} | {:>22.0} MiB |", mib);
+        println!("| {n:7} | {name:7} | {time:>31} | {:>22.0} MiB |", mib);
     }
 }

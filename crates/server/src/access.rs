@@ -1,33 +1,27 @@
-//! Per-document access control through samod's share policy.
+//! Who may see which document.
 //!
-//! samod asks a [`samod::SharePolicy`] for a stream of decisions per (document, peer id)
-//! before it answers that peer about that document — requests and sync messages alike. A
-//! denied peer gets `doc-unavailable`, exactly the answer for a document that exists
-//! nowhere; a read-only peer receives changes but samod ignores the changes it sends.
+//! An invitation opens one workspace: its index document (whose id is the workspace id)
+//! and the documents the index's `documents` map lists, provided the document belongs to
+//! that workspace (`document_owner`: the first workspace whose index listed it, so an index
+//! cannot claim another workspace's document by listing its id). The document actors of
+//! index documents publish their listing here whenever it changes ([`AccessControl::
+//! publish_listing`]); decisions ([`AccessControl::access_now`]) are then plain lookups,
+//! made on every message in and every message out, so a document that leaves the index, or
+//! an invitation that is revoked, stops at once. A peer without access gets
+//! `doc-unavailable`, exactly the answer for a document that exists nowhere.
 //!
-//! Peer ids are what the client claims in its `join` message, so the server binds each
-//! authenticated connection to the peer id it claims (read from that first message) with
-//! `Transport::with_expected_peer_id`; samod then refuses a connection whose messages claim
-//! another id. A peer id is bound to one invitation while it has live connections: a second
-//! connection claiming the same peer id with another invitation is refused, so a token
-//! cannot borrow the rights of someone else's peer id.
-//!
-//! A peer bound to an invitation for workspace W may read (and, if read-write, write) W's
-//! index document and the documents its `documents` map lists, provided the document
-//! belongs to W (`document_owner`: the first workspace that listed it). Decisions follow
-//! the index: when it changes, every open decision is recomputed. Revocation sets the
-//! peer's grant to nothing (every decision becomes "none") and closes its connections.
+//! Peer ids are what the client claims in its `join` message. A peer id is bound to one
+//! invitation while it has live connections: a second connection claiming the same peer id
+//! with another invitation is refused, so a token cannot borrow the rights of someone
+//! else's peer id. Revocation marks the invitation revoked (every decision becomes "none")
+//! and closes its connections.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use automerge::ReadDoc;
-use futures::stream::BoxStream;
-use futures::{Stream, StreamExt};
-use samod::{DocHandle, DocumentId, PeerId, Repo, ShareConfig};
 use store::Store;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::oneshot;
 
 use crate::invitations::{self, Access, Grant};
 
@@ -37,21 +31,25 @@ pub(crate) struct AccessControl {
 }
 
 struct Inner {
-    repo: OnceLock<Repo>,
     store: Store,
     state: Mutex<State>,
 }
 
 #[derive(Default)]
 struct State {
-    peers: HashMap<PeerId, Binding>,
+    peers: HashMap<String, Binding>,
     connections: HashMap<u64, Live>,
     next_connection: u64,
+    /// Invitations revoked while this server runs (their decisions are all "none").
+    revoked: HashSet<String>,
+    /// Per workspace whose index has been loaded: the document ids it lists.
+    listings: HashMap<String, HashSet<String>>,
+    /// Per document id: the workspace it belongs to (see the module documentation).
+    owners: HashMap<String, String>,
 }
 
 struct Binding {
     invitation_id: Option<String>,
-    grant: watch::Sender<Option<Grant>>,
     connections: usize,
 }
 
@@ -63,8 +61,15 @@ struct Live {
 /// A live connection's registration; unbinds on drop.
 pub(crate) struct Registration {
     access: AccessControl,
-    peer: PeerId,
+    peer: String,
     connection: u64,
+}
+
+impl Registration {
+    /// The connection's number, unique while the server runs.
+    pub(crate) fn id(&self) -> u64 {
+        self.connection
+    }
 }
 
 impl Drop for Registration {
@@ -75,7 +80,6 @@ impl Drop for Registration {
             b.connections = b.connections.saturating_sub(1);
             if b.connections == 0 {
                 b.invitation_id = None;
-                b.grant.send_replace(None);
             }
         }
     }
@@ -85,15 +89,10 @@ impl AccessControl {
     pub(crate) fn new(store: Store) -> AccessControl {
         AccessControl {
             inner: Arc::new(Inner {
-                repo: OnceLock::new(),
                 store,
                 state: Mutex::new(State::default()),
             }),
         }
-    }
-
-    pub(crate) fn set_repo(&self, repo: Repo) {
-        let _ = self.inner.repo.set(repo);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
@@ -105,15 +104,17 @@ impl AccessControl {
     /// invitation is revoked.
     pub(crate) fn register(
         &self,
-        peer: &PeerId,
+        peer: &str,
         grant: Grant,
     ) -> Option<(Registration, oneshot::Receiver<()>)> {
         let mut state = self.lock();
-        let binding = state.peers.entry(peer.clone()).or_insert_with(|| Binding {
-            invitation_id: None,
-            grant: watch::Sender::new(None),
-            connections: 0,
-        });
+        let binding = state
+            .peers
+            .entry(peer.to_string())
+            .or_insert_with(|| Binding {
+                invitation_id: None,
+                connections: 0,
+            });
         if binding.connections > 0
             && binding.invitation_id.as_deref() != Some(grant.invitation_id.as_str())
         {
@@ -122,14 +123,6 @@ impl AccessControl {
         binding.connections += 1;
         binding.invitation_id = Some(grant.invitation_id.clone());
         let invitation_id = grant.invitation_id.clone();
-        binding.grant.send_if_modified(|g| {
-            if g.as_ref() == Some(&grant) {
-                false
-            } else {
-                *g = Some(grant);
-                true
-            }
-        });
         let connection = state.next_connection;
         state.next_connection += 1;
         let (kill, killed) = oneshot::channel();
@@ -143,7 +136,7 @@ impl AccessControl {
         Some((
             Registration {
                 access: self.clone(),
-                peer: peer.clone(),
+                peer: peer.to_string(),
                 connection,
             },
             killed,
@@ -165,11 +158,7 @@ impl AccessControl {
     /// Withdraws every decision of the invitation's peers and closes its connections.
     pub(crate) fn cut_off(&self, invitation_id: &str) {
         let mut state = self.lock();
-        for b in state.peers.values_mut() {
-            if b.invitation_id.as_deref() == Some(invitation_id) {
-                b.grant.send_replace(None);
-            }
-        }
+        state.revoked.insert(invitation_id.to_string());
         for c in state.connections.values_mut() {
             if c.invitation_id == invitation_id
                 && let Some(kill) = c.kill.take()
@@ -207,168 +196,92 @@ impl AccessControl {
         }
     }
 
-    fn decision_stream(&self, doc: DocumentId, peer: PeerId) -> BoxStream<'static, ShareConfig> {
-        let grants = self.lock().peers.get(&peer).map(|b| b.grant.subscribe());
-        let Some(grants) = grants else {
-            return futures::stream::iter([ShareConfig::none()]).boxed();
-        };
-        let state = Decider {
-            access: self.clone(),
-            doc,
-            grants,
-            index: None,
-            last: None,
-            first: true,
-        };
-        futures::stream::unfold(state, |mut s| async move {
-            let next = s.next_decision().await?;
-            Some((next, s))
-        })
-        .boxed()
+    /// What `grant` may do with `doc` now: `None` when it may not see it.
+    pub(crate) fn access_now(&self, grant: &Grant, doc: &str) -> Option<Access> {
+        let state = self.lock();
+        if state.revoked.contains(&grant.invitation_id) {
+            return None;
+        }
+        if grant.workspace_id == doc {
+            return Some(grant.access);
+        }
+        let listed = state
+            .listings
+            .get(&grant.workspace_id)
+            .is_some_and(|l| l.contains(doc));
+        let owned = state.owners.get(doc) == Some(&grant.workspace_id);
+        (listed && owned).then_some(grant.access)
     }
 
-    fn repo(&self) -> Option<Repo> {
-        self.inner.repo.get().cloned()
+    /// Whether the listing of `workspace` is known (its index was loaded).
+    pub(crate) fn has_listing(&self, workspace: &str) -> bool {
+        self.lock().listings.contains_key(workspace)
     }
-}
 
-impl samod::SharePolicy for AccessControl {
-    fn share(
+    /// Records what the index of `workspace` lists now (claiming the documents no workspace
+    /// owns yet for it). Returns the documents that became visible to the workspace.
+    pub(crate) async fn publish_listing(
         &self,
-        doc_id: DocumentId,
-        peer_id: PeerId,
-    ) -> impl Stream<Item = ShareConfig> + Send + 'static {
-        self.decision_stream(doc_id, peer_id)
-    }
-}
-
-fn config(access: Access) -> ShareConfig {
-    match access {
-        Access::ReadWrite => ShareConfig::read_write(),
-        Access::ReadOnly => ShareConfig::read_only(),
-    }
-}
-
-struct IndexWatch {
-    workspace: DocumentId,
-    handle: Option<DocHandle>,
-    changes: Option<BoxStream<'static, ()>>,
-}
-
-struct Decider {
-    access: AccessControl,
-    doc: DocumentId,
-    grants: watch::Receiver<Option<Grant>>,
-    index: Option<IndexWatch>,
-    last: Option<ShareConfig>,
-    first: bool,
-}
-
-impl Decider {
-    /// The next decision that differs from the last one; `None` ends the stream (the last
-    /// decision stays).
-    async fn next_decision(&mut self) -> Option<ShareConfig> {
-        loop {
-            if !self.first && !self.wait().await {
-                // The grant channel is gone: deny, then end.
-                return if self.last == Some(ShareConfig::none()) {
-                    None
-                } else {
-                    self.last = Some(ShareConfig::none());
-                    Some(ShareConfig::none())
-                };
+        workspace: &str,
+        listed: HashSet<String>,
+    ) -> Vec<String> {
+        let unclaimed: Vec<String> = {
+            let state = self.lock();
+            if state.listings.get(workspace) == Some(&listed) {
+                return Vec::new();
             }
-            self.first = false;
-            let decision = self.decide().await;
-            if self.last != Some(decision) {
-                self.last = Some(decision);
-                return Some(decision);
+            listed
+                .iter()
+                .filter(|d| !state.owners.contains_key(*d))
+                .cloned()
+                .collect()
+        };
+        let mut claimed = Vec::new();
+        if !unclaimed.is_empty() {
+            let ws = workspace.to_string();
+            let r = self
+                .inner
+                .store
+                .blocking(move |c| {
+                    unclaimed
+                        .into_iter()
+                        .map(|d| invitations::claim_document(c, &d, &ws).map(|o| (d, o)))
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .await;
+            match r {
+                Ok(c) => claimed = c,
+                Err(e) => tracing::warn!(error = %e, "could not record documents' workspaces"),
             }
         }
-    }
-
-    /// Waits for something that may change the decision. `false` when the grant channel
-    /// closed.
-    async fn wait(&mut self) -> bool {
-        let retry = self.index.as_ref().is_some_and(|i| i.handle.is_none());
-        let changes = self.index.as_mut().and_then(|i| i.changes.as_mut());
-        tokio::select! {
-            r = self.grants.changed() => r.is_ok(),
-            Some(()) = async {
-                match changes {
-                    Some(c) => c.next().await,
-                    None => std::future::pending().await,
-                }
-            } => true,
-            _ = async {
-                if retry {
-                    tokio::time::sleep(Duration::from_secs(1)).await
-                } else {
-                    std::future::pending::<()>().await
-                }
-            } => true,
-        }
-    }
-
-    async fn decide(&mut self) -> ShareConfig {
-        let grant = self.grants.borrow_and_update().clone();
-        let Some(grant) = grant else {
-            return ShareConfig::none();
-        };
-        let Ok(workspace) = grant.workspace_id.parse::<DocumentId>() else {
-            return ShareConfig::none();
-        };
-        if workspace == self.doc {
-            return config(grant.access);
-        }
-        if self.index.as_ref().map(|i| &i.workspace) != Some(&workspace) {
-            self.index = Some(IndexWatch {
-                workspace: workspace.clone(),
-                handle: None,
-                changes: None,
-            });
-        }
-        let index = self.index.as_mut().expect("just set");
-        if index.handle.is_none()
-            && let Some(repo) = self.access.repo()
-            && let Ok(Ok(Some(handle))) =
-                tokio::time::timeout(Duration::from_secs(5), repo.find(workspace.clone())).await
-        {
-            index.changes = Some(handle.changes().map(|_| ()).boxed());
-            index.handle = Some(handle);
-        }
-        let Some(handle) = &index.handle else {
-            return ShareConfig::none();
-        };
-        let doc = self.doc.to_string();
-        let listed = handle.with_document(|d| lists(d, &doc));
-        if !listed {
-            return ShareConfig::none();
-        }
-        let ws = grant.workspace_id.clone();
-        let owner = self
-            .access
-            .inner
-            .store
-            .blocking(move |c| invitations::claim_document(c, &doc, &ws))
-            .await;
-        match owner {
-            Ok(owner) if owner == grant.workspace_id => config(grant.access),
-            Ok(_) => ShareConfig::none(),
-            Err(e) => {
-                tracing::warn!(error = %e, "could not check a document's workspace");
-                ShareConfig::none()
-            }
-        }
+        let mut state = self.lock();
+        state.owners.extend(claimed);
+        let before = state.listings.get(workspace).cloned().unwrap_or_default();
+        let visible: Vec<String> = listed
+            .iter()
+            .filter(|d| {
+                !before.contains(*d) && state.owners.get(*d).map(String::as_str) == Some(workspace)
+            })
+            .cloned()
+            .collect();
+        state.listings.insert(workspace.to_string(), listed);
+        visible
     }
 }
 
-/// Whether the index document's `documents` map has this document id as a key.
-fn lists(index: &automerge::Automerge, doc_id: &str) -> bool {
+/// The ids an index document's `documents` map lists (ids that are not automerge-repo
+/// document ids are ignored). `None` when the document is not an index.
+pub(crate) fn listing(index: &automerge::Automerge) -> Option<HashSet<String>> {
+    use automerge::ReadDoc;
     match index.get(automerge::ROOT, "documents") {
         Ok(Some((automerge::Value::Object(automerge::ObjType::Map), obj))) => {
-            matches!(index.get(&obj, doc_id), Ok(Some(_)))
+            Some(index.keys(&obj).filter(|k| is_document_id(k)).collect())
         }
-        _ => false,
+        _ => None,
     }
+}
+
+/// An automerge-repo document id: base58 characters only (it is a storage key's first part).
+pub(crate) fn is_document_id(id: &str) -> bool {
+    !id.is_empty() && id.len() <= 64 && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }

@@ -1,6 +1,8 @@
-//! The Triloop sync server: a WebSocket endpoint speaking the automerge-repo protocol
-//! through samod on axum, storing documents in SQLite (the same `store::Store` the app
-//! uses), with a health endpoint and a graceful shutdown that flushes everything.
+//! The Triloop sync server: a WebSocket endpoint on axum speaking the automerge-repo wire
+//! protocol ([`wire`]) with a sync core of its own built on automerge's sync protocol
+//! ([`docs`]: why not samod's is written there), storing documents in SQLite (the same
+//! `store::Store` the app uses), with a health endpoint and a graceful shutdown that
+//! commits everything.
 //!
 //! Access: every `/sync` connection presents an invitation token (`Authorization: Bearer`
 //! or `?token=`); without a live one the upgrade is refused with 401. An invitation opens
@@ -8,9 +10,9 @@
 //! Invitations live in the server's own `invitation` table (see [`invitations`]).
 
 pub mod access;
-pub mod coalesce;
-mod durable;
+mod docs;
 pub mod invitations;
+pub mod wire;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -24,12 +26,15 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use futures::{SinkExt, StreamExt};
-use samod::{PeerId, Repo, Transport};
 use store::Store;
 
 use crate::access::AccessControl;
-use crate::durable::DurableStorage;
+use crate::docs::{Conn, Hub};
 use crate::invitations::Grant;
+use crate::wire::Incoming;
+
+/// The peer id the server uses in the protocol.
+pub const SERVER_PEER_ID: &str = "triloop-server";
 
 #[derive(Clone, Debug)]
 pub struct ServerConfig {
@@ -39,16 +44,19 @@ pub struct ServerConfig {
 
 #[derive(Clone)]
 struct AppState {
-    acceptor: samod::AcceptorHandle,
+    hub: Hub,
     store: Store,
     access: AccessControl,
-    durable: DurableStorage,
+    storage_id: String,
+    /// Flips to true when the server stops: every connection closes.
+    closing: tokio::sync::watch::Receiver<bool>,
 }
 
 /// A running server.
 pub struct Server {
     pub local_addr: SocketAddr,
-    repo: Repo,
+    hub: Hub,
+    closing: tokio::sync::watch::Sender<bool>,
     serve: tokio::task::JoinHandle<std::io::Result<()>>,
     revocations: tokio::task::JoinHandle<()>,
     shutdown: tokio::sync::oneshot::Sender<()>,
@@ -83,15 +91,8 @@ impl Server {
             .map_err(|e| ServerError(format!("opening the database panicked: {e}")))??;
         // Each peer sees only the documents of the workspace its invitation opens.
         let access = AccessControl::new(store.clone());
-        // Sync answers wait for the storage writes they acknowledge (see `durable`).
-        let durable = DurableStorage::new(store.clone());
-        let repo = Repo::build_tokio()
-            .with_storage(durable.clone())
-            .with_peer_id(samod::PeerId::from("triloop-server"))
-            .with_share_policy(access.clone())
-            .load()
-            .await;
-        access.set_repo(repo.clone());
+        let hub = Hub::new(store.clone(), access.clone(), SERVER_PEER_ID);
+        let storage_id = storage_id(&store).await?;
         let revocations = tokio::spawn(access.clone().watch_revocations());
         let listener = tokio::net::TcpListener::bind(config.listen)
             .await
@@ -99,21 +100,17 @@ impl Server {
         let local_addr = listener
             .local_addr()
             .map_err(|e| ServerError(e.to_string()))?;
-        let url: url::Url = format!("ws://{local_addr}/sync")
-            .parse()
-            .map_err(|e| ServerError(format!("{e}")))?;
-        let acceptor = repo
-            .make_acceptor(url)
-            .map_err(|_| ServerError("the repository stopped".into()))?;
+        let (closing, closing_rx) = tokio::sync::watch::channel(false);
         let app = Router::new()
             .route("/health", get(health))
             .route("/sync", get(sync))
             .route("/invitation", get(invitation))
             .with_state(AppState {
-                acceptor,
+                hub: hub.clone(),
                 store,
                 access,
-                durable,
+                storage_id,
+                closing: closing_rx,
             });
         let (shutdown, rx) = tokio::sync::oneshot::channel::<()>();
         let serve = tokio::spawn(async move {
@@ -126,19 +123,21 @@ impl Server {
         tracing::info!(%local_addr, database = %config.database.display(), "triloop-server listening");
         Ok(Server {
             local_addr,
-            repo,
+            hub,
+            closing,
             serve,
             revocations,
             shutdown,
         })
     }
 
-    /// Stops accepting, closes connections and flushes every pending write to SQLite.
+    /// Stops accepting, closes connections and commits what every document actor holds.
     pub async fn stop(self) {
         let _ = self.shutdown.send(());
+        let _ = self.closing.send(true);
         self.revocations.abort();
-        self.repo.stop().await;
         let _ = self.serve.await;
+        self.hub.stop().await;
         tracing::info!("triloop-server stopped; storage flushed");
     }
 }
@@ -230,24 +229,27 @@ async fn sync(
     upgrade.on_upgrade(move |socket| serve_connection(state, grant, socket))
 }
 
-/// The first message of an automerge-repo connection is the client's `join`; its
-/// `senderId` is the peer id the client will use.
-fn join_sender(bytes: &[u8]) -> Option<PeerId> {
-    let mut d = minicbor::Decoder::new(bytes);
-    let entries = d.map().ok()??;
-    let (mut kind, mut sender) = (None, None);
-    for _ in 0..entries {
-        match d.str().ok()? {
-            "type" => kind = Some(d.str().ok()?.to_string()),
-            "senderId" => sender = Some(d.str().ok()?.to_string()),
-            _ => d.skip().ok()?,
+/// This server's storage id (announced in `peer` messages), made once per database.
+async fn storage_id(store: &Store) -> Result<String, ServerError> {
+    let s = store.clone();
+    tokio::task::spawn_blocking(move || {
+        if let Some(id) = s.setting("server-storage-id")? {
+            return Ok(id);
         }
-    }
-    (kind.as_deref() == Some("join")).then_some(PeerId::from_string(sender?))
+        let mut b = [0u8; 16];
+        getrandom::fill(&mut b).map_err(|e| store::StoreError::WriteFailed(e.to_string()))?;
+        let id = hex::encode(b);
+        s.set_setting("server-storage-id", &id)?;
+        Ok(id)
+    })
+    .await
+    .map_err(|e| ServerError(format!("reading the storage id panicked: {e}")))?
+    .map_err(|e: store::StoreError| ServerError(e.to_string()))
 }
 
-/// Relays one authenticated WebSocket to samod, bound to the peer id its `join` claims,
-/// until either side closes or the invitation is revoked.
+/// Serves one authenticated WebSocket: the `join` handshake, then every message of the
+/// peer to the document actors and theirs to the peer, until either side closes, the
+/// invitation is revoked or the server stops.
 async fn serve_connection(state: AppState, grant: Grant, socket: WebSocket) {
     let (mut ws_tx, mut ws_rx) = socket.split();
     let first = tokio::time::timeout(Duration::from_secs(30), async {
@@ -262,65 +264,100 @@ async fn serve_connection(state: AppState, grant: Grant, socket: WebSocket) {
     .await
     .ok()
     .flatten();
-    let Some((first, peer)) = first.and_then(|b| join_sender(&b).map(|p| (b, p))) else {
+    let join = first.as_deref().map(wire::decode);
+    let Some(Ok(Incoming::Join {
+        sender: peer,
+        versions,
+    })) = join
+    else {
         let _ = ws_tx.send(close(1002, "expected a join message")).await;
         return;
     };
+    if !versions.is_empty() && !versions.iter().any(|v| v == wire::PROTOCOL_VERSION) {
+        let msg = format!("unsupported protocol versions {versions:?}; this server speaks \"1\"");
+        let _ = ws_tx.send(Message::Binary(wire::error(&msg).into())).await;
+        let _ = ws_tx
+            .send(close(1002, "unsupported protocol version"))
+            .await;
+        return;
+    }
+    if peer == SERVER_PEER_ID {
+        let _ = ws_tx.send(close(1008, "peer id in use")).await;
+        return;
+    }
     let Some((registration, mut revoked)) = state.access.register(&peer, grant.clone()) else {
         tracing::warn!(peer = %peer, "peer id already in use by another invitation");
         let _ = ws_tx.send(close(1008, "peer id in use")).await;
         return;
     };
     tracing::info!(peer = %peer, invitation = %grant.invitation_id, "sync connection");
-    let (in_tx, in_rx) = futures::channel::mpsc::unbounded::<Vec<u8>>();
-    let (out_tx, out_rx) = futures::channel::mpsc::unbounded::<Vec<u8>>();
-    // One merged sync message per document per period, as the JS sync server does.
-    let mut out_rx = coalesce::throttle_sync(out_rx, coalesce::DEFAULT_PERIOD);
-    let _ = in_tx.unbounded_send(first);
-    // The same per document for what the peer sends: a burst of its messages reaches the
-    // document actor as one (see `coalesce`).
-    let in_rx = coalesce::throttle_sync(in_rx, coalesce::DEFAULT_PERIOD);
-    let transport = Transport::new(in_rx.map(Ok::<_, std::io::Error>), out_tx)
-        .with_expected_peer_id(peer.clone());
-    if let Err(e) = state.acceptor.accept(transport) {
-        tracing::warn!(error = ?e, "could not accept a sync connection");
+    let answer = wire::peer(SERVER_PEER_ID, &peer, &state.storage_id);
+    if ws_tx.send(Message::Binary(answer.into())).await.is_err() {
         return;
     }
+    let (conn, mut out_rx) = Conn::new(registration.id(), peer.clone(), grant);
+    let mut docs_seen: std::collections::HashSet<String> = Default::default();
+    let mut closing = state.closing.clone();
+    let hub = &state.hub;
     loop {
         tokio::select! {
             msg = ws_rx.next() => match msg {
                 Some(Ok(Message::Binary(b))) => {
-                    if in_tx.unbounded_send(b.to_vec()).is_err() {
+                    let msg = match wire::decode(&b) {
+                        Ok(m) => m,
+                        Err(e) => {
+                            tracing::warn!(peer = %peer, error = %e, "a malformed message, ignored");
+                            continue;
+                        }
+                    };
+                    if msg.sender().is_some_and(|s| s != peer) {
+                        tracing::warn!(peer = %peer, claimed = ?msg.sender(), "a message from another peer id");
+                        let _ = ws_tx.send(close(1008, "senderId is not the peer that joined")).await;
                         break;
+                    }
+                    match msg {
+                        Incoming::Join { .. } => {
+                            let _ = ws_tx.send(close(1002, "already joined")).await;
+                            break;
+                        }
+                        Incoming::Leave { .. } => {
+                            let _ = ws_tx.send(close(1000, "")).await;
+                            break;
+                        }
+                        Incoming::Doc { request, document, data, .. } => {
+                            if docs_seen.len() < 100_000 {
+                                docs_seen.insert(document.clone());
+                            }
+                            hub.doc_message(&conn, &document, request, data).await;
+                        }
+                        Incoming::Ephemeral { document, session, count, data, .. } => {
+                            hub.ephemeral(&conn, &document, session, count, data).await;
+                        }
+                        Incoming::DocUnavailable { .. } | Incoming::Other { .. } => {}
                     }
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_) | Message::Text(_))) => {}
                 Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
             },
-            msg = out_rx.next() => match msg {
+            out = out_rx.recv() => match out {
                 Some(b) => {
-                    // Never tell a peer we have changes that are not yet on disk.
-                    if !state.durable.before_sending(&b, Duration::from_secs(30)).await {
-                        tracing::error!(peer = %peer, "storage did not commit in 30 s");
-                        let _ = ws_tx.send(close(1011, "storage unavailable")).await;
-                        break;
-                    }
                     if ws_tx.send(Message::Binary(b.into())).await.is_err() {
                         break;
                     }
                 }
-                None => {
-                    let _ = ws_tx.send(close(1000, "")).await;
-                    break;
-                }
+                None => break,
             },
             _ = &mut revoked => {
                 let _ = ws_tx.send(close(4401, "invitation revoked")).await;
                 break;
             }
+            _ = async { let _ = closing.wait_for(|c| *c).await; } => {
+                let _ = ws_tx.send(close(1001, "server stopping")).await;
+                break;
+            }
         }
     }
-    drop(in_tx);
+    hub.gone(&conn, docs_seen);
     drop(registration);
     tracing::info!(peer = %peer, "sync connection closed");
 }

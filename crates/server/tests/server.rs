@@ -707,3 +707,122 @@ fn tokens_are_stored_only_as_hashes() {
         .unwrap();
     assert_eq!(stored, hash);
 }
+
+/// A peer that is slow to take in changes (here: one that does not answer at all) is not
+/// flooded: while it owes an answer to the changes last sent to it, the server sends it
+/// nothing more (for up to `AWAIT_LIMIT`); once it answers, everything it missed arrives,
+/// and it converges.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_busy_peer_gets_fewer_larger_messages_not_a_queue() {
+    use automerge::sync::SyncDoc;
+    use server::wire::{self, Incoming};
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let server = ServerProcess::start(&db);
+    let alice = Repo::build_tokio().load().await;
+    let (index, fa) = workspace_with_flow(&alice, "A", "a1").await;
+    let writer = invite(&db, index.document_id(), "Alice", false);
+    let slow = invite(&db, index.document_id(), "Sam", false);
+    connect(&alice, &server, &writer.token).await;
+    wait_for_node(
+        &find(&client(&server, &writer.token).await, fa.document_id()).await,
+        "a1",
+    )
+    .await;
+
+    let (mut ws, _) = tokio_tungstenite::connect_async(server.url_with_token(&slow.token).as_str())
+        .await
+        .unwrap();
+    ws.send(tungstenite::Message::Binary(join_message("sam").into()))
+        .await
+        .unwrap();
+    let flow_id = fa.document_id().to_string();
+    let mut doc = Automerge::new();
+    let mut state = automerge::sync::State::new();
+    let first = doc.generate_sync_message(&mut state).unwrap().encode();
+    let request = {
+        let mut buf = Vec::new();
+        let mut e = minicbor::Encoder::new(&mut buf);
+        e.map(5).unwrap();
+        e.str("type").unwrap().str("request").unwrap();
+        e.str("documentId").unwrap().str(&flow_id).unwrap();
+        e.str("senderId").unwrap().str("sam").unwrap();
+        e.str("targetId").unwrap().str("triloop-server").unwrap();
+        e.str("data").unwrap().bytes(&first).unwrap();
+        buf
+    };
+    ws.send(tungstenite::Message::Binary(request.clone().into()))
+        .await
+        .unwrap();
+
+    // Alice makes 20 edits over about 1.2 s while Sam does not answer.
+    let editing = {
+        let fa = fa.clone();
+        tokio::spawn(async move {
+            for i in 0..20 {
+                fa.with_document(|d| flow::apply(d, &[task(&format!("e{i}"), i as f64)]).unwrap());
+                tokio::time::sleep(Duration::from_millis(60)).await;
+            }
+        })
+    };
+    let mut received = Vec::new();
+    let until = Instant::now() + Duration::from_millis(900);
+    while let Ok(Some(Ok(m))) = tokio::time::timeout_at(until.into(), ws.next()).await {
+        if let tungstenite::Message::Binary(b) = m
+            && let Ok(Incoming::Doc { data, .. }) = wire::decode(&b)
+        {
+            received.push(data);
+        }
+    }
+    // Without flow control a fan-out would arrive every 100 ms (8 or more by now).
+    assert!(
+        !received.is_empty() && received.len() <= 2,
+        "{} sync messages reached a peer that owed an answer",
+        received.len()
+    );
+    editing.await.unwrap();
+
+    // Sam takes in what it got and answers every message from now on: it catches up.
+    for data in received.drain(..) {
+        doc.receive_sync_message(&mut state, automerge::sync::Message::decode(&data).unwrap())
+            .unwrap();
+    }
+    let sync_frame = |data: Vec<u8>| {
+        let mut buf = Vec::new();
+        let mut e = minicbor::Encoder::new(&mut buf);
+        e.map(5).unwrap();
+        e.str("type").unwrap().str("sync").unwrap();
+        e.str("documentId").unwrap().str(&flow_id).unwrap();
+        e.str("senderId").unwrap().str("sam").unwrap();
+        e.str("targetId").unwrap().str("triloop-server").unwrap();
+        e.str("data").unwrap().bytes(&data).unwrap();
+        buf
+    };
+    let target = fa.with_document(|d| d.get_heads());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while doc.get_heads() != target {
+        assert!(Instant::now() < deadline, "the slow peer never caught up");
+        if let Some(m) = doc.generate_sync_message(&mut state) {
+            ws.send(tungstenite::Message::Binary(sync_frame(m.encode()).into()))
+                .await
+                .unwrap();
+        }
+        match tokio::time::timeout(Duration::from_secs(2), ws.next()).await {
+            Ok(Some(Ok(tungstenite::Message::Binary(b)))) => {
+                if let Ok(Incoming::Doc { data, .. }) = wire::decode(&b) {
+                    doc.receive_sync_message(
+                        &mut state,
+                        automerge::sync::Message::decode(&data).unwrap(),
+                    )
+                    .unwrap();
+                }
+            }
+            Ok(other) => panic!("the server closed or failed: {other:?}"),
+            Err(_) => {}
+        }
+    }
+    let f = flow::read(&doc).unwrap();
+    assert_eq!(f.nodes.len(), 21, "a1 and Alice's 20 edits");
+    alice.stop().await;
+}
