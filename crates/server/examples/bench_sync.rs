@@ -282,10 +282,24 @@ async fn wait_all_equal(
     }
 }
 
+/// CPU seconds (user + system) a process has used so far, from /proc/<pid>/stat.
+fn cpu_secs(pid: &str) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The fields after the command name (which may contain spaces) are space-separated;
+    // utime and stime are the 14th and 15th fields of the whole line.
+    let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 struct Outcome {
     converged: Option<Duration>,
     setup: Duration,
     peak_mib: f64,
+    /// CPU used while converging by all the clients (this process) and by the server.
+    clients_cpu: f64,
+    server_cpu: f64,
 }
 
 async fn run(args: &Args, server_kind: &str, n: usize) -> Outcome {
@@ -363,6 +377,8 @@ async fn run(args: &Args, server_kind: &str, n: usize) -> Outcome {
     let setup = setup_started.elapsed();
 
     // The measured part: everyone edits at once.
+    let server_pid = server.child.id().to_string();
+    let cpu_before = (cpu_secs("self"), cpu_secs(&server_pid));
     let started = Instant::now();
     let remaining = Arc::new(std::sync::atomic::AtomicUsize::new(n));
     for (i, h) in handles.iter().enumerate() {
@@ -414,6 +430,8 @@ async fn run(args: &Args, server_kind: &str, n: usize) -> Outcome {
             "{server_kind}: edits lost"
         );
     }
+    let clients_cpu = cpu_secs("self") - cpu_before.0;
+    let server_cpu = cpu_secs(&server_pid) - cpu_before.1;
     let peak_mib = server.peak_mib();
     for r in repos {
         r.stop().await;
@@ -423,6 +441,8 @@ async fn run(args: &Args, server_kind: &str, n: usize) -> Outcome {
         converged,
         setup,
         peak_mib,
+        clients_cpu,
+        server_cpu,
     }
 }
 
@@ -450,11 +470,14 @@ fn main() {
                 let outcome = rt.block_on(run(&args, server, n));
                 let t = outcome.converged.map(|d| d.as_secs_f64());
                 eprintln!(
-                    "  round {}: {server:8} {n:3} clients: {}, peak {:.0} MiB (setup {:.1} s)",
+                    "  round {}: {server:8} {n:3} clients: {}, peak {:.0} MiB, CPU clients {:.1} s + \
+                     server {:.1} s (setup {:.1} s)",
                     round + 1,
                     t.map(|t| format!("{t:.2} s"))
                         .unwrap_or_else(|| "no convergence".into()),
                     outcome.peak_mib,
+                    outcome.clients_cpu,
+                    outcome.server_cpu,
                     outcome.setup.as_secs_f64()
                 );
                 ts.push(t);
