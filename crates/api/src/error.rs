@@ -46,3 +46,10 @@ pub(crate) fn not_found(detail: impl Into<String>) -> ApiError {
 pub(crate) fn internal(detail: impl Into<String>) -> ApiError {
     ApiError::new(ErrorCode::Internal, detail)
 }
+
+pub(crate) fn read_only(workspace_id: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::ReadOnly,
+        format!("workspace {workspace_id} is shared with you read-only"),
+    )
+}

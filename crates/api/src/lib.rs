@@ -26,7 +26,7 @@ use model::{DocumentEntry, ModelError, flow, workspace};
 use samod::{DocHandle, DocumentId, Repo};
 use store::{Store, WorkspaceRow};
 
-use error::{internal, invalid, not_found};
+use error::{internal, invalid, not_found, read_only};
 pub use types::*;
 
 /// Environment variable that overrides where the database and logs live.
@@ -306,11 +306,8 @@ impl Core {
     ) -> Result<DocumentSummary, ApiError> {
         let title = clean_name(title)?;
         let row = self.workspace_row(workspace_id)?;
-        if self.sync.read_only(&row.index_doc).is_some() {
-            return Err(ApiError::new(
-                ErrorCode::ReadOnly,
-                format!("workspace {workspace_id} is shared with you read-only"),
-            ));
+        if let Some(ws) = self.read_only_workspace(&row.index_doc).await? {
+            return Err(read_only(&ws));
         }
         let mut doc = Automerge::new();
         match kind {
@@ -1111,6 +1108,36 @@ impl Core {
         s.bpmn_sources.remove(document_id);
     }
 
+    /// The workspace this laptop may only read that holds `document_id`, if any. A
+    /// read-only invitation binds the workspace whether its link is live, disconnected or
+    /// not yet restored after a restart: edits made meanwhile would never reach anyone.
+    async fn read_only_workspace(&self, document_id: &str) -> Result<Option<String>, ApiError> {
+        if let Some(ws) = self.sync.read_only(document_id) {
+            return Ok(Some(ws));
+        }
+        for remote in self.store.remotes()? {
+            if remote.access != "read_only" {
+                continue;
+            }
+            let Some(row) = self.store.workspace(&remote.workspace_id)? else {
+                continue;
+            };
+            if row.index_doc == document_id {
+                return Ok(Some(remote.workspace_id));
+            }
+            let index = self.handle(&row.index_doc).await?;
+            let listed = index.with_document(|d| {
+                workspace::read(d)
+                    .map(|w| w.documents.iter().any(|e| e.id == document_id))
+                    .unwrap_or(false)
+            });
+            if listed {
+                return Ok(Some(remote.workspace_id));
+            }
+        }
+        Ok(None)
+    }
+
     fn workspace_row(&self, workspace_id: &str) -> Result<WorkspaceRow, ApiError> {
         self.store
             .workspace(workspace_id)?
@@ -1195,11 +1222,8 @@ impl Core {
         document_id: &str,
         f: impl FnOnce(&mut Automerge) -> Result<R, ModelError> + Send + 'static,
     ) -> Result<R, ApiError> {
-        if let Some(ws) = self.sync.read_only(document_id) {
-            return Err(ApiError::new(
-                ErrorCode::ReadOnly,
-                format!("workspace {ws} is shared with you read-only"),
-            ));
+        if let Some(ws) = self.read_only_workspace(document_id).await? {
+            return Err(read_only(&ws));
         }
         let handle = self.handle(document_id).await?;
         let own = self.own_heads.clone();

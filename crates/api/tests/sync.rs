@@ -238,6 +238,37 @@ async fn two_laptops_co_edit_merge_offline_work_and_see_each_other() {
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::ReadOnly);
+    // Disconnected, and after a restart with the link still off, her edits are refused
+    // too: they would never reach anyone.
+    carol.disconnect_workspace(&ws.id).unwrap();
+    let e = carol
+        .edit_flow(&flow.id, vec![task("x", 0.0)])
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::ReadOnly);
+    carol.close().await;
+    drop(carol);
+    let carol = core(&tmp.path().join("carol")).await;
+    assert!(
+        !carol
+            .sync_status(&ws.id)
+            .unwrap()
+            .state
+            .eq(&SyncState::UpToDate)
+    );
+    for e in [
+        carol
+            .edit_flow(&flow.id, vec![task("x", 0.0)])
+            .await
+            .unwrap_err(),
+        carol
+            .create_document(&ws.id, DocKind::BusinessFlow, "x")
+            .await
+            .unwrap_err(),
+    ] {
+        assert_eq!(e.code, ErrorCode::ReadOnly, "{e:?}");
+    }
+    assert_eq!(node_names(&carol, &flow.id).await.len(), 46);
 
     // Revoking Bob's invitation cuts him off with a reason.
     {
