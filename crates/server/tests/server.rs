@@ -569,6 +569,19 @@ fn join_message(peer: &str) -> Vec<u8> {
     buf
 }
 
+/// A `request` or `sync` message from `sender` to the server about `doc`.
+fn doc_frame(kind: &str, doc: &str, sender: &str, data: &[u8]) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut e = minicbor::Encoder::new(&mut buf);
+    e.map(5).unwrap();
+    e.str("type").unwrap().str(kind).unwrap();
+    e.str("documentId").unwrap().str(doc).unwrap();
+    e.str("senderId").unwrap().str(sender).unwrap();
+    e.str("targetId").unwrap().str("triloop-server").unwrap();
+    e.str("data").unwrap().bytes(data).unwrap();
+    buf
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_revoked_invitation_is_cut_off_at_once_and_cannot_reconnect() {
     let dir = tempfile::tempdir().unwrap();
@@ -741,18 +754,8 @@ async fn a_busy_peer_gets_fewer_larger_messages_not_a_queue() {
     let mut doc = Automerge::new();
     let mut state = automerge::sync::State::new();
     let first = doc.generate_sync_message(&mut state).unwrap().encode();
-    let request = {
-        let mut buf = Vec::new();
-        let mut e = minicbor::Encoder::new(&mut buf);
-        e.map(5).unwrap();
-        e.str("type").unwrap().str("request").unwrap();
-        e.str("documentId").unwrap().str(&flow_id).unwrap();
-        e.str("senderId").unwrap().str("sam").unwrap();
-        e.str("targetId").unwrap().str("triloop-server").unwrap();
-        e.str("data").unwrap().bytes(&first).unwrap();
-        buf
-    };
-    ws.send(tungstenite::Message::Binary(request.clone().into()))
+    let request = doc_frame("request", &flow_id, "sam", &first);
+    ws.send(tungstenite::Message::Binary(request.into()))
         .await
         .unwrap();
 
@@ -788,25 +791,16 @@ async fn a_busy_peer_gets_fewer_larger_messages_not_a_queue() {
         doc.receive_sync_message(&mut state, automerge::sync::Message::decode(&data).unwrap())
             .unwrap();
     }
-    let sync_frame = |data: Vec<u8>| {
-        let mut buf = Vec::new();
-        let mut e = minicbor::Encoder::new(&mut buf);
-        e.map(5).unwrap();
-        e.str("type").unwrap().str("sync").unwrap();
-        e.str("documentId").unwrap().str(&flow_id).unwrap();
-        e.str("senderId").unwrap().str("sam").unwrap();
-        e.str("targetId").unwrap().str("triloop-server").unwrap();
-        e.str("data").unwrap().bytes(&data).unwrap();
-        buf
-    };
     let target = fa.with_document(|d| d.get_heads());
     let deadline = Instant::now() + Duration::from_secs(15);
     while doc.get_heads() != target {
         assert!(Instant::now() < deadline, "the slow peer never caught up");
         if let Some(m) = doc.generate_sync_message(&mut state) {
-            ws.send(tungstenite::Message::Binary(sync_frame(m.encode()).into()))
-                .await
-                .unwrap();
+            ws.send(tungstenite::Message::Binary(
+                doc_frame("sync", &flow_id, "sam", &m.encode()).into(),
+            ))
+            .await
+            .unwrap();
         }
         match tokio::time::timeout(Duration::from_secs(2), ws.next()).await {
             Ok(Some(Ok(tungstenite::Message::Binary(b)))) => {
