@@ -35,6 +35,8 @@ export type TriloopTestApi = {
   selection(): string[];
   /** Where an element's centre is on screen (client coordinates), for pointer actions. */
   clientPoint(id: string): { x: number; y: number } | null;
+  /** An element's box on screen (client coordinates), for pointer actions on its corners. */
+  clientRect(id: string): { left: number; top: number; width: number; height: number } | null;
   /** The problem marks the canvas draws, per element. */
   problemMarks(): [string, "error" | "warning"][];
   /** Frames the canvas has painted (0 before the first). */
@@ -332,6 +334,10 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
       clientPoint: (id) => {
         const r = openCanvas.view?.nodeRectOnScreen(id);
         return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+      },
+      clientRect: (id) => {
+        const r = openCanvas.view?.nodeRectOnScreen(id);
+        return r ? { left: r.left, top: r.top, width: r.width, height: r.height } : null;
       },
       problemMarks: () => [...openCanvas.marks],
       framesDrawn: () => openCanvas.view?.redrawCount() ?? 0,

@@ -994,8 +994,9 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
     let mut touched_nodes = BTreeSet::new();
     let mut touched_edges = BTreeSet::new();
     let mut touched_lanes = BTreeSet::new();
-    // Where each node was before this edit, for nodes whose position the ops changed.
-    let mut moved_from: BTreeMap<String, (f64, f64)> = BTreeMap::new();
+    // Where each node was before this edit (x, y, w, h), for nodes whose bounds the ops
+    // changed: moved or resized.
+    let mut moved_from: BTreeMap<String, Bounds> = BTreeMap::new();
     // Edges the ops set themselves: their routes are not adjusted.
     let mut set_edges: BTreeSet<String> = BTreeSet::new();
 
@@ -1055,7 +1056,7 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                     let old = node(&tx, id)?;
                     let mut new = old.clone();
                     (new.x, new.y) = (*x, *y);
-                    moved_from.entry(id.clone()).or_insert((old.x, old.y));
+                    moved_from.entry(id.clone()).or_insert(bounds(&old));
                     let obj = get_map(&tx, &nodes_obj, id)?;
                     write_node(&mut tx, obj, &new, Some(&old))?;
                     inverse.push(FlowOp::MoveNode {
@@ -1077,8 +1078,8 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                 }
                 FlowOp::UpdateNode { node: n } => {
                     let old = node(&tx, &n.id)?;
-                    if (old.x, old.y) != (n.x, n.y) {
-                        moved_from.entry(n.id.clone()).or_insert((old.x, old.y));
+                    if bounds(&old) != bounds(n) {
+                        moved_from.entry(n.id.clone()).or_insert(bounds(&old));
                     }
                     let obj = get_map(&tx, &nodes_obj, &n.id)?;
                     write_node(&mut tx, obj, n, Some(&old))?;
@@ -1091,10 +1092,8 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
                 FlowOp::RestoreNode { before, after } => {
                     let current = node(&tx, &after.id)?;
                     let new = restore_node(&current, before, after);
-                    if (current.x, current.y) != (new.x, new.y) {
-                        moved_from
-                            .entry(new.id.clone())
-                            .or_insert((current.x, current.y));
+                    if bounds(&current) != bounds(&new) {
+                        moved_from.entry(new.id.clone()).or_insert(bounds(&current));
                     }
                     let obj = get_map(&tx, &nodes_obj, &new.id)?;
                     write_node(&mut tx, obj, &new, Some(&current))?;
@@ -1265,13 +1264,21 @@ pub fn apply(doc: &mut Automerge, ops: &[FlowOp]) -> Result<Applied, ModelError>
     Ok(Applied { inverse, patch })
 }
 
-/// Moves or drops the stored routes of edges whose ends moved; returns the ops that restore
-/// the routes it changed.
+/// A node's bounds: x, y, w, h.
+type Bounds = (f64, f64, f64, f64);
+
+fn bounds(n: &FlowNode) -> Bounds {
+    (n.x, n.y, n.w, n.h)
+}
+
+/// Moves or drops the stored routes of edges whose ends moved or were resized; returns the
+/// ops that restore the routes it changed. A route moves along only when both ends moved by
+/// the same offset without changing size; otherwise it is dropped (and re-routed).
 fn follow_moves(
     tx: &mut automerge::transaction::Transaction<'_>,
     nodes_obj: &automerge::ObjId,
     edges_obj: &automerge::ObjId,
-    moved_from: &BTreeMap<String, (f64, f64)>,
+    moved_from: &BTreeMap<String, Bounds>,
     set_edges: &BTreeSet<String>,
     touched_edges: &mut BTreeSet<String>,
 ) -> Result<Vec<FlowOp>, ModelError> {
@@ -1279,12 +1286,15 @@ fn follow_moves(
     if moved_from.is_empty() {
         return Ok(restore);
     }
+    // How an end moved: `Some(offset)`, or `None` when it was resized.
     let offset = |tx: &automerge::transaction::Transaction<'_>,
                   id: &str|
-     -> Result<(f64, f64), ModelError> {
+     -> Result<Option<(f64, f64)>, ModelError> {
         Ok(match (moved_from.get(id), read_node(tx, nodes_obj, id)?) {
-            (Some((x0, y0)), Some(n)) => (n.x - x0, n.y - y0),
-            _ => (0.0, 0.0),
+            (Some(&(x0, y0, w0, h0)), Some(n)) => {
+                ((n.w, n.h) == (w0, h0)).then_some((n.x - x0, n.y - y0))
+            }
+            _ => Some((0.0, 0.0)),
         })
     };
     for eid in tx.keys(edges_obj).collect::<Vec<_>>() {
@@ -1300,20 +1310,20 @@ fn follow_moves(
             continue;
         }
         let (ds, dt) = (offset(tx, &e.source)?, offset(tx, &e.target)?);
-        if ds == (0.0, 0.0) && dt == (0.0, 0.0) {
+        if ds == Some((0.0, 0.0)) && dt == Some((0.0, 0.0)) {
             continue;
         }
         let mut new = e.clone();
-        new.waypoints = if ds == dt {
-            e.waypoints
+        new.waypoints = match (ds, dt) {
+            (Some(ds), Some(dt)) if ds == dt => e
+                .waypoints
                 .iter()
                 .map(|p| Point {
                     x: p.x + ds.0,
                     y: p.y + ds.1,
                 })
-                .collect()
-        } else {
-            Vec::new()
+                .collect(),
+            _ => Vec::new(),
         };
         let obj = get_map(tx, edges_obj, &eid)?;
         write_edge(tx, obj, &new, Some(&e))?;

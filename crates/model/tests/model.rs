@@ -414,6 +414,34 @@ fn routes_follow_their_ends_and_undo_brings_them_back() {
     assert_eq!(read_edge(&doc).waypoints, moved);
     flow::apply(&mut doc, &both.inverse).unwrap();
     assert_eq!(read_edge(&doc).waypoints, route);
+
+    // A resize that keeps the corner (x, y) still changes the border the route ends on:
+    // the route goes, and undo brings it back.
+    let b = flow::read(&doc)
+        .unwrap()
+        .nodes
+        .into_iter()
+        .find(|n| n.id == "b")
+        .unwrap();
+    let resized = flow::apply(
+        &mut doc,
+        &[FlowOp::UpdateNode {
+            node: FlowNode {
+                w: b.w + 80.0,
+                h: b.h + 40.0,
+                ..b.clone()
+            },
+        }],
+    )
+    .unwrap();
+    assert!(read_edge(&doc).waypoints.is_empty());
+    assert_eq!(
+        resized.patch.edges.len(),
+        1,
+        "the dropped route is in the patch"
+    );
+    flow::apply(&mut doc, &resized.inverse).unwrap();
+    assert_eq!(read_edge(&doc).waypoints, route);
 }
 
 #[test]

@@ -594,6 +594,115 @@ async fn workspaces_and_documents_are_managed_from_the_sidebar() -> Result<()> {
     Ok(())
 }
 
+/// Presses at `from`, drags to `to` in steps, and releases (viewport coordinates).
+async fn drag(c: &Client, from: (f64, f64), to: (f64, f64)) -> Result<()> {
+    use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+    let mut actions = MouseActions::new("mouse".to_string())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: from.0,
+            y: from.1,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    for i in 1..=10 {
+        let t = i as f64 / 10.0;
+        actions = actions.then(PointerAction::MoveTo {
+            duration: Some(std::time::Duration::from_millis(16)),
+            x: (from.0 + (to.0 - from.0) * t).round(),
+            y: (from.1 + (to.1 - from.1) * t).round(),
+        });
+    }
+    actions = actions.then(PointerAction::Up {
+        button: MOUSE_BUTTON_LEFT,
+    });
+    c.perform_actions(actions).await?;
+    c.release_actions().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_task_is_resized_by_its_corner_and_undo_restores_it() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    // The leftmost activity: the properties panel that opens on the right leaves it in view.
+    let task: String = serde_json::from_value(
+        js(
+            &c,
+            "return window.__triloop.nodes().filter(n => /task$/i.test(n.kind)) \
+             .sort((a, b) => a.x - b.x)[0].id;",
+        )
+        .await?,
+    )?;
+    let size = |c: &Client, id: &str| {
+        let script = format!(
+            "const n = window.__triloop.nodes().find(n => n.id === '{id}'); return [n.w, n.h];"
+        );
+        let c = c.clone();
+        async move {
+            let v = js(&c, &script).await?;
+            anyhow::Ok(serde_json::from_value::<(f64, f64)>(v)?)
+        }
+    };
+    let before = size(&c, &task).await?;
+    js(&c, &format!("window.__triloop.selectNodes(['{task}']);")).await?;
+    // The panel that opens narrows the canvas: measure after it is there.
+    wait_css(
+        &c,
+        &format!("[data-testid=element-panel][data-element-id='{task}']"),
+    )
+    .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let rect = wait_js(
+        &c,
+        &format!("return window.__triloop.clientRect('{task}');"),
+        "the task on screen",
+    )
+    .await?;
+    let f = |k: &str| rect[k].as_f64().unwrap_or(0.0);
+    let corner = (
+        (f("left") + f("width")).round(),
+        (f("top") + f("height")).round(),
+    );
+    // The handle sits on the bottom-right corner; drag it 80 px right and 50 px down.
+    drag(&c, corner, (corner.0 + 80.0, corner.1 + 50.0)).await?;
+    wait_js(
+        &c,
+        &format!(
+            "const n = window.__triloop.nodes().find(n => n.id === '{task}'); \
+             return n.w > {} && n.h > {};",
+            before.0 + 20.0,
+            before.1 + 10.0
+        ),
+        "the task resized",
+    )
+    .await?;
+    wait_saved(&c).await?;
+    e2e::save_screenshot(&c, "resize").await?;
+    let after = size(&c, &task).await?;
+    assert!(
+        after.0 > before.0 && after.1 > before.1,
+        "{before:?} -> {after:?}"
+    );
+    // One undo step restores the old size.
+    click(&c, "[data-testid=undo]").await?;
+    wait_js(
+        &c,
+        &format!(
+            "const n = window.__triloop.nodes().find(n => n.id === '{task}'); \
+             return n.w === {} && n.h === {};",
+            before.0, before.1
+        ),
+        "the old size back after one undo",
+    )
+    .await?;
+    c.close().await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn structural_problems_show_live_and_go_away_on_undo() -> Result<()> {
     let data = tempfile::tempdir()?;

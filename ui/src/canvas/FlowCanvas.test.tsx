@@ -85,6 +85,64 @@ describe("FlowCanvas", () => {
     expect(handle.elementAt(260, 195)).toBe("a");
   });
 
+  it("resizes the selected node from a corner handle, reporting the new bounds once", () => {
+    const onResizeNode = vi.fn();
+    const { el, props, handle } = setup({ selection: new Set(["a"]), onResizeNode });
+    // Over the bottom-right corner of a (220, 172): the resize cursor.
+    fireEvent.pointerMove(el, pointer(221, 171));
+    expect(el.style.cursor).toBe("nwse-resize");
+    fireEvent.pointerMove(el, pointer(100, 171));
+    expect(el.style.cursor).toBe("nesw-resize");
+    fireEvent.pointerDown(el, pointer(220, 172));
+    fireEvent.pointerMove(el, pointer(240, 190));
+    fireEvent.pointerMove(el, pointer(263, 219));
+    expect(el.style.cursor).toBe("nwse-resize");
+    fireEvent.pointerUp(el, pointer(263, 219));
+    expect(onResizeNode).toHaveBeenCalledTimes(1);
+    expect(onResizeNode).toHaveBeenCalledWith({ id: "a", x: 100, y: 100, w: 160, h: 120 });
+    expect(props.onMoveNodes).not.toHaveBeenCalled();
+    expect(props.onSelectionChange).not.toHaveBeenCalled();
+    // Until the parent's updated nodes arrive, the node is shown (and found) at its new size.
+    expect(handle.elementAt(250, 210)).toBe("a");
+  });
+
+  it("clamps a resize to the minimum size and cancels one on Escape", () => {
+    const onResizeNode = vi.fn();
+    const { el } = setup({ selection: new Set(["a"]), onResizeNode });
+    fireEvent.pointerDown(el, pointer(100, 100));
+    fireEvent.pointerMove(el, pointer(300, 300));
+    fireEvent.keyDown(el, { key: "Escape" });
+    fireEvent.pointerUp(el, pointer(300, 300));
+    expect(onResizeNode).not.toHaveBeenCalled();
+    expect(el.style.cursor).not.toMatch(/resize/);
+    // Dragged past the opposite corner, a task stops at 40 × 30.
+    fireEvent.pointerDown(el, pointer(100, 100));
+    fireEvent.pointerMove(el, pointer(300, 300));
+    fireEvent.pointerUp(el, pointer(300, 300));
+    expect(onResizeNode).toHaveBeenCalledWith({ id: "a", x: 180, y: 142, w: 40, h: 30 });
+  });
+
+  it("offers no resize handles on gateways and events, when read-only, or without onResizeNode", () => {
+    const nodes = [node("a", "task", 100, 100), node("g", "exclusiveGateway", 100, 300), node("s", "startEvent", 300, 300)];
+    const onResizeNode = vi.fn();
+    const tryCorner = (el: HTMLElement, x: number, y: number) => {
+      fireEvent.pointerMove(el, pointer(x, y));
+      expect(el.style.cursor).not.toMatch(/resize/);
+      fireEvent.pointerDown(el, pointer(x, y));
+      fireEvent.pointerMove(el, pointer(x + 40, y + 40));
+      fireEvent.pointerUp(el, pointer(x + 40, y + 40));
+    };
+    const { el, props, rerender } = setup({ nodes, edges: [], selection: new Set(["g"]), onResizeNode });
+    tryCorner(el, 150, 350);
+    rerender(<FlowCanvas {...props} selection={new Set(["s"])} />);
+    tryCorner(el, 336, 336);
+    rerender(<FlowCanvas {...props} selection={new Set(["a"])} readOnly />);
+    tryCorner(el, 220, 172);
+    rerender(<FlowCanvas {...props} selection={new Set(["a"])} onResizeNode={undefined} />);
+    tryCorner(el, 220, 172);
+    expect(onResizeNode).not.toHaveBeenCalled();
+  });
+
   it("activates on double click and on F2/Enter with one element selected", () => {
     const { el, props } = setup({ selection: new Set(["b"]) });
     fireEvent.doubleClick(el, { clientX: 150, clientY: 130 });

@@ -15,8 +15,8 @@
 // 3. A bitmap cache (bitmapCache.ts). The static scene is rendered into an offscreen bitmap
 //    that covers the viewport plus a margin on every side. The on-screen canvas is as big as
 //    that bitmap (clipped by the container) and holds it plus the overlay (selection outlines,
-//    badges, handles, the connection preview, the rubber band, and the nodes being dragged,
-//    which are left out of the bitmap meanwhile). Panning moves the canvas with a CSS
+//    badges, handles, the connection preview, the rubber band, and the nodes being dragged or
+//    resized, which are left out of the bitmap meanwhile). Panning moves the canvas with a CSS
 //    transform: within the margin no pixel of the scene is drawn (the shell runs WebKitGTK
 //    without compositing mode, where the moved canvas is one copy to the window).
 //    Past the margin the still-valid part is copied and only the newly exposed strips are

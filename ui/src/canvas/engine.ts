@@ -10,10 +10,11 @@
 
 import { SceneCache, bitmapRectToFlow, type CacheUpdate, type ScreenView } from "./bitmapCache";
 import { createCanvas2D, createTextLayout, hasCanvasSupport } from "./canvasSupport";
-import { drawDotGrid } from "./draw";
+import { drawDotGrid, drawNode } from "./draw";
 import { drawEdges, type EdgeGeometry } from "./edges";
 import { boundsOfPoints, edgePoints, expandRect, rectsIntersect, rectOf, unionRect } from "./geometry";
 import { Interaction, type InteractionHost, type NodeMove, type PointerInput } from "./interaction";
+import { isContainer } from "./kinds";
 import { lodFor } from "./lod";
 import {
   drawConnectionPreview,
@@ -22,9 +23,11 @@ import {
   drawLaneSelection,
   drawNodeSelection,
   drawProblemBadge,
+  drawResizeHandles,
   drawRubberBand,
 } from "./overlay";
-import { buildScene, drawScene, type Scene } from "./scene";
+import { sameRect } from "./resize";
+import { buildScene, drawScene, nodeVisualBounds, nodesMovingWith, type Scene } from "./scene";
 import type { TextLayout } from "./text";
 import { THEME } from "./theme";
 import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect, Viewport } from "./types";
@@ -49,7 +52,7 @@ export const LEGACY_DROP_MIME = "application/x-triloop-node-kind";
 
 /** How long after the last wheel event zooming counts as "in progress" (scaled blits allowed). */
 const WHEEL_SETTLE_MS = 160;
-/** How long a committed move is shown before the parent's new nodes arrive (then the parent wins). */
+/** How long a committed move or resize is shown before the parent's new nodes arrive (then the parent wins). */
 const PENDING_MOVE_MS = 1500;
 
 export type FlowCanvasProps = {
@@ -64,6 +67,14 @@ export type FlowCanvasProps = {
   onSelectionChange(ids: string[]): void;
   /** Called once when a drag of nodes ends, with every node that moved (including those inside moved containers), snapped to 10. */
   onMoveNodes(moves: { id: string; x: number; y: number }[]): void;
+  /**
+   * Called once when a resize ends (a corner handle of the one selected node dragged), with the
+   * node's new bounds: the dragged corner snapped to 10, the opposite one fixed, at least the
+   * kind's minimum size (resize.ts). Without it no resize handles are shown. What lies inside a
+   * resized container stays where it is. The canvas previews the node's edges routed afresh
+   * (their stored routes end on the old border): the integrator is expected to drop those routes.
+   */
+  onResizeNode?(resize: { id: string; x: number; y: number; w: number; h: number }): void;
   onConnect(source: string, target: string): void;
   /** Double-click, or F2/Enter with one element selected (also in read-only mode: the editor decides). */
   onActivate(id: string): void;
@@ -93,16 +104,24 @@ export type FlowCanvasHandle = {
   redrawCount(): number;
 };
 
+/** What a drag or a resize draws live over the cached bitmap (which leaves those elements out). */
 type DragLayer = {
   /** Distinguishes drags in the cache key (the bitmap without this drag's elements). */
   serial: number;
+  /** The gesture's moving nodes (for a resize: the resized node); its identity names the gesture. */
   moving: ReadonlySet<string>;
-  /** The moving nodes and the edges among them, drawn translated by the drag delta. */
+  /**
+   * A drag: the moving nodes and the edges among them, drawn translated by the drag delta.
+   * A resize: what lies inside the resized container and the edges touching it, drawn in place
+   * over the container.
+   */
   scene: Scene;
-  /** Edges with one end moving: re-routed on every frame. */
+  /** Edges with one end moving (or resized): re-routed on every frame. */
   crossing: EdgeGeometry[];
-  /** Left out of the cached bitmap while the drag lasts. */
+  /** Left out of the cached bitmap while the gesture lasts. */
   hidden: Set<string>;
+  /** The node being resized (as it was before), or null for a drag. */
+  resized: CanvasNode | null;
 };
 
 export class CanvasEngine implements InteractionHost {
@@ -111,7 +130,8 @@ export class CanvasEngine implements InteractionHost {
   private sceneVersion = 0;
   private inputs: { nodes: CanvasNode[]; edges: CanvasEdge[]; lanes: CanvasLane[] };
   private problemsRef: ReadonlyMap<string, ProblemSeverity> | undefined;
-  private pendingMoves: Map<string, Point> | null = null;
+  /** Committed moves and resizes shown until the parent's updated nodes arrive. */
+  private pendingMoves: Map<string, Point | Rect> | null = null;
   private rebuildPending = false;
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -188,7 +208,18 @@ export class CanvasEngine implements InteractionHost {
   }
   moveNodes(moves: NodeMove[]): void {
     // Keep showing the nodes where they were dropped until the parent's updated nodes arrive.
-    this.pendingMoves = new Map(moves.map((m) => [m.id, { x: m.x, y: m.y }]));
+    this.holdPending(new Map(moves.map((m) => [m.id, { x: m.x, y: m.y }])));
+    this.props.onMoveNodes(moves);
+  }
+  canResize(): boolean {
+    return this.props.onResizeNode !== undefined;
+  }
+  resizeNode(id: string, bounds: Rect): void {
+    this.holdPending(new Map([[id, { ...bounds }]]));
+    this.props.onResizeNode?.({ id, ...bounds });
+  }
+  private holdPending(pending: Map<string, Point | Rect>): void {
+    this.pendingMoves = pending;
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = setTimeout(() => {
       this.pendingTimer = null;
@@ -199,7 +230,6 @@ export class CanvasEngine implements InteractionHost {
     }, PENDING_MOVE_MS);
     this.rebuildPending = true;
     this.changed();
-    this.props.onMoveNodes(moves);
   }
   connect(source: string, target: string): void {
     this.props.onConnect(source, target);
@@ -515,34 +545,83 @@ export class CanvasEngine implements InteractionHost {
 
   private updateDragLayer(): DragLayer | null {
     const drag = this.interaction.drag();
-    if (!drag) {
+    const resize = drag ? null : this.interaction.resizing();
+    const moving = drag?.moving ?? resize?.moving;
+    if (!moving) {
       if (this.dragLayer) this.dragLayer = null;
       return null;
     }
-    if (this.dragLayer && this.dragLayer.moving === drag.moving) return this.dragLayer;
+    if (this.dragLayer && this.dragLayer.moving === moving) return this.dragLayer;
+    this.dragLayer = resize ? this.resizeLayer(resize.id, moving) : this.moveLayer(moving);
+    return this.dragLayer;
+  }
+
+  private moveLayer(moving: ReadonlySet<string>): DragLayer {
     const s = this.scene();
     const nodes: CanvasNode[] = [];
-    for (const id of drag.moving) {
+    for (const id of moving) {
       const n = s.nodeById.get(id);
       if (n) nodes.push(n);
     }
     const inner: CanvasEdge[] = [];
     const crossing: EdgeGeometry[] = [];
-    const hidden = new Set<string>(drag.moving);
+    const hidden = new Set<string>(moving);
     const seen = new Set<string>();
-    for (const id of drag.moving) {
+    for (const id of moving) {
       for (const g of s.edgesByNode.get(id) ?? []) {
         if (seen.has(g.edge.id)) continue;
         seen.add(g.edge.id);
         hidden.add(g.edge.id);
-        if (drag.moving.has(g.edge.source) && drag.moving.has(g.edge.target)) {
+        if (moving.has(g.edge.source) && moving.has(g.edge.target)) {
           // Both ends move together: the drawn route (stored or computed) moves along unchanged.
           inner.push({ ...g.edge, waypoints: [...g.points] });
         } else crossing.push(g);
       }
     }
-    this.dragLayer = { serial: ++this.dragSerial, moving: drag.moving, scene: buildScene(nodes, inner, []), crossing, hidden };
-    return this.dragLayer;
+    return { serial: ++this.dragSerial, moving, scene: buildScene(nodes, inner, []), crossing, hidden, resized: null };
+  }
+
+  /**
+   * The layer of a resize: the node (drawn at its live bounds) and its edges (re-routed on every
+   * frame); for a container also what lies inside it and the edges touching that, which stay
+   * where they are but must be drawn over the resized container.
+   */
+  private resizeLayer(id: string, moving: ReadonlySet<string>): DragLayer | null {
+    const s = this.scene();
+    const n = s.nodeById.get(id);
+    if (!n) return null;
+    const crossing = [...(s.edgesByNode.get(id) ?? [])];
+    const hidden = new Set<string>([id, ...crossing.map((g) => g.edge.id)]);
+    const nodes: CanvasNode[] = [];
+    const edges: CanvasEdge[] = [];
+    const seen = new Set<string>(hidden);
+    if (isContainer(n)) {
+      for (const k of nodesMovingWith(s, [id])) {
+        const inner = s.nodeById.get(k);
+        if (k === id || !inner) continue;
+        nodes.push(inner);
+        hidden.add(k);
+        for (const g of s.edgesByNode.get(k) ?? []) {
+          if (seen.has(g.edge.id)) continue;
+          seen.add(g.edge.id);
+          edges.push({ ...g.edge, waypoints: [...g.points] });
+        }
+      }
+    }
+    const scene = buildScene(nodes, edges, []);
+    for (const g of scene.edges) hidden.add(g.edge.id);
+    return { serial: ++this.dragSerial, moving, scene, crossing, hidden, resized: n };
+  }
+
+  /** Where a node is drawn now: moved by the drag, or at the live bounds of the resize. */
+  private liveNode(n: CanvasNode, layer: DragLayer | null): CanvasNode {
+    if (!layer || !layer.moving.has(n.id)) return n;
+    if (layer.resized) {
+      const r = this.interaction.resizing();
+      return r ? { ...n, ...r.rect } : n;
+    }
+    const d = this.interaction.drag()?.delta;
+    return d ? { ...n, x: n.x + d.x, y: n.y + d.y } : n;
   }
 
   private paint(): void {
@@ -657,6 +736,8 @@ export class CanvasEngine implements InteractionHost {
         if (rectsIntersect(rectOf(n), area)) drawHandles(ctx, n, zoom, this.interaction.hoverHandle);
       }
     }
+    const resize = this.interaction.resizeHandles();
+    if (resize && rectsIntersect(resize.rect, area)) drawResizeHandles(ctx, resize.rect, zoom, resize.active);
     const conn = this.interaction.connection();
     if (conn) {
       const target = conn.target ? this.scene().nodeById.get(conn.target) : undefined;
@@ -668,17 +749,19 @@ export class CanvasEngine implements InteractionHost {
     ctx.restore();
   }
 
-  /** Edges with one moving end, routed afresh between the moved and the fixed node. */
+  /** Edges with one moving (or resized) end, routed afresh between the moved and the fixed node. */
   private crossingRoutes(drag: DragLayer): EdgeGeometry[] {
-    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     const s = this.scene();
     const out: EdgeGeometry[] = [];
+    // Once a resized node's border has moved, its edges' stored routes end on the old border:
+    // they are routed afresh, as they will be once the resize is committed (onResizeNode).
+    const r = drag.resized;
+    const reroute = r !== null && !sameRect(rectOf(r), rectOf(this.liveNode(r, drag)));
     for (const g of drag.crossing) {
       const src = s.nodeById.get(g.edge.source);
       const tgt = s.nodeById.get(g.edge.target);
-      const ms = src && drag.moving.has(src.id) ? { ...src, x: src.x + d.x, y: src.y + d.y } : src;
-      const mt = tgt && drag.moving.has(tgt.id) ? { ...tgt, x: tgt.x + d.x, y: tgt.y + d.y } : tgt;
-      const points = edgePoints(g.edge, ms, mt);
+      const edge = reroute ? { ...g.edge, waypoints: [] } : g.edge;
+      const points = edgePoints(edge, src && this.liveNode(src, drag), tgt && this.liveNode(tgt, drag));
       if (points) out.push({ edge: g.edge, points });
     }
     return out;
@@ -689,6 +772,10 @@ export class CanvasEngine implements InteractionHost {
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     const b = drag.scene.bounds;
     let box: Rect | null = b ? { x: b.x + d.x, y: b.y + d.y, w: b.w, h: b.h } : null;
+    if (drag.resized) {
+      const n = nodeVisualBounds(this.liveNode(drag.resized, drag));
+      box = box ? unionRect(box, n) : n;
+    }
     for (const g of crossing) {
       const e = boundsOfPoints(g.points);
       box = box ? unionRect(box, e) : e;
@@ -703,9 +790,21 @@ export class CanvasEngine implements InteractionHost {
     visible: Rect,
     lod: ReturnType<typeof lodFor>,
   ): void {
-    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     const problems = this.props.problems;
-    drawEdges(ctx, crossing.filter((g) => rectsIntersect(boundsOfPoints(g.points), visible)), problems, lod);
+    const edges = crossing.filter((g) => rectsIntersect(boundsOfPoints(g.points), visible));
+    if (drag.resized) {
+      // As the scene draws them: a container under its edges and contents, any other node over its edges.
+      const n = this.liveNode(drag.resized, drag);
+      const under = isContainer(n);
+      const shown = rectsIntersect(nodeVisualBounds(n), visible);
+      if (under && shown) drawNode(ctx, n, problems?.get(n.id), lod, this.textLayout);
+      drawEdges(ctx, edges, problems, lod);
+      if (!under && shown) drawNode(ctx, n, problems?.get(n.id), lod, this.textLayout);
+      drawScene(ctx, drag.scene, { area: visible, lod, text: this.textLayout, problems });
+      return;
+    }
+    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
+    drawEdges(ctx, edges, problems, lod);
     ctx.save();
     ctx.translate(d.x, d.y);
     const area = { x: visible.x - d.x, y: visible.y - d.y, w: visible.w, h: visible.h };
@@ -715,11 +814,10 @@ export class CanvasEngine implements InteractionHost {
 
   private paintSelection(ctx: CanvasRenderingContext2D, visible: Rect, drag: DragLayer | null, zoom: number): void {
     const s = this.scene();
-    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     for (const id of this.props.selection) {
       const n = s.nodeById.get(id);
       if (n) {
-        const moved = drag?.moving.has(id) ? { ...n, x: n.x + d.x, y: n.y + d.y } : n;
+        const moved = this.liveNode(n, drag);
         if (rectsIntersect(rectOf(moved), visible)) drawNodeSelection(ctx, moved, zoom);
         continue;
       }
@@ -738,13 +836,12 @@ export class CanvasEngine implements InteractionHost {
     const problems = this.props.problems;
     if (!problems || problems.size === 0) return;
     const s = this.scene();
-    const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
     // Badges stick out of the node's box.
     const area = expandRect(visible, 20 / zoom);
     for (const [id, severity] of problems) {
       const n = s.nodeById.get(id);
       if (!n) continue;
-      const moved = drag?.moving.has(id) ? { ...n, x: n.x + d.x, y: n.y + d.y } : n;
+      const moved = this.liveNode(n, drag);
       if (rectsIntersect(rectOf(moved), area)) drawProblemBadge(ctx, moved, severity, zoom);
     }
   }

@@ -3,7 +3,7 @@ import { Interaction, type InteractionHost, type NodeMove, type PointerInput } f
 import { buildScene, type Scene } from "./scene";
 import { TextLayout } from "./text";
 import { edge, node } from "./testFlows";
-import type { Viewport } from "./types";
+import type { Rect, Viewport } from "./types";
 
 class Host implements InteractionHost {
   v: Viewport = { x: 0, y: 0, zoom: 1 };
@@ -11,6 +11,8 @@ class Host implements InteractionHost {
   ro = false;
   selections: string[][] = [];
   moves: NodeMove[][] = [];
+  resizable = true;
+  resizes: [string, Rect][] = [];
   connections: [string, string][] = [];
   constructor(public s: Scene) {}
   scene() { return this.s; }
@@ -21,6 +23,8 @@ class Host implements InteractionHost {
   text() { return TextLayout.estimating(); }
   select(ids: string[]) { this.selections.push(ids); this.sel = new Set(ids); }
   moveNodes(m: NodeMove[]) { this.moves.push(m); }
+  canResize() { return this.resizable; }
+  resizeNode(id: string, r: Rect) { this.resizes.push([id, r]); }
   connect(s: string, t: string) { this.connections.push([s, t]); }
   changed() {}
 }
@@ -155,6 +159,144 @@ describe("Interaction", () => {
     expect(ix.drag()).not.toBeNull();
     ix.cancel();
     ix.pointerUp(p(200, 200));
+    expect(host.moves).toEqual([]);
+  });
+});
+
+describe("Interaction: resizing", () => {
+  let host: Host;
+  let ix: Interaction;
+  beforeEach(() => {
+    const scene = buildScene(
+      [
+        node("a", "task", 100, 100),
+        node("b", "task", 400, 100),
+        node("gw", "exclusiveGateway", 100, 300),
+        node("ev", "startEvent", 300, 300),
+        node("sub", "subProcess", 600, 300, { w: 300, h: 200 }),
+        node("inSub", "task", 650, 350),
+        node("pool", "pool", 0, 600, { w: 900, h: 400 }),
+        node("note", "textAnnotation", 400, 300, { w: 120, h: 40 }),
+      ],
+      [edge("e", "a", "b")],
+      [
+        { id: "l1", name: "L1", x: 30, y: 600, w: 870, h: 150 },
+        { id: "l2", name: "L2", x: 30, y: 750, w: 870, h: 250 },
+      ],
+    );
+    host = new Host(scene);
+    ix = new Interaction(host);
+  });
+
+  it("shows resize handles only on the one selected resizable node of an editable canvas", () => {
+    host.sel = new Set(["a"]);
+    expect(ix.resizeHandles()).toEqual({ rect: { x: 100, y: 100, w: 120, h: 72 }, active: null });
+    for (const id of ["gw", "ev", "e", "l1"]) {
+      host.sel = new Set([id]);
+      expect(ix.resizeHandles()).toBeNull();
+    }
+    for (const id of ["sub", "pool", "note"]) {
+      host.sel = new Set([id]);
+      expect(ix.resizeTarget()?.id).toBe(id);
+    }
+    host.sel = new Set(["a", "b"]);
+    expect(ix.resizeHandles()).toBeNull();
+    host.sel = new Set(["a"]);
+    host.ro = true;
+    expect(ix.resizeHandles()).toBeNull();
+    host.ro = false;
+    host.resizable = false;
+    expect(ix.resizeHandles()).toBeNull();
+    host.resizable = true;
+    // Too small on screen: the handles would cover the node.
+    host.v = { x: 0, y: 0, zoom: 0.2 };
+    expect(ix.resizeHandles()).toBeNull();
+  });
+
+  it("resizes from the bottom-right handle: one resize at the end, the corner snapped", () => {
+    host.sel = new Set(["a"]);
+    // The bottom-right corner of a is at (220, 172).
+    drag(ix, [220, 172], [263, 219]);
+    expect(host.resizes).toEqual([["a", { x: 100, y: 100, w: 160, h: 120 }]]);
+    expect(host.moves).toEqual([]);
+    expect(host.sel).toEqual(new Set(["a"]));
+  });
+
+  it("resizes from the top-left handle, keeping the opposite corner, at any zoom", () => {
+    host.sel = new Set(["a"]);
+    host.v = { x: 0, y: 0, zoom: 0.5 };
+    // The top-left corner is at (50, 50) on screen; 20 px left and up is 40 flow units.
+    drag(ix, [50, 50], [30, 30]);
+    expect(host.resizes).toEqual([["a", { x: 60, y: 60, w: 160, h: 112 }]]);
+  });
+
+  it("follows the pointer live and keeps a minimum size", () => {
+    host.sel = new Set(["a"]);
+    ix.pointerDown(p(220, 100));
+    ix.pointerMove(p(260, 80));
+    expect(ix.resizing()).toEqual({ id: "a", rect: { x: 100, y: 80, w: 160, h: 92 }, moving: new Set(["a"]) });
+    expect(ix.resizeHandles()).toEqual({ rect: { x: 100, y: 80, w: 160, h: 92 }, active: "ne" });
+    // Far past the opposite corner: tasks stop at 40 × 30.
+    ix.pointerMove(p(0, 400));
+    expect(ix.resizing()?.rect).toEqual({ x: 100, y: 142, w: 40, h: 30 });
+    ix.pointerUp(p(0, 400));
+    expect(host.resizes).toEqual([["a", { x: 100, y: 142, w: 40, h: 30 }]]);
+  });
+
+  it("does not shrink a sub-process or pool past what it holds, nor a lane along the moved side below 60", () => {
+    host.sel = new Set(["sub"]);
+    // inSub spans 650..770 × 350..422; 10 units are kept around it.
+    drag(ix, [900, 500], [600, 300]);
+    expect(host.resizes.at(-1)).toEqual(["sub", { x: 600, y: 300, w: 180, h: 132 }]);
+    host.sel = new Set(["pool"]);
+    // Lane l2 lies along the bottom side: it keeps 60 of its 250.
+    drag(ix, [900, 1000], [900, 600]);
+    expect(host.resizes.at(-1)).toEqual(["pool", { x: 0, y: 600, w: 900, h: 210 }]);
+  });
+
+  it("reports nothing for a press on a handle without a drag, or a drag back to the start", () => {
+    host.sel = new Set(["a"]);
+    drag(ix, [220, 172], [221, 173]);
+    drag(ix, [220, 172], [222, 168]);
+    expect(host.resizes).toEqual([]);
+    expect(host.sel).toEqual(new Set(["a"]));
+  });
+
+  it("cancels a resize without committing anything", () => {
+    host.sel = new Set(["a"]);
+    ix.pointerDown(p(220, 172));
+    ix.pointerMove(p(300, 250));
+    expect(ix.resizing()).not.toBeNull();
+    ix.cancel();
+    expect(ix.resizing()).toBeNull();
+    ix.pointerUp(p(300, 250));
+    expect(host.resizes).toEqual([]);
+  });
+
+  it("shows resize cursors over the handles and while resizing", () => {
+    host.sel = new Set(["a"]);
+    ix.pointerMove(p(222, 170));
+    expect(ix.hoverCorner).toBe("se");
+    expect(ix.cursor()).toBe("nwse-resize");
+    ix.pointerMove(p(100, 172));
+    expect(ix.cursor()).toBe("nesw-resize");
+    ix.pointerMove(p(150, 130));
+    expect(ix.cursor()).toBe("move");
+    ix.pointerDown(p(100, 100));
+    ix.pointerMove(p(80, 80));
+    expect(ix.cursor()).toBe("nwse-resize");
+    ix.pointerUp(p(80, 80));
+    host.sel = new Set(["gw"]);
+    ix.pointerMove(p(100, 300));
+    expect(ix.cursor()).not.toMatch(/resize/);
+  });
+
+  it("pans instead when a gateway's or event's corner is dragged", () => {
+    host.sel = new Set(["gw"]);
+    drag(ix, [100, 300], [60, 260]);
+    host.sel = new Set(["ev"]);
+    drag(ix, [336, 336], [360, 360]);
+    expect(host.resizes).toEqual([]);
     expect(host.moves).toEqual([]);
   });
 });

@@ -1,13 +1,15 @@
 // Pointer gestures on the canvas, independent of the DOM and of drawing so they can be unit
 // tested: click/shift-click selection, dragging selected nodes (with what is inside moved
-// containers), panning, rubber-band selection and drawing a connection from a handle.
+// containers), resizing the selected node by a corner handle, panning, rubber-band selection
+// and drawing a connection from a handle.
 //
 // Coordinates in PointerInput are screen coordinates relative to the canvas element (CSS px).
 // The host owns the state that is not the gesture's: viewport, selection, scene, callbacks.
 
-import { rectFromPoints, routeEdge, snap, type Side } from "./geometry";
+import { rectFromPoints, rectOf, routeEdge, snap, type Side } from "./geometry";
 import { handleAt, hitTest, type Hit } from "./hitTest";
 import { isConnectable } from "./kinds";
+import { isResizable, resizeCursor, resizedRect, resizeHandleAt, resizeLimits, sameRect, type Corner, type ResizeLimits } from "./resize";
 import { nodesInside, nodesMovingWith, type Scene } from "./scene";
 import type { TextLayout } from "./text";
 import type { CanvasNode, Point, Rect, Viewport } from "./types";
@@ -15,11 +17,11 @@ import { screenToFlow } from "./viewport";
 
 /** Pointer travel (CSS px) before a press becomes a drag. */
 export const DRAG_THRESHOLD = 3;
-/** Node moves snap to this grid (flow units). */
+/** Node moves and resizes snap to this grid (flow units). */
 export const GRID = 10;
 /** With more nodes selected than this, handles are only shown on the hovered node. */
 const MAX_HANDLE_NODES = 50;
-/** Handles (9 px) are shown only on nodes at least this big on screen; on smaller ones they would cover the node. */
+/** Handles (connection and resize) are shown only on nodes at least this big on screen; on smaller ones they would cover the node. */
 const MIN_HANDLE_NODE_PX = 16;
 
 export type PointerInput = {
@@ -42,6 +44,10 @@ export interface InteractionHost {
   text(): TextLayout;
   select(ids: string[]): void;
   moveNodes(moves: NodeMove[]): void;
+  /** Whether nodes can be resized here (someone takes the resizes); read-only canvases never resize. */
+  canResize(): boolean;
+  /** A resize ended: the node's new bounds. */
+  resizeNode(id: string, bounds: Rect): void;
   connect(source: string, target: string): void;
   /**
    * Something drawn changed (hover, preview, band): redraw on the next frame. "drag" means only
@@ -54,6 +60,8 @@ export type Gesture =
   | { type: "idle" }
   | { type: "pressNode"; id: string; start: Point; dragIds: string[]; toggleOffOnClick: boolean; selectOnlyOnClick: boolean }
   | { type: "dragNodes"; grabbed: string; moving: ReadonlySet<string>; start: Point; delta: Point }
+  /** `moving` names the node (one set per gesture, so that its identity tells the gesture apart); `active` once past the drag threshold. */
+  | { type: "resize"; id: string; corner: Corner; start: Point; from: Rect; rect: Rect; limits: ResizeLimits; moving: ReadonlySet<string>; active: boolean }
   | { type: "pressEmpty"; start: Point; viewportStart: Viewport; band: boolean; clearOnClick: boolean }
   | { type: "pressOther"; hit: Hit; start: Point; viewportStart: Viewport; additive: boolean }
   | { type: "pan"; start: Point; viewportStart: Viewport }
@@ -66,6 +74,8 @@ export class Interaction {
   hover: string | null = null;
   /** The handle under the pointer, highlighted. */
   hoverHandle: Point | null = null;
+  /** The resize handle under the pointer, highlighted. */
+  hoverCorner: Corner | null = null;
   private readonly host: InteractionHost;
 
   constructor(host: InteractionHost) {
@@ -92,6 +102,30 @@ export class Interaction {
     return out;
   }
 
+  /**
+   * The node whose resize handles are shown: the one selected element, when it is a resizable
+   * node big enough on screen and the canvas is editable.
+   */
+  resizeTarget(): CanvasNode | null {
+    const host = this.host;
+    if (host.readOnly() || !host.canResize()) return null;
+    const sel = host.selection();
+    if (sel.size !== 1) return null;
+    const [id] = sel;
+    const n = host.scene().nodeById.get(id);
+    if (!n || !isResizable(n) || Math.min(n.w, n.h) * host.viewport().zoom < MIN_HANDLE_NODE_PX) return null;
+    return n;
+  }
+
+  /** Where the resize handles are drawn (around the live bounds while resizing) and which one is highlighted. */
+  resizeHandles(): { rect: Rect; active: Corner | null } | null {
+    const g = this.gesture;
+    if (g.type === "resize") return { rect: g.rect, active: g.corner };
+    if (g.type !== "idle") return null;
+    const n = this.resizeTarget();
+    return n ? { rect: rectOf(n), active: this.hoverCorner } : null;
+  }
+
   /** The element under a screen point. */
   hitAt(p: Point): Hit | null {
     return hitTest(this.host.scene(), this.flow(p), this.host.viewport().zoom, this.host.text());
@@ -106,6 +140,15 @@ export class Interaction {
     }
     if (e.button !== 0) return;
     const fp = this.flow(p);
+    const target = this.resizeTarget();
+    const corner = target ? resizeHandleAt(target, fp, v.zoom) : null;
+    if (target && corner) {
+      const from = rectOf(target);
+      const limits = resizeLimits(this.host.scene(), target);
+      this.gesture = { type: "resize", id: target.id, corner, start: p, from, rect: from, limits, moving: new Set([target.id]), active: false };
+      this.host.changed();
+      return;
+    }
     const handle = handleAt(this.handleNodes(), fp, v.zoom);
     if (handle) {
       this.gesture = { type: "connect", source: handle.node.id, side: handle.side, from: handle.p, to: fp, target: null };
@@ -172,6 +215,23 @@ export class Interaction {
         }
         return;
       }
+      case "resize": {
+        if (!g.active) {
+          if (dist(p, g.start) < DRAG_THRESHOLD) return;
+          g.active = true;
+          this.hover = null;
+          this.hoverHandle = null;
+          this.host.changed();
+        }
+        const zoom = this.host.viewport().zoom;
+        const d = { x: (p.x - g.start.x) / zoom, y: (p.y - g.start.y) / zoom };
+        const rect = resizedRect(g.from, g.corner, d, g.limits, GRID);
+        if (!sameRect(rect, g.rect)) {
+          g.rect = rect;
+          this.host.changed("drag");
+        }
+        return;
+      }
       case "pressEmpty":
         if (dist(p, g.start) < DRAG_THRESHOLD) return;
         if (g.band) {
@@ -230,6 +290,9 @@ export class Interaction {
         this.host.moveNodes(moves);
         break;
       }
+      case "resize":
+        if (g.active && !sameRect(g.rect, g.from)) this.host.resizeNode(g.id, g.rect);
+        break;
       case "pressEmpty":
         if (g.clearOnClick && sel.size > 0) this.host.select([]);
         break;
@@ -265,9 +328,10 @@ export class Interaction {
 
   pointerLeave(): void {
     if (this.gesture.type !== "idle") return;
-    if (this.hover !== null || this.hoverHandle !== null) {
+    if (this.hover !== null || this.hoverHandle !== null || this.hoverCorner !== null) {
       this.hover = null;
       this.hoverHandle = null;
+      this.hoverCorner = null;
       this.host.changed();
     }
   }
@@ -282,8 +346,10 @@ export class Interaction {
   private updateHover(p: Point): void {
     const fp = this.flow(p);
     const zoom = this.host.viewport().zoom;
+    const target = this.resizeTarget();
+    const corner = target ? resizeHandleAt(target, fp, zoom) : null;
     // Keep the hovered node while the pointer is over one of its handles (they stick out).
-    const handle = handleAt(this.handleNodes(), fp, zoom);
+    const handle = corner ? null : handleAt(this.handleNodes(), fp, zoom);
     let hover: string | null;
     if (handle) hover = this.hover ?? handle.node.id;
     else {
@@ -292,9 +358,10 @@ export class Interaction {
       hover = n && isConnectable(n) ? n.id : null;
     }
     const hh = handle?.p ?? null;
-    if (hover !== this.hover || hh?.x !== this.hoverHandle?.x || hh?.y !== this.hoverHandle?.y) {
+    if (hover !== this.hover || hh?.x !== this.hoverHandle?.x || hh?.y !== this.hoverHandle?.y || corner !== this.hoverCorner) {
       this.hover = hover;
       this.hoverHandle = hh;
+      this.hoverCorner = corner;
       this.host.changed();
     }
   }
@@ -304,7 +371,9 @@ export class Interaction {
     const g = this.gesture;
     if (g.type === "pan") return "grabbing";
     if (g.type === "dragNodes") return "move";
+    if (g.type === "resize") return resizeCursor(g.corner);
     if (g.type === "connect" || g.type === "band") return "crosshair";
+    if (this.hoverCorner) return resizeCursor(this.hoverCorner);
     if (this.hoverHandle) return "crosshair";
     if (this.hover && !this.host.readOnly()) return "move";
     return "default";
@@ -328,6 +397,12 @@ export class Interaction {
       return { from: g.from, to: route[route.length - 1], target: g.target };
     }
     return { from: g.from, to: g.to, target: null };
+  }
+
+  /** The node being resized and its live bounds, once the pointer has moved past the drag threshold. */
+  resizing(): { id: string; rect: Rect; moving: ReadonlySet<string> } | null {
+    const g = this.gesture;
+    return g.type === "resize" && g.active ? { id: g.id, rect: g.rect, moving: g.moving } : null;
   }
 
   /** The nodes being dragged and by how much, while a drag is on. */

@@ -1,12 +1,14 @@
 // What is drawn over the cached scene on every frame: selection outlines, problem badges,
-// connection handles, the connection being drawn and the rubber band. All cheap (a handful of
-// elements), sized in screen pixels (divided by the zoom) so they read the same at any zoom.
+// connection and resize handles, the connection being drawn and the rubber band. All cheap (a
+// handful of elements), sized in screen pixels (divided by the zoom) so they read the same at
+// any zoom.
 
 import { traceBody } from "./draw";
 import type { DrawContext } from "./drawContext";
 import { traceEdgeLine } from "./edges";
 import { HANDLE_RADIUS_PX, handlePoints } from "./hitTest";
 import { isEvent, isGateway } from "./kinds";
+import { CORNERS, RESIZE_HANDLE_PX, cornerPoint, type Corner } from "./resize";
 import { fontString } from "./text";
 import { BADGE_FONT, THEME } from "./theme";
 import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect } from "./types";
@@ -100,6 +102,26 @@ export function drawHandles(ctx: DrawContext, n: CanvasNode, zoom: number, activ
     ctx.fill();
     ctx.strokeStyle = THEME.handleStroke;
     ctx.lineWidth = 1.5 / zoom;
+    ctx.stroke();
+  }
+}
+
+/**
+ * The four resize handles at the corners of `r`: squares in the selection colour; `active` (the
+ * one under the pointer or being dragged) is drawn hollow.
+ */
+export function drawResizeHandles(ctx: DrawContext, r: Rect, zoom: number, active: Corner | null): void {
+  const s = RESIZE_HANDLE_PX / zoom;
+  ctx.setLineDash(NO_DASH);
+  for (const corner of CORNERS) {
+    const c = cornerPoint(r, corner);
+    ctx.beginPath();
+    ctx.rect(c.x - s / 2, c.y - s / 2, s, s);
+    const on = corner === active;
+    ctx.fillStyle = on ? THEME.handleFill : THEME.selection;
+    ctx.fill();
+    ctx.strokeStyle = on ? THEME.selection : THEME.handleFill;
+    ctx.lineWidth = (on ? 1.5 : 1) / zoom;
     ctx.stroke();
   }
 }

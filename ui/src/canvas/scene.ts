@@ -66,18 +66,18 @@ function isFiniteNode(n: CanvasNode): boolean {
 }
 
 /**
- * Builds a scene. `moved` overrides node positions (a drag that the parent has not confirmed
- * yet); edges of moved nodes are re-routed by the stale-waypoint rule in edgePoints.
+ * Builds a scene. `moved` overrides node positions, or bounds (a drag or resize that the parent
+ * has not confirmed yet); edges of moved nodes are re-routed by the stale-waypoint rule in edgePoints.
  */
 export function buildScene(
   nodesIn: readonly CanvasNode[],
   edgesIn: readonly CanvasEdge[],
   lanes: readonly CanvasLane[],
-  moved?: ReadonlyMap<string, Point>,
+  moved?: ReadonlyMap<string, Point | Rect>,
 ): Scene {
   const placed = nodesIn.filter(isFiniteNode).map((n) => {
     const p = moved?.get(n.id);
-    return p ? { ...n, x: p.x, y: p.y } : n;
+    return p ? { ...n, ...p } : n;
   });
   // Stable sort by layer; inside the container layer, bigger first so nested sub-processes stay visible.
   const keyed = placed.map((n, i) => ({ n, i, layer: layerOf(n), area: n.w * n.h }));

@@ -112,6 +112,54 @@ export function moveOps(
   return ops;
 }
 
+/** Lane ends within this distance (flow units) of a pool's side lie along it. */
+const ALONG_SIDE = 1;
+
+/**
+ * The edit for a node resized on the canvas: one updateNode with its new bounds (the core writes
+ * only the fields that changed, so a concurrent rename survives, and drops the stored routes of
+ * the node's edges, which end on the old border, as it does when one end of an edge moves). A
+ * resized pool keeps its lanes filling it, as a moved one takes them along: their ends follow its
+ * left and right sides, and the lanes along its top or bottom side take the change of height.
+ */
+export function resizeOps(
+  nodeById: ReadonlyMap<string, FlowNode>,
+  lanes: readonly Lane[],
+  resize: { id: string; x: number; y: number; w: number; h: number },
+): FlowOp[] {
+  const model = nodeById.get(resize.id);
+  if (!model) return [];
+  const x = Math.round(resize.x);
+  const y = Math.round(resize.y);
+  const w = Math.max(1, Math.round(resize.w));
+  const h = Math.max(1, Math.round(resize.h));
+  if (model.x === x && model.y === y && model.w === w && model.h === h) return [];
+  const ops: FlowOp[] = [{ op: "updateNode", node: { ...model, x, y, w, h } }];
+  if (model.kind !== "pool") return ops;
+  const along = (a: number, b: number) => Math.abs(a - b) <= ALONG_SIDE;
+  const dLeft = x - model.x;
+  const dRight = x + w - (model.x + model.w);
+  const dTop = y - model.y;
+  const dBottom = y + h - (model.y + model.h);
+  for (const l of lanes) {
+    if (l.pool !== model.id) continue;
+    const lane = { ...l };
+    // Lanes without bounds of their own span their pool already.
+    if (l.x !== null && l.w !== null) {
+      lane.x = l.x + dLeft;
+      lane.w = Math.max(1, l.w - dLeft + (along(l.x + l.w, model.x + model.w) ? dRight : 0));
+    }
+    if (along(l.y, model.y)) {
+      lane.y = l.y + dTop;
+      lane.h -= dTop;
+    }
+    if (along(l.y + l.h, model.y + model.h)) lane.h += dBottom;
+    lane.h = Math.max(1, lane.h);
+    if (lane.x !== l.x || lane.w !== l.w || lane.y !== l.y || lane.h !== l.h) ops.push({ op: "updateLane", lane });
+  }
+  return ops;
+}
+
 export function FlowEditor({
   backend,
   workspaceId,
@@ -221,6 +269,14 @@ export function FlowEditor({
 
   const onMoveNodes = useCallback(
     (moves: { id: string; x: number; y: number }[]) => edit(moveOps(stateRef.current.nodeById, stateRef.current.lanes, moves)),
+    [edit, stateRef],
+  );
+
+  const onResizeNode = useCallback(
+    (resize: { id: string; x: number; y: number; w: number; h: number }) => {
+      const s = stateRef.current;
+      edit(resizeOps(s.nodeById, s.lanes, resize));
+    },
     [edit, stateRef],
   );
 
@@ -681,6 +737,7 @@ export function FlowEditor({
               problems={problemMarks}
               onSelectionChange={onSelectionChange}
               onMoveNodes={onMoveNodes}
+              onResizeNode={onResizeNode}
               onConnect={onConnect}
               onActivate={onActivate}
               onDropKind={onDropKind}
