@@ -13,6 +13,9 @@
 //! VmHWM (from /proc/<pid>/status) at the end of the run. Each size runs `--rounds` times,
 //! alternating the servers; the table gives the median and the range.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -169,28 +172,6 @@ impl Drop for ServerProcess {
     }
 }
 
-fn invite(bin: &Path, db: &Path, workspace: &DocumentId, name: &str) -> String {
-    let out = Command::new(bin)
-        .args(["invite", "--database"])
-        .arg(db)
-        .args([
-            "--workspace",
-            &workspace.to_string(),
-            "--name",
-            name,
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "invite: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["token"].as_str().unwrap().to_string()
-}
-
 /// The shared document: `nodes` tasks in a row, each joined to the next by a sequence flow.
 fn build_flow(doc: &mut Automerge, nodes: usize) {
     flow::init(doc).unwrap();
@@ -332,7 +313,7 @@ async fn run(args: &Args, server_kind: &str, n: usize) -> Outcome {
         .unwrap();
         let index = creator.create(index).await.unwrap();
         for i in 0..n {
-            let token = invite(
+            let token = common::invite(
                 &args.triloop_bin,
                 db,
                 index.document_id(),

@@ -10,6 +10,8 @@
 //! server and its Rust clients, which talk to it on 127.0.0.1. Every test talks only to
 //! loopback.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -176,27 +178,14 @@ impl Drop for TriloopServer {
     }
 }
 
-/// An invitation made with the server's `invite` command; its token.
+/// A new invitation to `workspace` (read-write); its token.
 fn invite(db: &Path, workspace: &DocumentId, name: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_triloop-server"))
-        .args(["invite", "--database"])
-        .arg(db)
-        .args([
-            "--workspace",
-            &workspace.to_string(),
-            "--name",
-            name,
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "invite: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["token"].as_str().unwrap().to_string()
+    common::invite(
+        Path::new(env!("CARGO_BIN_EXE_triloop-server")),
+        db,
+        workspace,
+        name,
+    )
 }
 
 async fn dial(repo: &Repo, url: url::Url) {

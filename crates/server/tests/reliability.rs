@@ -8,6 +8,8 @@
 //!
 //! The tests are heavy for a 2-core machine, so they run one at a time (`SERIAL`).
 
+mod common;
+
 use std::collections::{BTreeSet, HashSet};
 use std::convert::Infallible;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -150,25 +152,12 @@ async fn assert_healthy(server: &mut ServerProcess) {
 
 /// A new invitation to `workspace` (read-write); its token.
 fn invite(db: &Path, workspace: &DocumentId, name: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_triloop-server"))
-        .args(["invite", "--database"])
-        .arg(db)
-        .args([
-            "--workspace",
-            &workspace.to_string(),
-            "--name",
-            name,
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "invite: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    v["token"].as_str().unwrap().to_string()
+    common::invite(
+        Path::new(env!("CARGO_BIN_EXE_triloop-server")),
+        db,
+        workspace,
+        name,
+    )
 }
 
 // ---------------------------------------------------------------------------------------
