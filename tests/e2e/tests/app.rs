@@ -704,6 +704,67 @@ async fn a_task_is_resized_by_its_corner_and_undo_restores_it() -> Result<()> {
 }
 
 #[tokio::test]
+async fn an_edge_gets_a_bend_point_from_its_middle_handle_and_undo_removes_it() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    // The demo's first sequence flow: from the start event to the task right of it, straight.
+    let v = js(
+        &c,
+        "const api = window.__triloop; \
+         const s = api.nodes().find(n => n.kind === 'startEvent'); \
+         const e = api.edges().find(e => e.source === s.id); \
+         return [e.id, e.waypoints.length, api.clientRect(s.id), api.clientRect(e.target)];",
+    )
+    .await?;
+    let edge = v[0]
+        .as_str()
+        .context("an edge from the start event")?
+        .to_string();
+    let before = v[1].as_u64().unwrap_or(0);
+    let f = |r: &Value, k: &str| r[k].as_f64().unwrap_or(0.0);
+    let (s, t) = (&v[2], &v[3]);
+    // The middle of the segment between the event's right side and the task's left side.
+    let mid = (
+        ((f(s, "left") + f(s, "width") + f(t, "left")) / 2.0).round(),
+        (f(s, "top") + f(s, "height") / 2.0).round(),
+    );
+    // A click selects the edge; its middle handle is then under the pointer: drag it down.
+    let tap = |p: (f64, f64)| drag(&c, p, p);
+    tap(mid).await?;
+    wait_js(
+        &c,
+        &format!("return window.__triloop.selection().join() === '{edge}';"),
+        "the edge selected",
+    )
+    .await?;
+    drag(&c, mid, (mid.0, mid.1 + 60.0)).await?;
+    wait_js(
+        &c,
+        &format!(
+            "const e = window.__triloop.edges().find(e => e.id === '{edge}'); \
+             return e.waypoints.length >= 3;"
+        ),
+        "a route with a bend point",
+    )
+    .await?;
+    wait_saved(&c).await?;
+    e2e::save_screenshot(&c, "route").await?;
+    click(&c, "[data-testid=undo]").await?;
+    wait_js(
+        &c,
+        &format!(
+            "return window.__triloop.edges().find(e => e.id === '{edge}').waypoints.length === {before};"
+        ),
+        "the route as it was after one undo",
+    )
+    .await?;
+    c.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
 async fn structural_problems_show_live_and_go_away_on_undo() -> Result<()> {
     let data = tempfile::tempdir()?;
     let driver = Driver::start(&[])?;

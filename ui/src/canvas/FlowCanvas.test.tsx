@@ -143,6 +143,68 @@ describe("FlowCanvas", () => {
     expect(onResizeNode).not.toHaveBeenCalled();
   });
 
+  it("edits the selected edge's route from its handles, reporting the whole route once", () => {
+    const onRouteEdge = vi.fn();
+    const { el, props, handle } = setup({ selection: new Set(["e"]), onRouteEdge });
+    // e runs straight from (220, 136) to (400, 136); the handle on its middle inserts a bend point.
+    fireEvent.pointerMove(el, pointer(311, 137));
+    expect(el.style.cursor).toBe("move");
+    fireEvent.pointerDown(el, pointer(310, 136));
+    fireEvent.pointerMove(el, pointer(310, 110));
+    fireEvent.pointerMove(el, pointer(312, 77));
+    expect(el.style.cursor).toBe("move");
+    fireEvent.pointerUp(el, pointer(312, 77));
+    expect(onRouteEdge).toHaveBeenCalledTimes(1);
+    expect(onRouteEdge).toHaveBeenCalledWith({ id: "e", waypoints: [{ x: 220, y: 113.6 }, { x: 310, y: 80 }, { x: 400, y: 113.6 }] });
+    expect(props.onSelectionChange).not.toHaveBeenCalled();
+    expect(props.onMoveNodes).not.toHaveBeenCalled();
+    // Until the parent's updated edges arrive, the edge is drawn (and found) along its new route.
+    expect(handle.elementAt(265, 97)).toBe("e");
+    expect(handle.elementAt(300, 136)).toBeNull();
+  });
+
+  it("moves a bend point of a stored route and cancels a route edit on Escape", () => {
+    const onRouteEdge = vi.fn();
+    const routed = edge("e", "a", "b", { waypoints: [{ x: 220, y: 136 }, { x: 300, y: 136 }, { x: 300, y: 250 }, { x: 460, y: 250 }, { x: 460, y: 172 }] });
+    const { el } = setup({ edges: [routed], selection: new Set(["e"]), onRouteEdge });
+    fireEvent.pointerDown(el, pointer(300, 250));
+    fireEvent.pointerMove(el, pointer(330, 300));
+    fireEvent.keyDown(el, { key: "Escape" });
+    fireEvent.pointerUp(el, pointer(330, 300));
+    expect(onRouteEdge).not.toHaveBeenCalled();
+    expect(el.style.cursor).toBe("default");
+    // The bend at (300, 250) moved down 40: its neighbours and the ends stay.
+    fireEvent.pointerDown(el, pointer(300, 250));
+    fireEvent.pointerMove(el, pointer(301, 270));
+    fireEvent.pointerMove(el, pointer(302, 291));
+    fireEvent.pointerUp(el, pointer(302, 291));
+    expect(onRouteEdge).toHaveBeenCalledWith({
+      id: "e",
+      waypoints: [{ x: 220, y: 136 }, { x: 300, y: 136 }, { x: 300, y: 290 }, { x: 460, y: 250 }, { x: 460, y: 172 }],
+    });
+  });
+
+  it("offers no route handles when read-only, without onRouteEdge, or unless exactly one edge is selected", () => {
+    const onRouteEdge = vi.fn();
+    const tryMiddle = (el: HTMLElement) => {
+      fireEvent.pointerMove(el, pointer(310, 136));
+      expect(el.style.cursor).not.toBe("move");
+      fireEvent.pointerDown(el, pointer(310, 136));
+      fireEvent.pointerMove(el, pointer(310, 100));
+      fireEvent.pointerMove(el, pointer(310, 60));
+      fireEvent.pointerUp(el, pointer(310, 60));
+    };
+    const { el, props, rerender } = setup({ selection: new Set(["e"]), onRouteEdge, readOnly: true });
+    tryMiddle(el);
+    rerender(<FlowCanvas {...props} readOnly={false} onRouteEdge={undefined} />);
+    tryMiddle(el);
+    for (const selection of [new Set<string>(), new Set(["a"]), new Set(["e", "a"])]) {
+      rerender(<FlowCanvas {...props} readOnly={false} selection={selection} />);
+      tryMiddle(el);
+    }
+    expect(onRouteEdge).not.toHaveBeenCalled();
+  });
+
   it("activates on double click and on F2/Enter with one element selected", () => {
     const { el, props } = setup({ selection: new Set(["b"]) });
     fireEvent.doubleClick(el, { clientX: 150, clientY: 130 });
@@ -151,6 +213,21 @@ describe("FlowCanvas", () => {
     expect(props.onActivate).toHaveBeenLastCalledWith("b");
     fireEvent.keyDown(el, { key: "Enter" });
     expect(props.onActivate).toHaveBeenCalledTimes(3);
+  });
+
+  it("opens nothing on a double click whose second press was a drag", () => {
+    const { el, props } = setup();
+    // A real double click opens.
+    fireEvent.pointerDown(el, pointer(150, 130));
+    fireEvent.pointerUp(el, pointer(150, 130));
+    fireEvent.doubleClick(el, { clientX: 150, clientY: 130 });
+    expect(props.onActivate).toHaveBeenCalledTimes(1);
+    // A click, then a press that drags away: the browser still reports a double click.
+    fireEvent.pointerDown(el, pointer(150, 130));
+    fireEvent.pointerMove(el, pointer(150, 170));
+    fireEvent.pointerUp(el, pointer(150, 190));
+    fireEvent.doubleClick(el, { clientX: 150, clientY: 190 });
+    expect(props.onActivate).toHaveBeenCalledTimes(1);
   });
 
   it("zooms around the pointer with the wheel", () => {

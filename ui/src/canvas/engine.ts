@@ -24,6 +24,7 @@ import {
   drawNodeSelection,
   drawProblemBadge,
   drawResizeHandles,
+  drawRouteHandles,
   drawRubberBand,
 } from "./overlay";
 import { sameRect } from "./resize";
@@ -52,8 +53,10 @@ export const LEGACY_DROP_MIME = "application/x-triloop-node-kind";
 
 /** How long after the last wheel event zooming counts as "in progress" (scaled blits allowed). */
 const WHEEL_SETTLE_MS = 160;
-/** How long a committed move or resize is shown before the parent's new nodes arrive (then the parent wins). */
+/** How long a committed move, resize or route is shown before the parent's new nodes or edges arrive (then the parent wins). */
 const PENDING_MOVE_MS = 1500;
+/** Screen pixels a double click's second press may travel and still open an element. */
+const DOUBLE_CLICK_SLOP = 4;
 
 export type FlowCanvasProps = {
   nodes: CanvasNode[];
@@ -75,6 +78,14 @@ export type FlowCanvasProps = {
    * (their stored routes end on the old border): the integrator is expected to drop those routes.
    */
   onResizeNode?(resize: { id: string; x: number; y: number; w: number; h: number }): void;
+  /**
+   * Called once when a route edit ends (a bend or segment handle of the one selected edge
+   * dragged), with the edge's whole new route: the first point on the source's border, the bend
+   * points (snapped to 10, or into line with a neighbour), the last point on the target's border
+   * (route.ts). A bend dragged onto the straight line between its neighbours is removed. Without
+   * it no route handles are shown.
+   */
+  onRouteEdge?(route: { id: string; waypoints: Point[] }): void;
   onConnect(source: string, target: string): void;
   /** Double-click, or F2/Enter with one element selected (also in read-only mode: the editor decides). */
   onActivate(id: string): void;
@@ -104,11 +115,11 @@ export type FlowCanvasHandle = {
   redrawCount(): number;
 };
 
-/** What a drag or a resize draws live over the cached bitmap (which leaves those elements out). */
+/** What a drag, a resize or a route edit draws live over the cached bitmap (which leaves those elements out). */
 type DragLayer = {
   /** Distinguishes drags in the cache key (the bitmap without this drag's elements). */
   serial: number;
-  /** The gesture's moving nodes (for a resize: the resized node); its identity names the gesture. */
+  /** The gesture's moving nodes (for a resize: the resized node; for a route edit: the edge); its identity names the gesture. */
   moving: ReadonlySet<string>;
   /**
    * A drag: the moving nodes and the edges among them, drawn translated by the drag delta.
@@ -122,6 +133,8 @@ type DragLayer = {
   hidden: Set<string>;
   /** The node being resized (as it was before), or null for a drag. */
   resized: CanvasNode | null;
+  /** The edge whose route is being edited (its only crossing edge, drawn along the live route), or null. */
+  route: string | null;
 };
 
 export class CanvasEngine implements InteractionHost {
@@ -132,6 +145,8 @@ export class CanvasEngine implements InteractionHost {
   private problemsRef: ReadonlyMap<string, ProblemSeverity> | undefined;
   /** Committed moves and resizes shown until the parent's updated nodes arrive. */
   private pendingMoves: Map<string, Point | Rect> | null = null;
+  /** Committed routes shown until the parent's updated edges arrive. */
+  private pendingRoutes: Map<string, Point[]> | null = null;
   private rebuildPending = false;
   private pendingTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -165,6 +180,8 @@ export class CanvasEngine implements InteractionHost {
   private lastTx = 0;
   private lastTy = 0;
   private bias = { x: 0, y: 0 };
+  /** Where the last primary press was (client coordinates). */
+  private lastDown: { x: number; y: number } | null = null;
   private cursor = "";
 
   constructor(props: FlowCanvasProps) {
@@ -208,23 +225,34 @@ export class CanvasEngine implements InteractionHost {
   }
   moveNodes(moves: NodeMove[]): void {
     // Keep showing the nodes where they were dropped until the parent's updated nodes arrive.
-    this.holdPending(new Map(moves.map((m) => [m.id, { x: m.x, y: m.y }])));
+    this.pendingMoves = new Map(moves.map((m) => [m.id, { x: m.x, y: m.y }]));
+    this.holdPending();
     this.props.onMoveNodes(moves);
   }
   canResize(): boolean {
     return this.props.onResizeNode !== undefined;
   }
   resizeNode(id: string, bounds: Rect): void {
-    this.holdPending(new Map([[id, { ...bounds }]]));
+    this.pendingMoves = new Map([[id, { ...bounds }]]);
+    this.holdPending();
     this.props.onResizeNode?.({ id, ...bounds });
   }
-  private holdPending(pending: Map<string, Point | Rect>): void {
-    this.pendingMoves = pending;
+  canRoute(): boolean {
+    return this.props.onRouteEdge !== undefined;
+  }
+  routeEdge(id: string, points: Point[]): void {
+    this.pendingRoutes = new Map([[id, points]]);
+    this.holdPending();
+    this.props.onRouteEdge?.({ id, waypoints: points.map((p) => ({ x: p.x, y: p.y })) });
+  }
+  /** Shows the pending moves and routes (rebuilding the scene lazily) until the parent's update or the timeout. */
+  private holdPending(): void {
     if (this.pendingTimer) clearTimeout(this.pendingTimer);
     this.pendingTimer = setTimeout(() => {
       this.pendingTimer = null;
-      if (this.pendingMoves) {
+      if (this.pendingMoves || this.pendingRoutes) {
         this.pendingMoves = null;
+        this.pendingRoutes = null;
         this.rebuild();
       }
     }, PENDING_MOVE_MS);
@@ -269,9 +297,10 @@ export class CanvasEngine implements InteractionHost {
     this.props = props;
     const i = this.inputs;
     if (props.nodes !== i.nodes || props.edges !== i.edges || props.lanes !== i.lanes) {
-      if (props.nodes !== i.nodes && this.pendingMoves) {
-        this.pendingMoves = null;
-        if (this.pendingTimer) clearTimeout(this.pendingTimer);
+      if (props.nodes !== i.nodes) this.pendingMoves = null;
+      if (props.edges !== i.edges) this.pendingRoutes = null;
+      if (!this.pendingMoves && !this.pendingRoutes && this.pendingTimer) {
+        clearTimeout(this.pendingTimer);
         this.pendingTimer = null;
       }
       this.inputs = { nodes: props.nodes, edges: props.edges, lanes: props.lanes };
@@ -289,7 +318,9 @@ export class CanvasEngine implements InteractionHost {
   private rebuild(): void {
     const { nodes, edges, lanes } = this.inputs;
     this.rebuildPending = false;
-    this.sceneData = buildScene(nodes, edges, lanes, this.pendingMoves ?? undefined);
+    const routes = this.pendingRoutes;
+    const shown = routes ? edges.map((e) => (routes.has(e.id) ? { ...e, waypoints: routes.get(e.id) ?? e.waypoints } : e)) : edges;
+    this.sceneData = buildScene(nodes, shown, lanes, this.pendingMoves ?? undefined);
     this.sceneVersion++;
     this.dragLayer = null;
     const hover = this.interaction.hover;
@@ -388,6 +419,7 @@ export class CanvasEngine implements InteractionHost {
 
   private onPointerDown(e: PointerEvent): void {
     if (!e.isPrimary) return;
+    this.lastDown = { x: e.clientX, y: e.clientY };
     // Keyboard focus for F2/Enter/Escape, without the focus ring a click should not show.
     this.container?.focus({ preventScroll: true, focusVisible: false });
     if (e.button !== 0 && e.button !== 1) return;
@@ -437,6 +469,10 @@ export class CanvasEngine implements InteractionHost {
   }
 
   private onDoubleClick(e: MouseEvent): void {
+    // A click and then a drag (of a handle, say) still counts as a double click for the
+    // browser: only one whose second press stayed put opens an element.
+    const down = this.lastDown;
+    if (down && Math.hypot(e.clientX - down.x, e.clientY - down.y) > DOUBLE_CLICK_SLOP) return;
     const hit = this.interaction.hitAt(this.local(e));
     if (hit) this.props.onActivate(hit.id);
   }
@@ -546,14 +582,24 @@ export class CanvasEngine implements InteractionHost {
   private updateDragLayer(): DragLayer | null {
     const drag = this.interaction.drag();
     const resize = drag ? null : this.interaction.resizing();
-    const moving = drag?.moving ?? resize?.moving;
+    const route = drag || resize ? null : this.interaction.routing();
+    const moving = drag?.moving ?? resize?.moving ?? route?.moving;
     if (!moving) {
       if (this.dragLayer) this.dragLayer = null;
       return null;
     }
     if (this.dragLayer && this.dragLayer.moving === moving) return this.dragLayer;
-    this.dragLayer = resize ? this.resizeLayer(resize.id, moving) : this.moveLayer(moving);
+    if (resize) this.dragLayer = this.resizeLayer(resize.id, moving);
+    else if (route) this.dragLayer = this.routeLayer(route.id, moving);
+    else this.dragLayer = this.moveLayer(moving);
     return this.dragLayer;
+  }
+
+  /** The layer of a route edit: only the edge, drawn along its live route. */
+  private routeLayer(id: string, moving: ReadonlySet<string>): DragLayer | null {
+    const g = this.scene().edgeById.get(id);
+    if (!g) return null;
+    return { serial: ++this.dragSerial, moving, scene: buildScene([], [], []), crossing: [g], hidden: new Set([id]), resized: null, route: id };
   }
 
   private moveLayer(moving: ReadonlySet<string>): DragLayer {
@@ -578,7 +624,7 @@ export class CanvasEngine implements InteractionHost {
         } else crossing.push(g);
       }
     }
-    return { serial: ++this.dragSerial, moving, scene: buildScene(nodes, inner, []), crossing, hidden, resized: null };
+    return { serial: ++this.dragSerial, moving, scene: buildScene(nodes, inner, []), crossing, hidden, resized: null, route: null };
   }
 
   /**
@@ -610,7 +656,7 @@ export class CanvasEngine implements InteractionHost {
     }
     const scene = buildScene(nodes, edges, []);
     for (const g of scene.edges) hidden.add(g.edge.id);
-    return { serial: ++this.dragSerial, moving, scene, crossing, hidden, resized: n };
+    return { serial: ++this.dragSerial, moving, scene, crossing, hidden, resized: n, route: null };
   }
 
   /** Where a node is drawn now: moved by the drag, or at the live bounds of the resize. */
@@ -738,6 +784,8 @@ export class CanvasEngine implements InteractionHost {
     }
     const resize = this.interaction.resizeHandles();
     if (resize && rectsIntersect(resize.rect, area)) drawResizeHandles(ctx, resize.rect, zoom, resize.active);
+    const route = this.interaction.routeHandles();
+    if (route && rectsIntersect(boundsOfPoints(route.points), area)) drawRouteHandles(ctx, route.points, zoom, route.active, route.middles);
     const conn = this.interaction.connection();
     if (conn) {
       const target = conn.target ? this.scene().nodeById.get(conn.target) : undefined;
@@ -751,6 +799,10 @@ export class CanvasEngine implements InteractionHost {
 
   /** Edges with one moving (or resized) end, routed afresh between the moved and the fixed node. */
   private crossingRoutes(drag: DragLayer): EdgeGeometry[] {
+    if (drag.route) {
+      const live = this.interaction.routing();
+      return live ? drag.crossing.map((g) => ({ edge: g.edge, points: live.points })) : [];
+    }
     const s = this.scene();
     const out: EdgeGeometry[] = [];
     // Once a resized node's border has moved, its edges' stored routes end on the old border:
@@ -823,8 +875,9 @@ export class CanvasEngine implements InteractionHost {
       }
       const g = s.edgeById.get(id);
       if (g) {
-        if (drag?.hidden.has(id)) continue;
-        if (rectsIntersect(boundsOfPoints(g.points), visible)) drawEdgeSelection(ctx, g.edge, g.points, zoom);
+        // The edge whose route is being edited is outlined along its live route.
+        const points = drag?.route === id ? this.interaction.routing()?.points : drag?.hidden.has(id) ? undefined : g.points;
+        if (points && rectsIntersect(boundsOfPoints(points), visible)) drawEdgeSelection(ctx, g.edge, points, zoom);
         continue;
       }
       const lane = s.laneById.get(id);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  borderPoint,
   distanceToPolyline,
   edgePoints,
   meetsNode,
@@ -92,6 +93,34 @@ describe("edgePoints", () => {
     expect(meetsNode({ x: -4, y: 10 }, a)).toBe(true);
     expect(meetsNode({ x: 60, y: 36 }, a)).toBe(true);
     expect(meetsNode({ x: -10, y: 10 }, a)).toBe(false);
+  });
+});
+
+describe("borderPoint", () => {
+  it("meets a box straight across from a point beside, above or below it, else towards its centre", () => {
+    const t = node("t", "task", 100, 100); // 100..220 × 100..172, centre (160, 136)
+    expect(borderPoint(t, { x: 300, y: 120 })).toEqual({ x: 220, y: 120 });
+    expect(borderPoint(t, { x: 0, y: 150 })).toEqual({ x: 100, y: 150 });
+    expect(borderPoint(t, { x: 130, y: 20 })).toEqual({ x: 130, y: 100 });
+    expect(borderPoint(t, { x: 200, y: 300 })).toEqual({ x: 200, y: 172 });
+    // Diagonally off a corner: on the line to the centre (here through the corner itself).
+    expect(borderPoint(t, { x: 280, y: 208 })).toEqual({ x: 220, y: 172 });
+    expect(onBorder(borderPoint(t, { x: 400, y: 400 }), t)).toBe(true);
+  });
+
+  it("meets an event's circle and a gateway's diamond on their outlines", () => {
+    const ev = node("ev", "startEvent", 100, 100); // centre (118, 118), r 18
+    expect(borderPoint(ev, { x: 300, y: 118 })).toEqual({ x: 136, y: 118 });
+    const across = borderPoint(ev, { x: 300, y: 128 });
+    expect(across.y).toBe(128);
+    expect(Math.hypot(across.x - 118, across.y - 118)).toBeCloseTo(18);
+    const diag = borderPoint(ev, { x: 218, y: 218 });
+    expect(Math.hypot(diag.x - 118, diag.y - 118)).toBeCloseTo(18);
+    const gw = node("gw", "exclusiveGateway", 100, 100); // centre (125, 125), half-diagonals 25
+    expect(borderPoint(gw, { x: 125, y: 0 })).toEqual({ x: 125, y: 100 });
+    expect(borderPoint(gw, { x: 300, y: 135 })).toEqual({ x: 140, y: 135 });
+    const d = borderPoint(gw, { x: 300, y: 300 });
+    expect(Math.abs(d.x - 125) / 25 + Math.abs(d.y - 125) / 25).toBeCloseTo(1);
   });
 });
 

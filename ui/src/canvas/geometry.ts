@@ -178,6 +178,42 @@ export function routeEdge(source: CanvasNode, target: CanvasNode): Point[] {
   return [s, { x: s.x, y: my }, { x: t.x, y: my }, t];
 }
 
+/**
+ * Where a route coming from `toward` meets the outline of `n` (the box; the circle of an event;
+ * the diamond of a gateway). Straight across when `toward` lies beside the shape (horizontally)
+ * or above or below it (vertically), so that an orthogonal route stays orthogonal; otherwise on
+ * the line towards the shape's centre, as BPMN modelers crop a connection to its shapes.
+ */
+export function borderPoint(n: CanvasNode, toward: Point): Point {
+  const cx = n.x + n.w / 2;
+  const cy = n.y + n.h / 2;
+  const dx = toward.x - cx;
+  const dy = toward.y - cy;
+  const hw = n.w / 2;
+  const hh = n.h / 2;
+  if (hw <= 0 || hh <= 0) return { x: cx, y: cy };
+  if (dx === 0 && dy === 0) return sidePoint(n, "right");
+  const beside = Math.abs(dy) < hh && Math.abs(dx) > hw;
+  const across = Math.abs(dx) < hw && Math.abs(dy) > hh;
+  if (isEvent(n.kind)) {
+    const r = Math.min(hw, hh);
+    if (beside && Math.abs(dy) < r) return { x: cx + Math.sign(dx) * Math.sqrt(r * r - dy * dy), y: toward.y };
+    if (across && Math.abs(dx) < r) return { x: toward.x, y: cy + Math.sign(dy) * Math.sqrt(r * r - dx * dx) };
+    const len = Math.hypot(dx, dy);
+    return { x: cx + (dx / len) * r, y: cy + (dy / len) * r };
+  }
+  if (isGateway(n.kind)) {
+    if (beside) return { x: cx + Math.sign(dx) * hw * (1 - Math.abs(dy) / hh), y: toward.y };
+    if (across) return { x: toward.x, y: cy + Math.sign(dy) * hh * (1 - Math.abs(dx) / hw) };
+    const k = Math.abs(dx) / hw + Math.abs(dy) / hh;
+    return { x: cx + dx / k, y: cy + dy / k };
+  }
+  if (beside) return { x: cx + Math.sign(dx) * hw, y: toward.y };
+  if (across) return { x: toward.x, y: cy + Math.sign(dy) * hh };
+  const k = Math.max(Math.abs(dx) / hw, Math.abs(dy) / hh);
+  return { x: cx + dx / k, y: cy + dy / k };
+}
+
 /** How far (flow units) a stored end waypoint may lie outside its node's box and still count as attached. */
 export const ATTACH_TOLERANCE = 6;
 

@@ -3,7 +3,7 @@ import { Interaction, type InteractionHost, type NodeMove, type PointerInput } f
 import { buildScene, type Scene } from "./scene";
 import { TextLayout } from "./text";
 import { edge, node } from "./testFlows";
-import type { Rect, Viewport } from "./types";
+import type { Point, Rect, Viewport } from "./types";
 
 class Host implements InteractionHost {
   v: Viewport = { x: 0, y: 0, zoom: 1 };
@@ -13,6 +13,8 @@ class Host implements InteractionHost {
   moves: NodeMove[][] = [];
   resizable = true;
   resizes: [string, Rect][] = [];
+  routable = true;
+  routes: [string, Point[]][] = [];
   connections: [string, string][] = [];
   constructor(public s: Scene) {}
   scene() { return this.s; }
@@ -25,6 +27,8 @@ class Host implements InteractionHost {
   moveNodes(m: NodeMove[]) { this.moves.push(m); }
   canResize() { return this.resizable; }
   resizeNode(id: string, r: Rect) { this.resizes.push([id, r]); }
+  canRoute() { return this.routable; }
+  routeEdge(id: string, points: Point[]) { this.routes.push([id, points]); }
   connect(s: string, t: string) { this.connections.push([s, t]); }
   changed() {}
 }
@@ -298,5 +302,137 @@ describe("Interaction: resizing", () => {
     drag(ix, [336, 336], [360, 360]);
     expect(host.resizes).toEqual([]);
     expect(host.moves).toEqual([]);
+  });
+});
+
+describe("Interaction: editing a route", () => {
+  let host: Host;
+  let ix: Interaction;
+  // The automatic route of e: out of a's right side, an elbow pair at x 310, into b's left side.
+  const auto = [{ x: 220, y: 136 }, { x: 310, y: 136 }, { x: 310, y: 286 }, { x: 400, y: 286 }];
+  beforeEach(() => {
+    const scene = buildScene(
+      [node("a", "task", 100, 100), node("b", "task", 400, 250), node("c", "task", 100, 400)],
+      [
+        edge("e", "a", "b"),
+        edge("w", "a", "c", { waypoints: [{ x: 160, y: 172 }, { x: 160, y: 250 }, { x: 60, y: 250 }, { x: 60, y: 436 }, { x: 100, y: 436 }] }),
+      ],
+      [],
+    );
+    host = new Host(scene);
+    ix = new Interaction(host);
+  });
+
+  it("shows route handles only on the one selected edge of an editable canvas", () => {
+    host.sel = new Set(["e"]);
+    expect(ix.routeHandles()).toEqual({ points: auto, active: null, middles: true });
+    host.sel = new Set(["w"]);
+    expect(ix.routeHandles()?.points).toHaveLength(5);
+    for (const sel of [[], ["a"], ["e", "w"], ["e", "a"]]) {
+      host.sel = new Set(sel);
+      expect(ix.routeHandles()).toBeNull();
+    }
+    host.sel = new Set(["e"]);
+    host.ro = true;
+    expect(ix.routeHandles()).toBeNull();
+    host.ro = false;
+    host.routable = false;
+    expect(ix.routeHandles()).toBeNull();
+  });
+
+  it("moves a bend point: one route at the end, snapped, into line with a neighbour, the end on the border", () => {
+    host.sel = new Set(["e"]);
+    ix.pointerMove(p(311, 137));
+    expect(ix.hoverRoute).toEqual({ kind: "bend", index: 1 });
+    expect(ix.cursor()).toBe("move");
+    // x snaps to the grid; y is 2 from the source end's: into line with it.
+    drag(ix, [310, 136], [353, 138]);
+    expect(host.routes).toEqual([["e", [{ x: 220, y: 136 }, { x: 350, y: 136 }, { x: 310, y: 286 }, { x: 400, y: 286 }]]]);
+    // The second bend, dragged into b's height: the target end follows it straight across.
+    host.routes = [];
+    drag(ix, [310, 286], [343, 308]);
+    expect(host.routes).toEqual([["e", [{ x: 220, y: 136 }, { x: 310, y: 136 }, { x: 340, y: 310 }, { x: 400, y: 310 }]]]);
+    expect(host.moves).toEqual([]);
+    expect(host.sel).toEqual(new Set(["e"]));
+  });
+
+  it("follows the pointer live and keeps the handles on the live route", () => {
+    host.sel = new Set(["e"]);
+    ix.pointerDown(p(310, 286));
+    expect(ix.routing()).toBeNull();
+    ix.pointerMove(p(330, 300));
+    expect(ix.routing()).toEqual({ id: "e", points: [auto[0], auto[1], { x: 330, y: 300 }, { x: 400, y: 300 }], moving: new Set(["e"]) });
+    expect(ix.routeHandles()).toEqual({ points: ix.routing()?.points, active: { kind: "bend", index: 2 }, middles: false });
+    ix.pointerUp(p(330, 300));
+    expect(ix.routing()).toBeNull();
+    expect(host.routes).toHaveLength(1);
+  });
+
+  it("inserts a bend point from a segment's middle handle", () => {
+    host.sel = new Set(["e"]);
+    // The middle of the vertical segment is (310, 211).
+    ix.pointerMove(p(310, 212));
+    expect(ix.hoverRoute).toEqual({ kind: "mid", index: 1 });
+    drag(ix, [310, 211], [262, 214]);
+    expect(host.routes).toEqual([["e", [auto[0], auto[1], { x: 260, y: 210 }, auto[2], auto[3]]]]);
+  });
+
+  it("inserts the first bend point of a straight edge, moving both ends onto the borders facing it", () => {
+    host.s = buildScene([node("a", "task", 100, 100), node("b", "task", 400, 100)], [edge("e", "a", "b")], []);
+    host.sel = new Set(["e"]);
+    // (220, 136) → (400, 136); its middle (310, 136) dragged up 60 into the space above both tasks.
+    drag(ix, [310, 136], [310, 76]);
+    // Diagonally up: each end on the line towards its node's centre.
+    expect(host.routes).toEqual([["e", [{ x: 220, y: 113.6 }, { x: 310, y: 80 }, { x: 400, y: 113.6 }]]]);
+  });
+
+  it("removes a bend point dragged onto the straight line between its neighbours, or onto a neighbour", () => {
+    host.sel = new Set(["w"]);
+    // The bend at (60, 436) dragged near the middle of the line from (60, 250) to the end (100, 436).
+    drag(ix, [60, 436], [81, 342]);
+    expect(host.routes).toEqual([["w", [{ x: 160, y: 172 }, { x: 160, y: 250 }, { x: 60, y: 250 }, { x: 100, y: 436 }]]]);
+    // A bend dragged onto its neighbour.
+    host.routes = [];
+    drag(ix, [160, 250], [62, 252]);
+    expect(host.routes).toEqual([["w", [{ x: 160, y: 172 }, { x: 60, y: 250 }, { x: 60, y: 436 }, { x: 100, y: 436 }]]]);
+    // A neighbour left in line: e's second bend dragged up to the first one's level.
+    host.routes = [];
+    host.sel = new Set(["e"]);
+    drag(ix, [310, 286], [360, 138]);
+    expect(host.routes).toEqual([["e", [{ x: 220, y: 136 }, { x: 360, y: 136 }, { x: 436, y: 250 }]]]);
+  });
+
+  it("reports nothing for a click on a handle, a middle handle barely moved, or a drag back", () => {
+    host.sel = new Set(["e"]);
+    drag(ix, [310, 136], [311, 137]);
+    // Less than 4 px off the segment: the new point would be in line, so it is not added.
+    drag(ix, [310, 211], [313, 216]);
+    ix.pointerDown(p(310, 136));
+    ix.pointerMove(p(330, 160));
+    ix.pointerMove(p(310, 136));
+    ix.pointerUp(p(310, 136));
+    expect(host.routes).toEqual([]);
+    expect(host.sel).toEqual(new Set(["e"]));
+  });
+
+  it("cancels a route drag without committing anything", () => {
+    host.sel = new Set(["e"]);
+    ix.pointerDown(p(310, 286));
+    ix.pointerMove(p(350, 320));
+    expect(ix.routing()).not.toBeNull();
+    ix.cancel();
+    expect(ix.routing()).toBeNull();
+    ix.pointerUp(p(350, 320));
+    expect(host.routes).toEqual([]);
+  });
+
+  it("pans instead over the bend points of an unselected edge or when read-only", () => {
+    host.sel = new Set(["a"]);
+    drag(ix, [310, 286], [340, 316]);
+    host.sel = new Set(["e"]);
+    host.ro = true;
+    drag(ix, [310, 286], [340, 316]);
+    expect(host.routes).toEqual([]);
+    expect(host.v).toEqual({ x: 60, y: 60, zoom: 1 });
   });
 });

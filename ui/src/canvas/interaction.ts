@@ -1,15 +1,18 @@
 // Pointer gestures on the canvas, independent of the DOM and of drawing so they can be unit
 // tested: click/shift-click selection, dragging selected nodes (with what is inside moved
-// containers), resizing the selected node by a corner handle, panning, rubber-band selection
-// and drawing a connection from a handle.
+// containers), resizing the selected node by a corner handle, editing the route of the selected
+// edge by its bend and segment handles, panning, rubber-band selection and drawing a connection
+// from a handle.
 //
 // Coordinates in PointerInput are screen coordinates relative to the canvas element (CSS px).
 // The host owns the state that is not the gesture's: viewport, selection, scene, callbacks.
 
+import type { EdgeGeometry } from "./edges";
 import { rectFromPoints, rectOf, routeEdge, snap, type Side } from "./geometry";
 import { handleAt, hitTest, type Hit } from "./hitTest";
 import { isConnectable } from "./kinds";
 import { isResizable, resizeCursor, resizedRect, resizeHandleAt, resizeLimits, sameRect, type Corner, type ResizeLimits } from "./resize";
+import { draggedRoute, finishedRoute, handlePoint, routeHandleAt, sameHandle, sameRoute, type RouteDrag, type RouteHandle } from "./route";
 import { nodesInside, nodesMovingWith, type Scene } from "./scene";
 import type { TextLayout } from "./text";
 import type { CanvasNode, Point, Rect, Viewport } from "./types";
@@ -17,7 +20,7 @@ import { screenToFlow } from "./viewport";
 
 /** Pointer travel (CSS px) before a press becomes a drag. */
 export const DRAG_THRESHOLD = 3;
-/** Node moves and resizes snap to this grid (flow units). */
+/** Node moves, resizes and route points snap to this grid (flow units). */
 export const GRID = 10;
 /** With more nodes selected than this, handles are only shown on the hovered node. */
 const MAX_HANDLE_NODES = 50;
@@ -48,6 +51,10 @@ export interface InteractionHost {
   canResize(): boolean;
   /** A resize ended: the node's new bounds. */
   resizeNode(id: string, bounds: Rect): void;
+  /** Whether edge routes can be edited here (someone takes them); read-only canvases never edit them. */
+  canRoute(): boolean;
+  /** A route edit ended: the edge's whole new route, ends on the borders of source and target. */
+  routeEdge(id: string, points: Point[]): void;
   connect(source: string, target: string): void;
   /**
    * Something drawn changed (hover, preview, band): redraw on the next frame. "drag" means only
@@ -62,6 +69,11 @@ export type Gesture =
   | { type: "dragNodes"; grabbed: string; moving: ReadonlySet<string>; start: Point; delta: Point }
   /** `moving` names the node (one set per gesture, so that its identity tells the gesture apart); `active` once past the drag threshold. */
   | { type: "resize"; id: string; corner: Corner; start: Point; from: Rect; rect: Rect; limits: ResizeLimits; moving: ReadonlySet<string>; active: boolean }
+  /**
+   * A route handle of the selected edge dragged: `from` is the route as drawn at the press,
+   * `route` the live one (null until past the drag threshold); `moving` names the gesture.
+   */
+  | { type: "route"; id: string; handle: RouteHandle; start: Point; from: readonly Point[]; route: RouteDrag | null; moving: ReadonlySet<string> }
   | { type: "pressEmpty"; start: Point; viewportStart: Viewport; band: boolean; clearOnClick: boolean }
   | { type: "pressOther"; hit: Hit; start: Point; viewportStart: Viewport; additive: boolean }
   | { type: "pan"; start: Point; viewportStart: Viewport }
@@ -76,6 +88,8 @@ export class Interaction {
   hoverHandle: Point | null = null;
   /** The resize handle under the pointer, highlighted. */
   hoverCorner: Corner | null = null;
+  /** The route handle under the pointer, highlighted. */
+  hoverRoute: RouteHandle | null = null;
   private readonly host: InteractionHost;
 
   constructor(host: InteractionHost) {
@@ -126,6 +140,34 @@ export class Interaction {
     return n ? { rect: rectOf(n), active: this.hoverCorner } : null;
   }
 
+  /**
+   * The edge whose route handles are shown: the one selected element, when it is an edge and
+   * the canvas is editable.
+   */
+  routeTarget(): EdgeGeometry | null {
+    const host = this.host;
+    if (host.readOnly() || !host.canRoute()) return null;
+    const sel = host.selection();
+    if (sel.size !== 1) return null;
+    const [id] = sel;
+    return host.scene().edgeById.get(id) ?? null;
+  }
+
+  /**
+   * The route whose handles are drawn (the live one while a handle is dragged), which handle is
+   * highlighted, and whether the segments' middle handles are shown (not while dragging).
+   */
+  routeHandles(): { points: readonly Point[]; active: RouteHandle | null; middles: boolean } | null {
+    const g = this.gesture;
+    if (g.type === "route") {
+      if (!g.route) return { points: g.from, active: g.handle, middles: true };
+      return { points: g.route.points, active: { kind: "bend", index: g.route.index }, middles: false };
+    }
+    if (g.type !== "idle") return null;
+    const e = this.routeTarget();
+    return e ? { points: e.points, active: this.hoverRoute, middles: true } : null;
+  }
+
   /** The element under a screen point. */
   hitAt(p: Point): Hit | null {
     return hitTest(this.host.scene(), this.flow(p), this.host.viewport().zoom, this.host.text());
@@ -146,6 +188,14 @@ export class Interaction {
       const from = rectOf(target);
       const limits = resizeLimits(this.host.scene(), target);
       this.gesture = { type: "resize", id: target.id, corner, start: p, from, rect: from, limits, moving: new Set([target.id]), active: false };
+      this.host.changed();
+      return;
+    }
+    const routed = this.routeTarget();
+    const routeHandle = routed ? routeHandleAt(routed.points, fp, v.zoom) : null;
+    if (routed && routeHandle) {
+      const id = routed.edge.id;
+      this.gesture = { type: "route", id, handle: routeHandle, start: p, from: routed.points, route: null, moving: new Set([id]) };
       this.host.changed();
       return;
     }
@@ -232,6 +282,26 @@ export class Interaction {
         }
         return;
       }
+      case "route": {
+        if (!g.route) {
+          if (dist(p, g.start) < DRAG_THRESHOLD) return;
+          this.hover = null;
+          this.hoverHandle = null;
+          this.hoverRoute = null;
+        }
+        const first = !g.route;
+        const zoom = this.host.viewport().zoom;
+        const at = handlePoint(g.from, g.handle);
+        const raw = { x: at.x + (p.x - g.start.x) / zoom, y: at.y + (p.y - g.start.y) / zoom };
+        const [source, target] = this.routeEnds(g.id);
+        const route = draggedRoute(g.from, g.handle, raw, source, target, GRID, zoom);
+        if (first || !sameRoute(route.points, g.route?.points ?? [])) {
+          g.route = route;
+          // The first frame redraws everything (the edge leaves the cached bitmap); then only around it.
+          this.host.changed(first ? undefined : "drag");
+        }
+        return;
+      }
       case "pressEmpty":
         if (dist(p, g.start) < DRAG_THRESHOLD) return;
         if (g.band) {
@@ -293,6 +363,12 @@ export class Interaction {
       case "resize":
         if (g.active && !sameRect(g.rect, g.from)) this.host.resizeNode(g.id, g.rect);
         break;
+      case "route": {
+        if (!g.route) break;
+        const points = finishedRoute(g.route, this.host.viewport().zoom);
+        if (!sameRoute(points, g.from)) this.host.routeEdge(g.id, points);
+        break;
+      }
       case "pressEmpty":
         if (g.clearOnClick && sel.size > 0) this.host.select([]);
         break;
@@ -328,12 +404,20 @@ export class Interaction {
 
   pointerLeave(): void {
     if (this.gesture.type !== "idle") return;
-    if (this.hover !== null || this.hoverHandle !== null || this.hoverCorner !== null) {
+    if (this.hover !== null || this.hoverHandle !== null || this.hoverCorner !== null || this.hoverRoute !== null) {
       this.hover = null;
       this.hoverHandle = null;
       this.hoverCorner = null;
+      this.hoverRoute = null;
       this.host.changed();
     }
+  }
+
+  /** The source and target nodes of an edge (undefined when not drawn). */
+  private routeEnds(id: string): [CanvasNode | undefined, CanvasNode | undefined] {
+    const scene = this.host.scene();
+    const e = scene.edgeById.get(id)?.edge;
+    return e ? [scene.nodeById.get(e.source), scene.nodeById.get(e.target)] : [undefined, undefined];
   }
 
   private beginDrag(g: Extract<Gesture, { type: "pressNode" }>): void {
@@ -348,8 +432,10 @@ export class Interaction {
     const zoom = this.host.viewport().zoom;
     const target = this.resizeTarget();
     const corner = target ? resizeHandleAt(target, fp, zoom) : null;
+    const routed = corner ? null : this.routeTarget();
+    const routeHandle = routed ? routeHandleAt(routed.points, fp, zoom) : null;
     // Keep the hovered node while the pointer is over one of its handles (they stick out).
-    const handle = corner ? null : handleAt(this.handleNodes(), fp, zoom);
+    const handle = corner || routeHandle ? null : handleAt(this.handleNodes(), fp, zoom);
     let hover: string | null;
     if (handle) hover = this.hover ?? handle.node.id;
     else {
@@ -358,10 +444,17 @@ export class Interaction {
       hover = n && isConnectable(n) ? n.id : null;
     }
     const hh = handle?.p ?? null;
-    if (hover !== this.hover || hh?.x !== this.hoverHandle?.x || hh?.y !== this.hoverHandle?.y || corner !== this.hoverCorner) {
+    if (
+      hover !== this.hover ||
+      hh?.x !== this.hoverHandle?.x ||
+      hh?.y !== this.hoverHandle?.y ||
+      corner !== this.hoverCorner ||
+      !sameHandle(routeHandle, this.hoverRoute)
+    ) {
       this.hover = hover;
       this.hoverHandle = hh;
       this.hoverCorner = corner;
+      this.hoverRoute = routeHandle;
       this.host.changed();
     }
   }
@@ -372,8 +465,10 @@ export class Interaction {
     if (g.type === "pan") return "grabbing";
     if (g.type === "dragNodes") return "move";
     if (g.type === "resize") return resizeCursor(g.corner);
+    if (g.type === "route") return "move";
     if (g.type === "connect" || g.type === "band") return "crosshair";
     if (this.hoverCorner) return resizeCursor(this.hoverCorner);
+    if (this.hoverRoute) return "move";
     if (this.hoverHandle) return "crosshair";
     if (this.hover && !this.host.readOnly()) return "move";
     return "default";
@@ -403,6 +498,12 @@ export class Interaction {
   resizing(): { id: string; rect: Rect; moving: ReadonlySet<string> } | null {
     const g = this.gesture;
     return g.type === "resize" && g.active ? { id: g.id, rect: g.rect, moving: g.moving } : null;
+  }
+
+  /** The edge whose route is being dragged and its live route, once past the drag threshold. */
+  routing(): { id: string; points: readonly Point[]; moving: ReadonlySet<string> } | null {
+    const g = this.gesture;
+    return g.type === "route" && g.route ? { id: g.id, points: g.route.points, moving: g.moving } : null;
   }
 
   /** The nodes being dragged and by how much, while a drag is on. */

@@ -1,5 +1,5 @@
 // What is drawn over the cached scene on every frame: selection outlines, problem badges,
-// connection and resize handles, the connection being drawn and the rubber band. All cheap (a
+// connection, resize and route handles, the connection being drawn and the rubber band. All cheap (a
 // handful of elements), sized in screen pixels (divided by the zoom) so they read the same at
 // any zoom.
 
@@ -9,6 +9,7 @@ import { traceEdgeLine } from "./edges";
 import { HANDLE_RADIUS_PX, handlePoints } from "./hitTest";
 import { isEvent, isGateway } from "./kinds";
 import { CORNERS, RESIZE_HANDLE_PX, cornerPoint, type Corner } from "./resize";
+import { BEND_HANDLE_PX, MID_HANDLE_PX, sameHandle, segmentMiddles, type RouteHandle } from "./route";
 import { fontString } from "./text";
 import { BADGE_FONT, THEME } from "./theme";
 import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect } from "./types";
@@ -124,6 +125,30 @@ export function drawResizeHandles(ctx: DrawContext, r: Rect, zoom: number, activ
     ctx.lineWidth = (on ? 1.5 : 1) / zoom;
     ctx.stroke();
   }
+}
+
+/**
+ * The route handles of the selected edge: a dot in the selection colour on each bend point and,
+ * when `middles`, a smaller hollow one on the middle of each segment long enough; `active` (the
+ * one under the pointer or being dragged) is drawn the other way round.
+ */
+export function drawRouteHandles(ctx: DrawContext, points: readonly Point[], zoom: number, active: RouteHandle | null, middles: boolean): void {
+  ctx.setLineDash(NO_DASH);
+  const dot = (p: Point, r: number, filled: boolean) => {
+    ctx.beginPath();
+    ctx.moveTo(p.x + r, p.y);
+    ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+    ctx.closePath();
+    ctx.fillStyle = filled ? THEME.selection : THEME.handleFill;
+    ctx.fill();
+    ctx.strokeStyle = filled ? THEME.handleFill : THEME.selection;
+    ctx.lineWidth = (filled ? 1 : 1.5) / zoom;
+    ctx.stroke();
+  };
+  if (middles) {
+    for (const m of segmentMiddles(points, zoom)) dot(m.p, MID_HANDLE_PX / zoom, sameHandle(active, { kind: "mid", index: m.index }));
+  }
+  for (let i = 1; i + 1 < points.length; i++) dot(points[i], BEND_HANDLE_PX / zoom, !sameHandle(active, { kind: "bend", index: i }));
 }
 
 /** The dashed line from a handle to the pointer (or to the target's facing side) while connecting. */

@@ -160,6 +160,20 @@ export function resizeOps(
   return ops;
 }
 
+/**
+ * The edit for an edge whose route was edited on the canvas: one updateEdge with the whole new
+ * route (points rounded to whole units, as the model's points are) and every other field as it
+ * is (the core writes only what changed, so a concurrent rename survives). Nothing when the route
+ * is the stored one, or the edge is gone.
+ */
+export function routeOps(edgeById: ReadonlyMap<string, FlowEdge>, route: { id: string; waypoints: readonly { x: number; y: number }[] }): FlowOp[] {
+  const model = edgeById.get(route.id);
+  if (!model || route.waypoints.length < 2) return [];
+  const waypoints = route.waypoints.map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) }));
+  const same = waypoints.length === model.waypoints.length && waypoints.every((p, i) => p.x === model.waypoints[i].x && p.y === model.waypoints[i].y);
+  return same ? [] : [{ op: "updateEdge", edge: { ...model, waypoints } }];
+}
+
 export function FlowEditor({
   backend,
   workspaceId,
@@ -277,6 +291,11 @@ export function FlowEditor({
       const s = stateRef.current;
       edit(resizeOps(s.nodeById, s.lanes, resize));
     },
+    [edit, stateRef],
+  );
+
+  const onRouteEdge = useCallback(
+    (route: { id: string; waypoints: { x: number; y: number }[] }) => edit(routeOps(stateRef.current.edgeById, route)),
     [edit, stateRef],
   );
 
@@ -738,6 +757,7 @@ export function FlowEditor({
               onSelectionChange={onSelectionChange}
               onMoveNodes={onMoveNodes}
               onResizeNode={onResizeNode}
+              onRouteEdge={onRouteEdge}
               onConnect={onConnect}
               onActivate={onActivate}
               onDropKind={onDropKind}
