@@ -806,7 +806,30 @@ async fn structural_problems_show_live_and_go_away_on_undo() -> Result<()> {
         "the added task marked",
     )
     .await?;
+    // Hovering the marked task says what is wrong with it.
+    let (x, y) = node_point(&c, &added).await?;
+    let no_drag = (x, y);
+    {
+        use fantoccini::actions::{InputSource, MouseActions, PointerAction};
+        let to = MouseActions::new("mouse".to_string()).then(PointerAction::MoveTo {
+            duration: None,
+            x: no_drag.0,
+            y: no_drag.1,
+        });
+        c.perform_actions(to).await?;
+    }
+    wait_js(
+        &c,
+        &format!(
+            "const t = document.querySelector('[data-testid=problem-tooltip]'); \
+             return !!t && t.dataset.element === '{added}' \
+               && t.querySelectorAll('li').length === 2 && t.textContent.length > 10;"
+        ),
+        "a tooltip naming the task's two problems",
+    )
+    .await?;
     e2e::save_screenshot(&c, "problems").await?;
+    c.release_actions().await?;
 
     click(&c, "[data-testid=undo]").await?;
     wait_js(

@@ -22,7 +22,8 @@ import { selectOnly } from "./flowState";
 import { NODE_KINDS, NODE_SIZE } from "./kinds";
 import type { OtherEnd } from "./links";
 import { Palette } from "./Palette";
-import { worstSeverity, type Problem } from "./problems";
+import { elementName, worstSeverity, type Problem } from "./problems";
+import { ProblemTooltip } from "./ProblemTooltip";
 import { ProblemsPanel, ProblemsToggle } from "./ProblemsPanel";
 import { POOL_HEADER, toCanvasFlow } from "./toCanvas";
 import type { FlowProblems } from "./useFlowProblems";
@@ -222,6 +223,8 @@ export function FlowEditor({
     return ids;
   }, [state.nodes, state.edges, selectedLanes]);
 
+  const elementAt = useCallback((x: number, y: number) => view.current?.elementAt(x, y) ?? null, []);
+  const nameOf = useCallback((id: string) => elementName(stateRef.current, id), [stateRef]);
   const problemMarks = useMemo(() => {
     const marks = new Map<string, "error" | "warning">();
     for (const [id, codes] of problems.index) if (codes.length > 0) marks.set(id, worstSeverity(codes));
@@ -766,6 +769,7 @@ export function FlowEditor({
               ariaLabel={t("canvas.label")}
             />
             <PresenceLayer peers={peers} view={view} container={canvasRef} viewportListeners={viewportListeners} />
+            <ProblemTooltip container={canvasRef} elementAt={elementAt} index={problems.index} nameOf={nameOf} />
             {renamingId && renameTarget && (
               <div className="canvas-rename" style={renameTarget.style}>
                 <InlineInput
