@@ -348,7 +348,22 @@ struct DocActor {
 
 impl DocActor {
     async fn run(hub: Hub, id: String, mut rx: mpsc::UnboundedReceiver<Input>) {
-        let (doc, chunks) = load(&hub.inner.store, &id).await;
+        let Some((doc, chunks)) = load(&hub.inner.store, &id).await else {
+            // The database could not be read: serve nothing rather than an empty document
+            // (which peers would take as the server's copy). The next message tries again.
+            hub.inner
+                .docs
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&id);
+            rx.close();
+            while let Ok(input) = rx.try_recv() {
+                if let Input::Doc { from, .. } = input {
+                    from.send(wire::doc_unavailable(hub.server_id(), &from.peer, &id));
+                }
+            }
+            return;
+        };
         let saved = doc.get_heads();
         let mut actor = DocActor {
             hub,
@@ -612,11 +627,7 @@ impl DocActor {
                         rusqlite::params![doc, key],
                     )?;
                 }
-                tx.execute(
-                    "INSERT INTO chunk (key, doc_id, data) VALUES (?1, ?2, ?3)
-                     ON CONFLICT(key) DO UPDATE SET data = excluded.data",
-                    rusqlite::params![key, doc, bytes],
-                )?;
+                store::put_chunk(&tx, &key, &doc, &bytes)?;
                 tx.commit()
             })
             .await
@@ -675,26 +686,20 @@ async fn sleep_if(yes: bool, d: Duration) {
     }
 }
 
-/// The document as stored, and how many chunks hold it. A chunk that does not load is
-/// reported and skipped (the others still load).
-async fn load(store: &Store, id: &str) -> (Automerge, usize) {
-    let prefix = format!("{id}/");
+/// The document as stored, and how many chunks hold it; `None` when the database cannot be
+/// read. A chunk that does not load is reported and skipped (the others still load).
+async fn load(store: &Store, id: &str) -> Option<(Automerge, usize)> {
+    let doc_id = id.to_string();
     let rows = store
-        .blocking(move |c| -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
-            let mut stmt = c.prepare_cached(
-                "SELECT key, data FROM chunk WHERE key >= ?1 AND key < ?2 ORDER BY key",
-            )?;
-            let hi = format!("{}0", &prefix[..prefix.len() - 1]);
-            let rows = stmt.query_map(rusqlite::params![prefix, hi], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-            rows.collect()
-        })
+        .blocking(move |c| store::document_chunks(c, &doc_id))
         .await;
-    let rows = rows.unwrap_or_else(|e| {
-        tracing::error!(doc = %id, error = %e, "loading a document failed");
-        Vec::new()
-    });
+    let rows = match rows {
+        Ok(rows) => rows,
+        Err(e) => {
+            tracing::error!(doc = %id, error = %e, "loading a document failed");
+            return None;
+        }
+    };
     let mut doc = Automerge::new();
     // Snapshots first (keys sort "incremental" before "snapshot"), then the changes after.
     let (snapshots, incrementals): (Vec<_>, Vec<_>) =
@@ -704,5 +709,5 @@ async fn load(store: &Store, id: &str) -> (Automerge, usize) {
             tracing::error!(%key, error = %e, "a stored chunk does not load; skipped");
         }
     }
-    (doc, rows.len())
+    Some((doc, rows.len()))
 }

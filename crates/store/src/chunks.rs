@@ -56,13 +56,7 @@ impl Storage for Store {
         let doc = doc_of(&key);
         let k2 = k.clone();
         let r = self
-            .ordered_write(ticket, move |c| {
-                c.execute(
-                    "INSERT INTO chunk (key, doc_id, data) VALUES (?1, ?2, ?3)
-                     ON CONFLICT(key) DO UPDATE SET data = excluded.data",
-                    params![k2, doc, data],
-                )
-            })
+            .ordered_write(ticket, move |c| put_chunk(c, &k2, &doc, &data))
             .await;
         match r {
             Ok(_) => self.mark_persisted(k),
@@ -85,6 +79,28 @@ impl Storage for Store {
             tracing::error!(%key, error = %e, "deleting a chunk failed");
         }
     }
+}
+
+/// Every chunk of a document (keys `<doc_id>/…`), in key order.
+pub fn document_chunks(
+    c: &mut rusqlite::Connection,
+    doc_id: &str,
+) -> rusqlite::Result<Vec<(String, Vec<u8>)>> {
+    load_prefix(c, doc_id)
+}
+
+/// Writes one chunk of `doc_id` under `key`, replacing a chunk with the same key.
+pub fn put_chunk(
+    c: &rusqlite::Connection,
+    key: &str,
+    doc_id: &str,
+    data: &[u8],
+) -> rusqlite::Result<usize> {
+    c.execute(
+        "INSERT INTO chunk (key, doc_id, data) VALUES (?1, ?2, ?3)
+         ON CONFLICT(key) DO UPDATE SET data = excluded.data",
+        params![key, doc_id, data],
+    )
 }
 
 /// All chunks whose key is `prefix` or starts with `prefix/`, in key order.

@@ -16,6 +16,7 @@ use std::sync::{Arc, Condvar, Mutex};
 use rusqlite::Connection;
 
 pub use catalogue::{QuarantinedChunk, RemoteRow, WorkspaceRow};
+pub use chunks::{document_chunks, put_chunk};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
