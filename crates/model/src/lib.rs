@@ -5,8 +5,11 @@
 //! typed readers, and operations that return their own inverse so that a session can
 //! undo its own edits on top of whatever peers did meanwhile. No I/O happens here.
 
+pub mod domain;
 pub mod flow;
+pub mod kinds;
 pub mod links;
+pub mod record;
 pub mod schema;
 pub mod validate;
 pub mod workspace;
