@@ -5,6 +5,7 @@
 //! workspace.json            {"format": "triloop-workspace", "formatVersion": 1, "name": ...,
 //!                            "documents": [{"title", "kind", "file"}]}
 //! documents/01-<kind>.json  {"kind": "businessFlow", "lanes": [...], "nodes": [...], "edges": [...]}
+//!                           {"kind": "domainModel", "contexts": [...], "elements": [...], ...}
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -39,6 +40,8 @@ pub enum Content {
         flow: Flow,
         bpmn_source: Option<String>,
     },
+    /// A domain model, its records grouped by type.
+    DomainModel { model: model::domain::DomainModel },
 }
 
 #[derive(Serialize, Deserialize)]
@@ -58,6 +61,14 @@ struct ManifestEntry {
     title: String,
     kind: DocKind,
     file: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DomainFile {
+    kind: DocKind,
+    #[serde(flatten)]
+    model: model::domain::DomainModel,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -117,6 +128,12 @@ impl Bundle {
                     flow::apply(&mut scratch, &flow_ops(f))
                         .map_err(|e| bad(format!("document {:?}: {e}", d.title)))?;
                 }
+                Content::DomainModel { model } => {
+                    let mut scratch = automerge::Automerge::new();
+                    model::domain::init(&mut scratch)?;
+                    model::domain::apply(&mut scratch, &domain_ops(model))
+                        .map_err(|e| bad(format!("document {:?}: {e}", d.title)))?;
+                }
             }
         }
         Ok(())
@@ -129,6 +146,14 @@ pub(crate) fn flow_ops(f: &Flow) -> Vec<FlowOp> {
     ops.extend(f.nodes.iter().cloned().map(|node| FlowOp::AddNode { node }));
     ops.extend(f.edges.iter().cloned().map(|edge| FlowOp::AddEdge { edge }));
     ops
+}
+
+pub(crate) fn domain_ops(m: &model::domain::DomainModel) -> Vec<model::domain::DomainOp> {
+    m.clone()
+        .into_records()
+        .into_iter()
+        .map(|record| model::record::RecordOp::Add { record })
+        .collect()
 }
 
 /// Parses a bundle whose files are read by `read(relative_path)`.
@@ -179,6 +204,17 @@ fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiE
                     bpmn_source: f.bpmn_source,
                 }
             }
+            DocKind::DomainModel => {
+                let f: DomainFile =
+                    serde_json::from_str(&text).map_err(|e| bad(format!("{}: {e}", entry.file)))?;
+                if f.kind != DocKind::DomainModel {
+                    return Err(bad(format!(
+                        "{}: kind {:?} does not match workspace.json",
+                        entry.file, f.kind
+                    )));
+                }
+                Content::DomainModel { model: f.model }
+            }
             other => {
                 return Err(bad(format!(
                     "{}: documents of kind {} cannot be imported yet",
@@ -223,29 +259,39 @@ pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiErro
     let mut written = Vec::new();
     let mut entries = Vec::new();
     for (i, d) in bundle.documents.iter().enumerate() {
-        let Content::BusinessFlow {
-            flow: f,
-            bpmn_source,
-        } = &d.content;
-        let rel = format!(
-            "documents/{:02}-{}.json",
-            i + 1,
-            DocKind::BusinessFlow.as_str()
-        );
-        let file = FlowFile {
-            kind: DocKind::BusinessFlow,
-            lanes: f.lanes.clone(),
-            nodes: f.nodes.clone(),
-            edges: f.edges.clone(),
-            bpmn_source: bpmn_source.clone(),
+        let kind = match &d.content {
+            Content::BusinessFlow { .. } => DocKind::BusinessFlow,
+            Content::DomainModel { .. } => DocKind::DomainModel,
         };
+        let rel = format!("documents/{:02}-{}.json", i + 1, kind.as_str());
         let p = dir.join(&rel);
-        write_json(&p, &file).map_err(|e| io(&p, e))?;
+        match &d.content {
+            Content::BusinessFlow {
+                flow: f,
+                bpmn_source,
+            } => {
+                let file = FlowFile {
+                    kind,
+                    lanes: f.lanes.clone(),
+                    nodes: f.nodes.clone(),
+                    edges: f.edges.clone(),
+                    bpmn_source: bpmn_source.clone(),
+                };
+                write_json(&p, &file).map_err(|e| io(&p, e))?;
+            }
+            Content::DomainModel { model } => {
+                let file = DomainFile {
+                    kind,
+                    model: model.clone(),
+                };
+                write_json(&p, &file).map_err(|e| io(&p, e))?;
+            }
+        }
         written.push(p);
         entries.push(ManifestEntry {
             id: d.id.clone(),
             title: d.title.clone(),
-            kind: DocKind::BusinessFlow,
+            kind,
             file: rel,
         });
     }

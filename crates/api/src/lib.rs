@@ -6,8 +6,11 @@
 //! samod writes the change through [`store::Store`] -> we wait until the chunk holding the
 //! change is committed -> only then does the call return (and the UI show "saved").
 
+mod documents;
 mod error;
 pub mod exchange;
+mod flows;
+mod links;
 pub mod logging;
 mod meeting;
 mod sync;
@@ -22,6 +25,7 @@ use std::time::Duration;
 
 use automerge::Automerge;
 use futures::{FutureExt, StreamExt};
+use model::kinds;
 use model::{DocumentEntry, ModelError, flow, workspace};
 use samod::{DocHandle, DocumentId, Repo};
 use store::{Store, WorkspaceRow};
@@ -97,8 +101,8 @@ impl Clock for SystemClock {
 /// Undo and redo stacks of one document, for this session's own edits only.
 #[derive(Default)]
 struct UndoStacks {
-    undo: Vec<Vec<FlowOp>>,
-    redo: Vec<Vec<FlowOp>>,
+    undo: Vec<DocOps>,
+    redo: Vec<DocOps>,
 }
 
 #[derive(Default)]
@@ -294,444 +298,6 @@ impl Core {
             name: idx.name,
             documents: idx.documents.into_iter().map(summary).collect(),
         })
-    }
-
-    // ---- documents --------------------------------------------------------------------
-
-    pub async fn create_document(
-        &self,
-        workspace_id: &str,
-        kind: DocKind,
-        title: &str,
-    ) -> Result<DocumentSummary, ApiError> {
-        let title = clean_name(title)?;
-        let row = self.workspace_row(workspace_id)?;
-        if let Some(ws) = self.read_only_workspace(&row.index_doc).await? {
-            return Err(read_only(&ws));
-        }
-        let mut doc = Automerge::new();
-        match kind {
-            DocKind::BusinessFlow => flow::init(&mut doc)?,
-            other => {
-                return Err(invalid(format!(
-                    "documents of kind {} cannot be created yet",
-                    other.as_str()
-                )));
-            }
-        }
-        let handle = self.repo.create(doc).await?;
-        let id = handle.document_id().to_string();
-        self.remember(handle);
-        let entry = DocumentEntry {
-            id: id.clone(),
-            kind,
-            title,
-            created_at: self.clock.now_ms() as f64,
-        };
-        let e = entry.clone();
-        self.change(&row.index_doc, move |doc| workspace::add_document(doc, &e))
-            .await?;
-        Ok(summary(entry))
-    }
-
-    pub async fn rename_document(
-        &self,
-        workspace_id: &str,
-        document_id: &str,
-        title: &str,
-    ) -> Result<(), ApiError> {
-        let title = clean_name(title)?;
-        let row = self.workspace_row(workspace_id)?;
-        let id = document_id.to_string();
-        self.change(&row.index_doc, move |doc| {
-            workspace::rename_document(doc, &id, &title)
-        })
-        .await
-    }
-
-    pub async fn delete_document(
-        &self,
-        workspace_id: &str,
-        document_id: &str,
-    ) -> Result<(), ApiError> {
-        let row = self.workspace_row(workspace_id)?;
-        let id = document_id.to_string();
-        self.change(&row.index_doc, move |doc| {
-            workspace::remove_document(doc, &id)
-        })
-        .await?;
-        self.forget(document_id);
-        self.store.delete_document_chunks(document_id)?;
-        Ok(())
-    }
-
-    // ---- business flows ---------------------------------------------------------------
-
-    pub async fn open_flow(&self, document_id: &str) -> Result<FlowView, ApiError> {
-        let handle = self.handle(document_id).await?;
-        let flow = run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
-        let (can_undo, can_redo) = self.undo_state(document_id);
-        Ok(FlowView {
-            document_id: document_id.to_string(),
-            nodes: flow.nodes,
-            edges: flow.edges,
-            lanes: flow.lanes,
-            can_undo,
-            can_redo,
-        })
-    }
-
-    /// The flow's structural problems (unreachable elements, dead ends, missing start or
-    /// end, gateways without conditions, …). A flow with problems still opens and saves.
-    pub async fn validate_flow(
-        &self,
-        document_id: &str,
-    ) -> Result<Vec<model::validate::Problem>, ApiError> {
-        let model = self.bpmn_model(document_id).await?;
-        Ok(model::validate::validate(&formats::bpmn::validation_graph(
-            &model,
-        )))
-    }
-
-    /// The flow as a BPMN model: the file it was imported from (if any) with the canvas's
-    /// state written over it.
-    pub async fn bpmn_model(
-        &self,
-        document_id: &str,
-    ) -> Result<formats::bpmn::BpmnModel, ApiError> {
-        let handle = self.handle(document_id).await?;
-        let cached = self.session().bpmn_sources.get(document_id).cloned();
-        let id = document_id.to_string();
-        let (model, parsed) = run_blocking(move || {
-            let (flow, source) = handle.with_document(|doc| {
-                let source = match cached {
-                    Some(_) => None,
-                    None => flow::bpmn_source(doc)?,
-                };
-                Ok::<_, model::ModelError>((flow::read(doc)?, source))
-            })?;
-            let parsed = match source {
-                Some(xml) => Some(Arc::new(formats::bpmn::import(xml.as_bytes()).map_err(
-                    |e| {
-                        ApiError::new(
-                            ErrorCode::DocumentCorrupt,
-                            format!("the BPMN kept in document {id} does not load: {e}"),
-                        )
-                    },
-                )?)),
-                None => None,
-            };
-            let source = cached.as_ref().or(parsed.as_ref()).map(|m| m.as_ref());
-            let model = formats::bpmn::flowdoc::from_flow(&flow, source);
-            Ok::<_, ApiError>((model, parsed))
-        })
-        .await??;
-        if let Some(parsed) = parsed {
-            self.session()
-                .bpmn_sources
-                .insert(document_id.to_string(), parsed);
-        }
-        Ok(model)
-    }
-
-    /// The flow as BPMN 2.0 XML with diagram interchange.
-    pub async fn export_bpmn(&self, document_id: &str) -> Result<String, ApiError> {
-        Ok(formats::bpmn::export(&self.bpmn_model(document_id).await?))
-    }
-
-    /// Imports a BPMN 2.0 file as a new business flow of the workspace, titled after the
-    /// file's collaboration or process, else `fallback_title` (the file's name). A file
-    /// without diagram information is laid out first. Nothing is created when the file
-    /// does not import.
-    pub async fn import_bpmn(
-        &self,
-        workspace_id: &str,
-        bytes: Vec<u8>,
-        fallback_title: Option<String>,
-    ) -> Result<DocumentSummary, ApiError> {
-        let (flow, source, name) = run_blocking(move || {
-            let mut model = formats::bpmn::import(&bytes)
-                .map_err(|e| ApiError::new(ErrorCode::BadFile, e.to_string()))?;
-            if !formats::bpmn::flowdoc::has_diagram(&model) {
-                formats::bpmn::layout::ensure_layout(&mut model);
-            }
-            let flow = formats::bpmn::flowdoc::to_flow(&model);
-            let name = model
-                .collaborations()
-                .find_map(|c| c.name.clone())
-                .or_else(|| model.processes().find_map(|p| p.name.clone()))
-                .or_else(|| model.name.clone());
-            Ok::<_, ApiError>((flow, formats::bpmn::export(&model), name))
-        })
-        .await??;
-        let title = name
-            .filter(|t| !t.trim().is_empty())
-            .or(fallback_title)
-            .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| "BPMN".to_string());
-        let s = self
-            .create_document(workspace_id, DocKind::BusinessFlow, &title)
-            .await?;
-        let ops = exchange::flow_ops(&flow);
-        let filled = async {
-            self.change(&s.id, move |doc| flow::set_bpmn_source(doc, &source))
-                .await?;
-            self.change(&s.id, move |doc| flow::apply(doc, &ops))
-                .await?;
-            Ok::<_, ApiError>(())
-        }
-        .await;
-        if let Err(e) = filled {
-            // All or nothing: the half-made document goes.
-            if let Err(cleanup) = self.delete_document(workspace_id, &s.id).await {
-                tracing::error!(error = %cleanup, "removing a half-imported flow failed");
-            }
-            return Err(e);
-        }
-        Ok(s)
-    }
-
-    /// Applies `ops` as one change and one undo step; returns once it is durable.
-    pub async fn edit_flow(
-        &self,
-        document_id: &str,
-        ops: Vec<FlowOp>,
-    ) -> Result<EditResult, ApiError> {
-        if ops.is_empty() {
-            return Err(invalid("an edit needs at least one operation"));
-        }
-        let applied = self
-            .change(document_id, move |doc| flow::apply(doc, &ops))
-            .await?;
-        {
-            let mut s = self.session();
-            let stacks = s.undo.entry(document_id.to_string()).or_default();
-            stacks.undo.push(applied.inverse);
-            stacks.redo.clear();
-        }
-        Ok(self.edit_result(document_id, applied.patch))
-    }
-
-    pub async fn undo_flow(&self, document_id: &str) -> Result<EditResult, ApiError> {
-        self.step_history(document_id, true).await
-    }
-
-    pub async fn redo_flow(&self, document_id: &str) -> Result<EditResult, ApiError> {
-        self.step_history(document_id, false).await
-    }
-
-    async fn step_history(&self, document_id: &str, undo: bool) -> Result<EditResult, ApiError> {
-        let ops = {
-            let mut s = self.session();
-            let stacks = s.undo.entry(document_id.to_string()).or_default();
-            let from = if undo {
-                &mut stacks.undo
-            } else {
-                &mut stacks.redo
-            };
-            from.pop().ok_or_else(|| {
-                invalid(if undo {
-                    "nothing to undo"
-                } else {
-                    "nothing to redo"
-                })
-            })?
-        };
-        match self
-            .change(document_id, move |doc| flow::apply(doc, &ops))
-            .await
-        {
-            Ok(applied) => {
-                let mut s = self.session();
-                let stacks = s.undo.entry(document_id.to_string()).or_default();
-                let to = if undo {
-                    &mut stacks.redo
-                } else {
-                    &mut stacks.undo
-                };
-                to.push(applied.inverse);
-                drop(s);
-                Ok(self.edit_result(document_id, applied.patch))
-            }
-            // The step no longer applies (someone else changed those elements); it is
-            // dropped so the stack does not stay stuck on it.
-            Err(e) => Err(ApiError::new(
-                e.code,
-                format!(
-                    "cannot {}: {}",
-                    if undo { "undo" } else { "redo" },
-                    e.detail
-                ),
-            )),
-        }
-    }
-
-    fn edit_result(&self, document_id: &str, patch: model::FlowPatch) -> EditResult {
-        let (can_undo, can_redo) = self.undo_state(document_id);
-        EditResult {
-            document_id: document_id.to_string(),
-            patch,
-            can_undo,
-            can_redo,
-        }
-    }
-
-    fn undo_state(&self, document_id: &str) -> (bool, bool) {
-        let s = self.session();
-        s.undo
-            .get(document_id)
-            .map(|u| (!u.undo.is_empty(), !u.redo.is_empty()))
-            .unwrap_or((false, false))
-    }
-
-    // ---- links (traceability) ---------------------------------------------------------
-
-    /// Links `from_element` of `from_document` to `to_element` of `to_document`; both
-    /// documents must belong to the workspace and both elements must exist.
-    pub async fn add_link(
-        &self,
-        workspace_id: &str,
-        from_document: &str,
-        from_element: &str,
-        kind: LinkKind,
-        to_document: &str,
-        to_element: &str,
-    ) -> Result<Link, ApiError> {
-        let row = self.workspace_row(workspace_id)?;
-        let idx = self.read_index(&row.index_doc).await?;
-        for (doc, element) in [(from_document, from_element), (to_document, to_element)] {
-            let entry = idx.documents.iter().find(|d| d.id == doc).ok_or_else(|| {
-                not_found(format!("document {doc} is not in workspace {workspace_id}"))
-            })?;
-            if self
-                .element_name(&entry.id, entry.kind, element)
-                .await?
-                .is_none()
-            {
-                return Err(not_found(format!(
-                    "document {:?} has no element {element}",
-                    entry.title
-                )));
-            }
-        }
-        let link = Link {
-            id: uuid::Uuid::new_v4().to_string(),
-            kind,
-            from: from_element.to_string(),
-            to_document: to_document.to_string(),
-            to_element: to_element.to_string(),
-        };
-        let l = link.clone();
-        self.change(from_document, move |doc| model::links::add(doc, &l))
-            .await?;
-        Ok(link)
-    }
-
-    pub async fn remove_link(&self, document_id: &str, link_id: &str) -> Result<(), ApiError> {
-        let id = link_id.to_string();
-        self.change(document_id, move |doc| model::links::remove(doc, &id))
-            .await
-            .map(|_| ())
-    }
-
-    /// Every link that starts or ends at `element` of `document_id`, with names resolved.
-    pub async fn links_of(
-        &self,
-        workspace_id: &str,
-        document_id: &str,
-        element: &str,
-    ) -> Result<Vec<ResolvedLink>, ApiError> {
-        let row = self.workspace_row(workspace_id)?;
-        let idx = self.read_index(&row.index_doc).await?;
-        let mut out = Vec::new();
-        for holder in &idx.documents {
-            // A damaged document cannot be read; its links are skipped, not fatal.
-            let Ok(handle) = self.handle(&holder.id).await else {
-                continue;
-            };
-            let links =
-                run_blocking(move || handle.with_document(|doc| model::links::read(doc))).await??;
-            for link in links {
-                let outgoing = holder.id == document_id && link.from == element;
-                let incoming = link.to_document == document_id && link.to_element == element;
-                if !outgoing && !incoming {
-                    continue;
-                }
-                let to_entry = idx.documents.iter().find(|d| d.id == link.to_document);
-                let to_name = match to_entry {
-                    Some(e) => self
-                        .element_name(&e.id, e.kind, &link.to_element)
-                        .await
-                        .unwrap_or(None),
-                    None => None,
-                };
-                let from_name = self
-                    .element_name(&holder.id, holder.kind, &link.from)
-                    .await
-                    .unwrap_or(None);
-                let other_title = if incoming {
-                    Some(holder.title.clone())
-                } else {
-                    to_entry.map(|e| e.title.clone())
-                };
-                out.push(ResolvedLink {
-                    broken: to_name.is_none(),
-                    from_document: holder.id.clone(),
-                    incoming,
-                    from_name,
-                    to_name,
-                    other_title,
-                    link,
-                });
-            }
-        }
-        Ok(out)
-    }
-
-    /// Every element of the workspace that a link can point to, document by document.
-    pub async fn link_targets(&self, workspace_id: &str) -> Result<Vec<LinkTarget>, ApiError> {
-        let row = self.workspace_row(workspace_id)?;
-        let idx = self.read_index(&row.index_doc).await?;
-        let mut out = Vec::new();
-        for entry in idx.documents {
-            if entry.kind != DocKind::BusinessFlow {
-                continue;
-            }
-            let Ok(handle) = self.handle(&entry.id).await else {
-                continue;
-            };
-            let flow = run_blocking(move || handle.with_document(|doc| flow::read(doc))).await??;
-            out.extend(flow.nodes.into_iter().map(|n| LinkTarget {
-                document_id: entry.id.clone(),
-                document_title: entry.title.clone(),
-                document_kind: entry.kind,
-                element_id: n.id,
-                name: n.name,
-                element_kind: n.kind.as_str().to_string(),
-            }));
-        }
-        Ok(out)
-    }
-
-    /// The name of an element of a document, or `None` when the document has no such element.
-    async fn element_name(
-        &self,
-        document_id: &str,
-        kind: DocKind,
-        element: &str,
-    ) -> Result<Option<String>, ApiError> {
-        match kind {
-            DocKind::BusinessFlow => {
-                let handle = self.handle(document_id).await?;
-                let element = element.to_string();
-                Ok(run_blocking(move || {
-                    handle.with_document(|doc| flow::element_name(doc, &element))
-                })
-                .await??)
-            }
-            // Other kinds get their elements with their issues.
-            _ => Ok(None),
-        }
     }
 
     // ---- sync -------------------------------------------------------------------------
@@ -1278,6 +844,13 @@ impl Core {
                     .await??;
                     exchange::Content::BusinessFlow { flow, bpmn_source }
                 }
+                DocKind::DomainModel => {
+                    let handle = self.handle(&entry.id).await?;
+                    let model =
+                        run_blocking(move || handle.with_document(|doc| model::domain::read(doc)))
+                            .await??;
+                    exchange::Content::DomainModel { model }
+                }
                 _ => continue,
             };
             documents.push(exchange::BundleDocument {
@@ -1331,6 +904,23 @@ impl Core {
                     let ops = exchange::flow_ops(flow);
                     if !ops.is_empty() {
                         self.change(&s.id, move |doc| flow::apply(doc, &ops))
+                            .await
+                            .map_err(|e| {
+                                ApiError::new(
+                                    ErrorCode::BadFile,
+                                    format!("document {:?}: {}", d.title, e.detail),
+                                )
+                            })?;
+                    }
+                    s
+                }
+                exchange::Content::DomainModel { model } => {
+                    let s = self
+                        .create_document(workspace_id, DocKind::DomainModel, &d.title)
+                        .await?;
+                    let ops = exchange::domain_ops(model);
+                    if !ops.is_empty() {
+                        self.change(&s.id, move |doc| model::domain::apply(doc, &ops))
                             .await
                             .map_err(|e| {
                                 ApiError::new(

@@ -8,6 +8,7 @@ use specta::Type;
 
 pub use model::links::{Link, LinkKind};
 pub use model::validate::{Problem, ProblemCode};
+pub use model::kinds::{DocContent, DocOps, DocPatch};
 pub use model::{DocKind, EdgeKind, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};
 
 /// Error codes the UI can act on. The UI shows a translated message per code, plus `detail`.
@@ -106,12 +107,31 @@ pub struct FlowView {
     pub can_redo: bool,
 }
 
-/// Returned by every flow edit, undo and redo, once the change is durable in SQLite.
+/// A document of any kind as it opens: its whole content, once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DocumentView {
+    pub document_id: String,
+    pub kind: DocKind,
+    pub content: DocContent,
+    pub can_undo: bool,
+    pub can_redo: bool,
+}
+
+/// A document's problems, per kind (each kind has its own codes and messages).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "kind", content = "problems", rename_all = "camelCase")]
+pub enum DocProblems {
+    BusinessFlow(Vec<model::validate::Problem>),
+    DomainModel(Vec<model::domain::DomainProblem>),
+}
+
+/// Returned by every edit, undo and redo, once the change is durable in SQLite.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "camelCase")]
 pub struct EditResult {
     pub document_id: String,
-    pub patch: FlowPatch,
+    pub patch: DocPatch,
     pub can_undo: bool,
     pub can_redo: bool,
 }

@@ -114,7 +114,7 @@ async fn workspace_and_document_lifecycle() {
         .await
         .unwrap();
     let err = c
-        .create_document(&ws.id, DocKind::DomainModel, "领域")
+        .create_document(&ws.id, DocKind::ValueTree, "价值树")
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::InvalidInput);
@@ -218,7 +218,7 @@ async fn edits_undo_redo_and_survive_restart() {
         .await
         .unwrap();
     assert!(r.can_undo && !r.can_redo);
-    assert_eq!(r.patch.nodes.len(), 2);
+    assert_eq!(flow_patch(&r.patch).nodes.len(), 2);
     c.edit_flow(
         &d.id,
         vec![FlowOp::RenameNode {
@@ -232,14 +232,14 @@ async fn edits_undo_redo_and_survive_restart() {
         .await
         .unwrap();
     assert!(c.open_flow(&d.id).await.unwrap().edges.is_empty());
-    let u = c.undo_flow(&d.id).await.unwrap();
+    let u = c.undo_document(&d.id).await.unwrap();
     assert_eq!(
-        u.patch.edges.len(),
+        flow_patch(&u.patch).edges.len(),
         1,
         "undoing the removal brings the edge back"
     );
     assert!(u.can_redo);
-    c.undo_flow(&d.id).await.unwrap();
+    c.undo_document(&d.id).await.unwrap();
     assert_eq!(
         c.open_flow(&d.id)
             .await
@@ -251,7 +251,7 @@ async fn edits_undo_redo_and_survive_restart() {
             .name,
         "节点 t"
     );
-    c.redo_flow(&d.id).await.unwrap();
+    c.redo_document(&d.id).await.unwrap();
     let bad = c
         .edit_flow(
             &d.id,
@@ -724,4 +724,11 @@ async fn a_bpmn_file_without_diagram_is_laid_out() {
     assert_eq!(view.edges.len(), 2);
     let x = |id: &str| view.nodes.iter().find(|n| n.id == id).unwrap().x;
     assert!(x("s") < x("t") && x("t") < x("e"), "left to right");
+}
+
+fn flow_patch(p: &api::DocPatch) -> &model::FlowPatch {
+    match p {
+        api::DocPatch::BusinessFlow(f) => f,
+        other => panic!("not a flow patch: {other:?}"),
+    }
 }

@@ -791,11 +791,16 @@ pub fn validate(m: &DomainModel) -> Vec<DomainProblem> {
     let contexts: BTreeSet<&str> = m.contexts.iter().map(|c| c.id.as_str()).collect();
     let kind_of = |id: &str| elements.get(id).map(|e| e.kind);
 
-    // Names within a context.
-    let mut names: HashMap<(&str, String), Vec<&str>> = HashMap::new();
+    // Names within a context. An aggregate is usually named after its root entity, so
+    // aggregates are compared with aggregates only.
+    let mut names: HashMap<(&str, bool, String), Vec<&str>> = HashMap::new();
     for e in &m.elements {
         names
-            .entry((e.context.as_str(), e.name.trim().to_lowercase()))
+            .entry((
+                e.context.as_str(),
+                e.kind == ElementKind::Aggregate,
+                e.name.trim().to_lowercase(),
+            ))
             .or_default()
             .push(&e.id);
     }

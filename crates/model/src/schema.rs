@@ -102,6 +102,22 @@ impl From<automerge::AutomergeError> for ModelError {
     }
 }
 
+/// The kind a document says it is (its schema name), if this build knows it.
+pub fn kind_of(doc: &impl ReadDoc) -> Option<DocKind> {
+    let name = get_str(doc, &ROOT, KEY_SCHEMA).ok()??;
+    [
+        DocKind::WorkspaceIndex,
+        DocKind::BusinessFlow,
+        DocKind::ValueTree,
+        DocKind::RequirementPool,
+        DocKind::UserJourney,
+        DocKind::DomainModel,
+        DocKind::SandboxPrototype,
+    ]
+    .into_iter()
+    .find(|k| k.schema_name() == name)
+}
+
 /// Checks that `doc` is of `kind` at a version this build can read.
 pub fn check_schema(doc: &Automerge, kind: DocKind) -> Result<u64, ModelError> {
     let found = get_str(doc, &ROOT, KEY_SCHEMA)?;

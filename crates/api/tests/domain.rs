@@ -1,0 +1,183 @@
+//! The domain model through the generic document use cases: the same commands as the
+//! flow's (open, edit, undo, redo, validate), links from a flow task to a command, the
+//! workspace folder, and a restart.
+
+use std::path::Path;
+
+use api::{Config, Core, DocContent, DocKind, DocOps, DocPatch, DocProblems, FlowNode, NodeKind};
+use model::links::LinkKind;
+use model::domain::{
+    Attribute, BoundedContext, DataType, DomainElement, DomainProblemCode, DomainRecord,
+    ElementKind,
+};
+use model::record::RecordOp;
+
+async fn core(dir: &Path) -> Core {
+    Core::open(Config {
+        data_dir: dir.to_path_buf(),
+        seed_demo: false,
+    })
+    .await
+    .unwrap()
+}
+
+fn add(r: DomainRecord) -> RecordOp<DomainRecord> {
+    RecordOp::Add { record: r }
+}
+
+fn context() -> DomainRecord {
+    DomainRecord::Context(BoundedContext {
+        id: "ctx".into(),
+        name: "客户".into(),
+        subdomain: None,
+        vision: Some("统一客户视图".into()),
+        x: 0.0,
+        y: 0.0,
+        w: 400.0,
+        h: 300.0,
+        kept: None,
+    })
+}
+
+fn domain_of(view: api::DocumentView) -> model::domain::DomainModel {
+    match view.content {
+        DocContent::DomainModel(m) => m,
+        other => panic!("not a domain model: {other:?}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_domain_model_is_edited_undone_validated_linked_and_kept_across_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path()).await;
+    let ws = c.create_workspace("开户专题").await.unwrap();
+    let dm = c
+        .create_document(&ws.id, DocKind::DomainModel, "开户领域模型")
+        .await
+        .unwrap();
+    let mut agg = DomainElement::new("agg", "ctx", ElementKind::Aggregate, "客户", 20.0, 40.0);
+    agg.root = Some("cust".into());
+    let mut cust = DomainElement::new("cust", "ctx", ElementKind::Entity, "客户", 40.0, 80.0);
+    cust.aggregate = Some("agg".into());
+    let mut open = DomainElement::new("open", "ctx", ElementKind::Command, "开户", 400.0, 40.0);
+    open.handled_by = Some("agg".into());
+    let r = c
+        .edit_document(
+            &dm.id,
+            DocOps::DomainModel(vec![
+                add(context()),
+                add(DomainRecord::Element(agg)),
+                add(DomainRecord::Element(cust)),
+                add(DomainRecord::Element(open)),
+                add(DomainRecord::Attribute(Attribute::new(
+                    "a1",
+                    "cust",
+                    "姓名",
+                    DataType::Text,
+                    1.0,
+                ))),
+            ]),
+        )
+        .await
+        .unwrap();
+    let DocPatch::DomainModel(p) = &r.patch else {
+        panic!("{:?}", r.patch)
+    };
+    assert_eq!(p.upserts.len(), 5);
+    assert!(r.can_undo);
+
+    // Live validation: the entity has no identifier; the command emits nothing, fine.
+    let DocProblems::DomainModel(problems) = c.validate_document(&dm.id).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        problems.iter().map(|p| (p.code, p.element.as_str())).collect::<Vec<_>>(),
+        [(DomainProblemCode::EntityWithoutIdentifier, "cust")]
+    );
+    let mut id_attr = Attribute::new("a0", "cust", "客户号", DataType::Text, 0.5);
+    id_attr.identifier = true;
+    c.edit_document(
+        &dm.id,
+        DocOps::DomainModel(vec![add(DomainRecord::Attribute(id_attr))]),
+    )
+    .await
+    .unwrap();
+    let DocProblems::DomainModel(problems) = c.validate_document(&dm.id).await.unwrap() else {
+        panic!()
+    };
+    assert!(problems.is_empty(), "{problems:?}");
+
+    // Undo and redo through the same commands the flow uses.
+    c.undo_document(&dm.id).await.unwrap();
+    let m = domain_of(c.open_document(&dm.id).await.unwrap());
+    assert_eq!(m.attributes.len(), 1);
+    c.redo_document(&dm.id).await.unwrap();
+    let view = c.open_document(&dm.id).await.unwrap();
+    assert_eq!(view.kind, DocKind::DomainModel);
+    let names: Vec<_> = domain_of(view)
+        .attributes_of("cust")
+        .map(|a| a.name.clone())
+        .collect::<Vec<_>>();
+    assert_eq!(names, ["客户号", "姓名"]);
+
+    // A flow edit sent as a domain edit is refused, and nothing changes.
+    let wrong = c
+        .edit_document(
+            &dm.id,
+            DocOps::BusinessFlow(vec![model::FlowOp::AddNode {
+                node: FlowNode::new("n", NodeKind::Task, "x", 0.0, 0.0),
+            }]),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(wrong.code, api::ErrorCode::InvalidInput, "{wrong:?}");
+
+    // A flow task invokes the command; the command's "what uses this?" lists the task.
+    let flow = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "开户流程")
+        .await
+        .unwrap();
+    c.edit_flow(
+        &flow.id,
+        vec![model::FlowOp::AddNode {
+            node: FlowNode::new("t1", NodeKind::UserTask, "提交开户申请", 0.0, 0.0),
+        }],
+    )
+    .await
+    .unwrap();
+    let targets = c.link_targets(&ws.id).await.unwrap();
+    assert!(
+        targets
+            .iter()
+            .any(|t| t.element_id == "open" && t.element_kind == "command" && t.name == "开户"),
+        "{targets:?}"
+    );
+    c.add_link(&ws.id, &flow.id, "t1", LinkKind::Invokes, &dm.id, "open")
+        .await
+        .unwrap();
+    let used_by = c.links_of(&ws.id, &dm.id, "open").await.unwrap();
+    assert_eq!(used_by.len(), 1);
+    assert!(used_by[0].incoming);
+    assert_eq!(used_by[0].from_name.as_deref(), Some("提交开户申请"));
+    assert_eq!(used_by[0].to_name.as_deref(), Some("开户"));
+
+    // The workspace folder carries the domain model.
+    let out = dir.path().join("export");
+    c.export_folder(&ws.id, &out).await.unwrap();
+    let copy = c.import_folder(&out).await.unwrap();
+    let copied = c.open_workspace(&copy.id).await.unwrap();
+    let copied_dm = copied
+        .documents
+        .iter()
+        .find(|d| d.kind == DocKind::DomainModel)
+        .unwrap();
+    let before = domain_of(c.open_document(&dm.id).await.unwrap());
+    assert_eq!(domain_of(c.open_document(&copied_dm.id).await.unwrap()), before);
+
+    // After a restart everything is there.
+    c.close().await;
+    drop(c);
+    let c = core(dir.path()).await;
+    assert_eq!(domain_of(c.open_document(&dm.id).await.unwrap()), before);
+    assert!(!c.open_document(&dm.id).await.unwrap().can_undo);
+}
