@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use api::{
-    ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocumentSummary, EditResult, ErrorCode,
-    FlowOp, FlowView, Link, LinkKind, LinkTarget, MeetingInvitation, MeetingRoom, PresencePeer,
-    PresencePoint, Problem, ResolvedLink, SyncStatus, WorkspaceSummary, WorkspaceView,
+    ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocOps, DocProblems, DocumentSummary,
+    DocumentView, EditResult, ErrorCode, Link, LinkKind, LinkTarget, MeetingInvitation,
+    MeetingRoom, PresencePeer, PresencePoint, ResolvedLink, SyncStatus, WorkspaceSummary,
+    WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -158,52 +159,54 @@ async fn delete_document(
 
 #[tauri::command]
 #[specta::specta]
-async fn open_flow(state: State<'_, AppState>, document_id: String) -> Result<FlowView, ApiError> {
-    call(state, |c| async move { c.open_flow(&document_id).await }).await
-}
-
-#[tauri::command]
-#[specta::specta]
-async fn edit_flow(
+async fn open_document(
     state: State<'_, AppState>,
     document_id: String,
-    ops: Vec<FlowOp>,
+) -> Result<DocumentView, ApiError> {
+    call(state, |c| async move { c.open_document(&document_id).await }).await
+}
+
+/// One edit of any document kind: its ops, tagged with the kind.
+#[tauri::command]
+#[specta::specta]
+async fn edit_document(
+    state: State<'_, AppState>,
+    document_id: String,
+    ops: DocOps,
 ) -> Result<EditResult, ApiError> {
-    call(
-        state,
-        |c| async move { c.edit_flow(&document_id, ops).await },
-    )
+    call(state, |c| async move {
+        c.edit_document(&document_id, ops).await
+    })
     .await
 }
 
 #[tauri::command]
 #[specta::specta]
-async fn undo_flow(
+async fn undo_document(
     state: State<'_, AppState>,
     document_id: String,
 ) -> Result<EditResult, ApiError> {
-    call(state, |c| async move { c.undo_flow(&document_id).await }).await
+    call(state, |c| async move { c.undo_document(&document_id).await }).await
 }
 
 #[tauri::command]
 #[specta::specta]
-async fn redo_flow(
+async fn redo_document(
     state: State<'_, AppState>,
     document_id: String,
 ) -> Result<EditResult, ApiError> {
-    call(state, |c| async move { c.redo_flow(&document_id).await }).await
+    call(state, |c| async move { c.redo_document(&document_id).await }).await
 }
 
 #[tauri::command]
 #[specta::specta]
-async fn validate_flow(
+async fn validate_document(
     state: State<'_, AppState>,
     document_id: String,
-) -> Result<Vec<Problem>, ApiError> {
-    call(
-        state,
-        |c| async move { c.validate_flow(&document_id).await },
-    )
+) -> Result<DocProblems, ApiError> {
+    call(state, |c| async move {
+        c.validate_document(&document_id).await
+    })
     .await
 }
 
@@ -583,16 +586,16 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             create_document,
             rename_document,
             delete_document,
-            open_flow,
+            open_document,
             choose_bpmn_file,
             choose_save_path,
             import_bpmn_file,
             export_bpmn_file,
             save_picture,
-            edit_flow,
-            undo_flow,
-            redo_flow,
-            validate_flow,
+            edit_document,
+            undo_document,
+            redo_document,
+            validate_document,
             add_link,
             remove_link,
             links_of,

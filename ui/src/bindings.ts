@@ -18,7 +18,7 @@ export const commands = {
 	createDocument: (workspaceId: string, kind: DocKind, title: string) => typedError<DocumentSummary, ApiError>(__TAURI_INVOKE("create_document", { workspaceId, kind, title })),
 	renameDocument: (workspaceId: string, documentId: string, title: string) => typedError<null, ApiError>(__TAURI_INVOKE("rename_document", { workspaceId, documentId, title })),
 	deleteDocument: (workspaceId: string, documentId: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_document", { workspaceId, documentId })),
-	openFlow: (documentId: string) => typedError<FlowView_Serialize, ApiError>(__TAURI_INVOKE("open_flow", { documentId })),
+	openDocument: (documentId: string) => typedError<DocumentView_Serialize, ApiError>(__TAURI_INVOKE("open_document", { documentId })),
 	/**  Asks for a BPMN file to open; `None` when the person cancels. */
 	chooseBpmnFile: () => typedError<string | null, ApiError>(__TAURI_INVOKE("choose_bpmn_file")),
 	/**
@@ -32,10 +32,11 @@ export const commands = {
 	exportBpmnFile: (documentId: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_bpmn_file", { documentId, path })),
 	/**  Writes a picture of the canvas (SVG text or PNG bytes, made by the UI) to `path`. */
 	savePicture: (path: string, data: number[]) => typedError<null, ApiError>(__TAURI_INVOKE("save_picture", { path, data })),
-	editFlow: (documentId: string, ops: FlowOp_Deserialize[]) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("edit_flow", { documentId, ops })),
-	undoFlow: (documentId: string) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("undo_flow", { documentId })),
-	redoFlow: (documentId: string) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("redo_flow", { documentId })),
-	validateFlow: (documentId: string) => typedError<Problem[], ApiError>(__TAURI_INVOKE("validate_flow", { documentId })),
+	/**  One edit of any document kind: its ops, tagged with the kind. */
+	editDocument: (documentId: string, ops: DocOps_Deserialize) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("edit_document", { documentId, ops })),
+	undoDocument: (documentId: string) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("undo_document", { documentId })),
+	redoDocument: (documentId: string) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("redo_document", { documentId })),
+	validateDocument: (documentId: string) => typedError<DocProblems, ApiError>(__TAURI_INVOKE("validate_document", { documentId })),
 	addLink: (workspaceId: string, fromDocument: string, fromElement: string, kind: LinkKind, toDocument: string, toElement: string) => typedError<Link, ApiError>(__TAURI_INVOKE("add_link", { workspaceId, fromDocument, fromElement, kind, toDocument, toElement })),
 	removeLink: (documentId: string, linkId: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_link", { documentId, linkId })),
 	linksOf: (workspaceId: string, documentId: string, elementId: string) => typedError<ResolvedLink_Serialize[], ApiError>(__TAURI_INVOKE("links_of", { workspaceId, documentId, elementId })),
@@ -97,6 +98,137 @@ export type AppInfo_Serialize = {
 	systemLocale: string | null,
 };
 
+/**  An attribute of an entity, value object, command, event or read model. */
+export type Attribute = Attribute_Serialize | Attribute_Deserialize;
+
+/**  An attribute of an entity, value object, command, event or read model. */
+export type Attribute_Deserialize = {
+	id: string,
+	/**  The element holding it. */
+	owner: string,
+	name: string,
+	dataType: DataType,
+	/**  For enumerations and references: the element the type names. */
+	target?: string | null,
+	/**
+	 *  The type's name as a file wrote it, when it names nothing the model defines (a
+	 *  reference to a name the file does not define: shown as a problem until fixed).
+	 */
+	typeName?: string | null,
+	/**  A list of the type rather than one. */
+	list?: boolean,
+	required?: boolean,
+	unique?: boolean,
+	/**  Part of the element's identity (its key). */
+	identifier?: boolean,
+	description?: string | null,
+	/**  Position among the owner's attributes (fractional, so inserts between two merge). */
+	order: number,
+	kept?: string | null,
+};
+
+/**  An attribute of an entity, value object, command, event or read model. */
+export type Attribute_Serialize = {
+	id: string,
+	/**  The element holding it. */
+	owner: string,
+	name: string,
+	dataType: DataType,
+	/**  For enumerations and references: the element the type names. */
+	target: string | null,
+	/**
+	 *  The type's name as a file wrote it, when it names nothing the model defines (a
+	 *  reference to a name the file does not define: shown as a problem until fixed).
+	 */
+	typeName: string | null,
+	/**  A list of the type rather than one. */
+	list: boolean,
+	required: boolean,
+	unique: boolean,
+	/**  Part of the element's identity (its key). */
+	identifier: boolean,
+	description: string | null,
+	/**  Position among the owner's attributes (fractional, so inserts between two merge). */
+	order: number,
+	kept: string | null,
+};
+
+/**  A bounded context (限界上下文), drawn on the context map. */
+export type BoundedContext = BoundedContext_Serialize | BoundedContext_Deserialize;
+
+/**  A bounded context (限界上下文), drawn on the context map. */
+export type BoundedContext_Deserialize = {
+	id: string,
+	name: string,
+	/**  The subdomain it implements. */
+	subdomain?: string | null,
+	/**  The domain vision statement. */
+	vision?: string | null,
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	kept?: string | null,
+};
+
+/**  A bounded context (限界上下文), drawn on the context map. */
+export type BoundedContext_Serialize = {
+	id: string,
+	name: string,
+	/**  The subdomain it implements. */
+	subdomain: string | null,
+	/**  The domain vision statement. */
+	vision: string | null,
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	kept: string | null,
+};
+
+/**
+ *  A person's override of one derived column (or table, when `column` is absent): kept
+ *  across re-derivations because it is keyed by the derived column's stable key (made of
+ *  element and attribute ids), not by its name.
+ */
+export type ColumnOverride = ColumnOverride_Serialize | ColumnOverride_Deserialize;
+
+/**
+ *  A person's override of one derived column (or table, when `column` is absent): kept
+ *  across re-derivations because it is keyed by the derived column's stable key (made of
+ *  element and attribute ids), not by its name.
+ */
+export type ColumnOverride_Deserialize = {
+	id: string,
+	/**  The derived table's key. */
+	table: string,
+	/**  The derived column's key; absent for an override of the table itself (its name). */
+	column?: string | null,
+	name?: string | null,
+	/**  An SQL type written as the person wants it (dialect-neutral, e.g. `varchar`). */
+	sqlType?: string | null,
+	length?: number | null,
+	index?: boolean | null,
+};
+
+/**
+ *  A person's override of one derived column (or table, when `column` is absent): kept
+ *  across re-derivations because it is keyed by the derived column's stable key (made of
+ *  element and attribute ids), not by its name.
+ */
+export type ColumnOverride_Serialize = {
+	id: string,
+	/**  The derived table's key. */
+	table: string,
+	/**  The derived column's key; absent for an override of the table itself (its name). */
+	column: string | null,
+	name: string | null,
+	/**  An SQL type written as the person wants it (dialect-neutral, e.g. `varchar`). */
+	sqlType: string | null,
+	length: number | null,
+	index: boolean | null,
+};
+
 /**  What the core tells the UI without being asked. */
 export type CoreEvent = CoreEvent_Serialize | CoreEvent_Deserialize;
 
@@ -140,11 +272,48 @@ export type CoreNotice_Deserialize = CoreEvent_Deserialize;
  */
 export type CoreNotice_Serialize = CoreEvent_Serialize;
 
+/**  The type of an attribute. */
+export type DataType = "text" | "integer" | "decimal" | "money" | "date" | "dateTime" | "boolean" | 
+/**  One of an enumeration's values (`target` names the enumeration). */
+"enumeration" | 
+/**  An entity or value object (`target` names it). */
+"reference";
+
+/**  A whole document's content, per kind (sent once, when the document opens). */
+export type DocContent = DocContent_Serialize | DocContent_Deserialize;
+
+/**  A whole document's content, per kind (sent once, when the document opens). */
+export type DocContent_Deserialize = { kind: "businessFlow"; content: Flow_Deserialize } | { kind: "domainModel"; content: DomainModel_Deserialize };
+
+/**  A whole document's content, per kind (sent once, when the document opens). */
+export type DocContent_Serialize = { kind: "businessFlow"; content: Flow_Serialize } | { kind: "domainModel"; content: DomainModel_Serialize };
+
 /**
  *  The kinds of document a workspace holds. Only some are editable yet; the rest are
  *  named here so that the index, the export format and the UI already know them.
  */
 export type DocKind = "workspaceIndex" | "businessFlow" | "valueTree" | "requirementPool" | "userJourney" | "domainModel" | "sandboxPrototype";
+
+/**  One edit of one document: its kind and its ops, applied as one change and one undo step. */
+export type DocOps = DocOps_Serialize | DocOps_Deserialize;
+
+/**  One edit of one document: its kind and its ops, applied as one change and one undo step. */
+export type DocOps_Deserialize = { kind: "businessFlow"; ops: FlowOp_Deserialize[] } | { kind: "domainModel"; ops: RecordOp<DomainRecord_Deserialize>[] };
+
+/**  One edit of one document: its kind and its ops, applied as one change and one undo step. */
+export type DocOps_Serialize = { kind: "businessFlow"; ops: FlowOp_Serialize[] } | { kind: "domainModel"; ops: RecordOp<DomainRecord_Serialize>[] };
+
+/**  What an edit changed, per kind. */
+export type DocPatch = DocPatch_Serialize | DocPatch_Deserialize;
+
+/**  What an edit changed, per kind. */
+export type DocPatch_Deserialize = { kind: "businessFlow"; patch: FlowPatch_Deserialize } | { kind: "domainModel"; patch: RecordPatch<DomainRecord_Deserialize> };
+
+/**  What an edit changed, per kind. */
+export type DocPatch_Serialize = { kind: "businessFlow"; patch: FlowPatch_Serialize } | { kind: "domainModel"; patch: RecordPatch<DomainRecord_Serialize> };
+
+/**  A document's problems, per kind (each kind has its own codes and messages). */
+export type DocProblems = { kind: "businessFlow"; problems: Problem[] } | { kind: "domainModel"; problems: DomainProblem[] };
 
 export type DocumentSummary = {
 	id: string,
@@ -154,27 +323,228 @@ export type DocumentSummary = {
 	createdAt: number,
 };
 
+/**  A document of any kind as it opens: its whole content, once. */
+export type DocumentView = DocumentView_Serialize | DocumentView_Deserialize;
+
+/**  A document of any kind as it opens: its whole content, once. */
+export type DocumentView_Deserialize = {
+	documentId: string,
+	kind: DocKind,
+	content: DocContent_Deserialize,
+	canUndo: boolean,
+	canRedo: boolean,
+};
+
+/**  A document of any kind as it opens: its whole content, once. */
+export type DocumentView_Serialize = {
+	documentId: string,
+	kind: DocKind,
+	content: DocContent_Serialize,
+	canUndo: boolean,
+	canRedo: boolean,
+};
+
+/**  An element inside a bounded context, drawn on the context's canvas. */
+export type DomainElement = DomainElement_Serialize | DomainElement_Deserialize;
+
+/**  An element inside a bounded context, drawn on the context's canvas. */
+export type DomainElement_Deserialize = {
+	id: string,
+	context: string,
+	kind: ElementKind,
+	name: string,
+	description?: string | null,
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	/**  Entities, value objects, enumerations, commands, events: the aggregate holding them. */
+	aggregate?: string | null,
+	/**  Aggregates: the root entity. */
+	root?: string | null,
+	/**  Aggregates: the rules it always keeps (不变量). */
+	invariants?: string[],
+	/**  Enumerations: their values, in order. */
+	values?: string[],
+	/**  Commands: the aggregate that handles it. */
+	handledBy?: string | null,
+	/**  Commands, aggregates, services, external systems, policies: the events they emit. */
+	emits?: string[],
+	/**  Policies: the event that triggers them ("when this event…"). */
+	trigger?: string | null,
+	/**  Policies: the command they issue ("…issue that command"). */
+	issues?: string | null,
+	/**  Read models: the events they are built from. */
+	sources?: string[],
+	kept?: string | null,
+};
+
+/**  An element inside a bounded context, drawn on the context's canvas. */
+export type DomainElement_Serialize = {
+	id: string,
+	context: string,
+	kind: ElementKind,
+	name: string,
+	description: string | null,
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	/**  Entities, value objects, enumerations, commands, events: the aggregate holding them. */
+	aggregate: string | null,
+	/**  Aggregates: the root entity. */
+	root: string | null,
+	/**  Aggregates: the rules it always keeps (不变量). */
+	invariants: string[],
+	/**  Enumerations: their values, in order. */
+	values: string[],
+	/**  Commands: the aggregate that handles it. */
+	handledBy: string | null,
+	/**  Commands, aggregates, services, external systems, policies: the events they emit. */
+	emits: string[],
+	/**  Policies: the event that triggers them ("when this event…"). */
+	trigger: string | null,
+	/**  Policies: the command they issue ("…issue that command"). */
+	issues: string | null,
+	/**  Read models: the events they are built from. */
+	sources: string[],
+	kept: string | null,
+};
+
+/**
+ *  The whole model, grouped by record type: what importers, exporters and derivations
+ *  work on.
+ */
+export type DomainModel = DomainModel_Serialize | DomainModel_Deserialize;
+
+/**
+ *  The whole model, grouped by record type: what importers, exporters and derivations
+ *  work on.
+ */
+export type DomainModel_Deserialize = {
+	subdomains: Subdomain_Deserialize[],
+	contexts: BoundedContext_Deserialize[],
+	relationships: Relationship_Deserialize[],
+	elements: DomainElement_Deserialize[],
+	/**  Sorted by owner, then order. */
+	attributes: Attribute_Deserialize[],
+	overrides: ColumnOverride_Deserialize[],
+	/**  Sorted by order. */
+	extras: Extra[],
+};
+
+/**
+ *  The whole model, grouped by record type: what importers, exporters and derivations
+ *  work on.
+ */
+export type DomainModel_Serialize = {
+	subdomains: Subdomain_Serialize[],
+	contexts: BoundedContext_Serialize[],
+	relationships: Relationship_Serialize[],
+	elements: DomainElement_Serialize[],
+	/**  Sorted by owner, then order. */
+	attributes: Attribute_Serialize[],
+	overrides: ColumnOverride_Serialize[],
+	/**  Sorted by order. */
+	extras: Extra[],
+};
+
+/**  One problem, on one record. */
+export type DomainProblem = {
+	code: DomainProblemCode,
+	element: string,
+};
+
+/**  What can be wrong in a domain model. A model with problems still opens and saves. */
+export type DomainProblemCode = 
+/**  An aggregate names no root entity (or one that is not an entity of it). */
+"aggregateWithoutRoot" | 
+/**  An entity has no identifier attribute. */
+"entityWithoutIdentifier" | 
+/**  Two elements of one context have the same name. */
+"duplicateName" | 
+/**
+ *  An attribute refers to an element of another context, and the context map has no
+ *  relationship between the two contexts.
+ */
+"referenceWithoutRelationship" | 
+/**  No aggregate handles this command. */
+"commandNotHandled" | 
+/**  Nothing emits this domain event. */
+"eventNotEmitted" | 
+/**  A policy lacks its triggering event or the command it issues. */
+"policyIncomplete" | 
+/**  Value objects hold each other by value in a cycle (it could never be stored). */
+"valueCycle" | 
+/**  An attribute's type names something the model does not define. */
+"unresolvedType" | 
+/**  A field names an element that no longer exists (for example deleted by a peer). */
+"danglingReference";
+
+/**  Any record of a domain model document. */
+export type DomainRecord = DomainRecord_Serialize | DomainRecord_Deserialize;
+
+/**  Any record of a domain model document. */
+export type DomainRecord_Deserialize = {
+	record: "subdomain",
+} & Subdomain_Deserialize | {
+	record: "context",
+} & BoundedContext_Deserialize | {
+	record: "relationship",
+} & Relationship_Deserialize | {
+	record: "element",
+} & DomainElement_Deserialize | {
+	record: "attribute",
+} & Attribute_Deserialize | {
+	record: "override",
+} & ColumnOverride_Deserialize | {
+	record: "extra",
+} & Extra;
+
+/**  Any record of a domain model document. */
+export type DomainRecord_Serialize = {
+	record: "subdomain",
+} & Subdomain_Serialize | {
+	record: "context",
+} & BoundedContext_Serialize | {
+	record: "relationship",
+} & Relationship_Serialize | {
+	record: "element",
+} & DomainElement_Serialize | {
+	record: "attribute",
+} & Attribute_Serialize | {
+	record: "override",
+} & ColumnOverride_Serialize | {
+	record: "extra",
+} & Extra;
+
+/**  How a downstream context takes what the upstream offers. */
+export type DownstreamRole = "conformist" | "anticorruptionLayer";
+
 /**  The connecting objects of BPMN. */
 export type EdgeKind = "sequenceFlow" | "messageFlow" | "association" | "dataInputAssociation" | "dataOutputAssociation";
 
-/**  Returned by every flow edit, undo and redo, once the change is durable in SQLite. */
+/**  Returned by every edit, undo and redo, once the change is durable in SQLite. */
 export type EditResult = EditResult_Serialize | EditResult_Deserialize;
 
-/**  Returned by every flow edit, undo and redo, once the change is durable in SQLite. */
+/**  Returned by every edit, undo and redo, once the change is durable in SQLite. */
 export type EditResult_Deserialize = {
 	documentId: string,
-	patch: FlowPatch_Deserialize,
+	patch: DocPatch_Deserialize,
 	canUndo: boolean,
 	canRedo: boolean,
 };
 
-/**  Returned by every flow edit, undo and redo, once the change is durable in SQLite. */
+/**  Returned by every edit, undo and redo, once the change is durable in SQLite. */
 export type EditResult_Serialize = {
 	documentId: string,
-	patch: FlowPatch_Serialize,
+	patch: DocPatch_Serialize,
 	canUndo: boolean,
 	canRedo: boolean,
 };
+
+/**  What a domain element is. */
+export type ElementKind = "aggregate" | "entity" | "valueObject" | "enumeration" | "command" | "domainEvent" | "policy" | "readModel" | "domainService" | "externalSystem" | "actor";
 
 /**  Error codes the UI can act on. The UI shows a translated message per code, plus `detail`. */
 export type ErrorCode = 
@@ -201,6 +571,22 @@ export type ErrorCode =
 
 /**  What triggers or results from an event (BPMN event definitions). */
 export type EventDefinition = "message" | "timer" | "error" | "signal" | "escalation" | "compensate" | "conditional" | "link" | "terminate" | "cancel";
+
+/**
+ *  A part of an imported file that Triloop does not model (for CML: use cases, user
+ *  stories, stakeholders, value registers, …), kept as written and written back on export.
+ */
+export type Extra = {
+	id: string,
+	/**  What it is, for the exporter (e.g. `cml:contextMap`, `cml:block`). */
+	key: string,
+	source: string,
+	/**  Position among the extras, as the file had them. */
+	order: number,
+};
+
+/**  A whole flow as read from its document. */
+export type Flow = Flow_Serialize | Flow_Deserialize;
 
 export type FlowEdge = FlowEdge_Serialize | FlowEdge_Deserialize;
 
@@ -383,24 +769,18 @@ export type FlowPatch_Serialize = {
 	removedLanes: string[],
 };
 
-export type FlowView = FlowView_Serialize | FlowView_Deserialize;
-
-export type FlowView_Deserialize = {
-	documentId: string,
+/**  A whole flow as read from its document. */
+export type Flow_Deserialize = {
 	nodes: FlowNode_Deserialize[],
 	edges: FlowEdge_Deserialize[],
 	lanes: Lane_Deserialize[],
-	canUndo: boolean,
-	canRedo: boolean,
 };
 
-export type FlowView_Serialize = {
-	documentId: string,
+/**  A whole flow as read from its document. */
+export type Flow_Serialize = {
 	nodes: FlowNode_Serialize[],
 	edges: FlowEdge_Serialize[],
 	lanes: Lane_Serialize[],
-	canUndo: boolean,
-	canRedo: boolean,
 };
 
 /**
@@ -586,6 +966,82 @@ export type ProblemCode =
 /**  A sequence flow whose source or target is not a flow node of this flow. */
 "danglingFlow";
 
+/**
+ *  One edit of a record-based document. A user action is a list of these, applied as one
+ *  Automerge change and one undo step.
+ */
+export type RecordOp<R> = 
+/**  Creates the record; its id must be new in the document. */
+{ op: "add"; record: R } | 
+/**
+ *  Sets the record's fields to these (its id names it); only fields that differ are
+ *  written.
+ */
+{ op: "update"; record: R } | 
+/**  Removes the record and its dependents. */
+{ op: "remove"; id: string } | 
+/**
+ *  Undoes an `Update` that took the record from `before` to `after`, field by field,
+ *  where the field still holds `after`'s value. The inverse of `Update`; UIs do not
+ *  send it.
+ */
+{ op: "restore"; before: R; after: R };
+
+/**  What an applied edit changed, as current records: small enough to send to the UI. */
+export type RecordPatch<R> = {
+	upserts: R[],
+	removed: string[],
+};
+
+/**
+ *  A relationship between two bounded contexts. For symmetric patterns `upstream` and
+ *  `downstream` are just the two ends, in the order they were written.
+ */
+export type Relationship = Relationship_Serialize | Relationship_Deserialize;
+
+/**  The pattern of a relationship on the context map. */
+export type RelationshipPattern = 
+/**  Symmetric: the two ends succeed or fail together. */
+"partnership" | 
+/**  Symmetric: the two ends share part of their model. */
+"sharedKernel" | 
+/**  Asymmetric: upstream and downstream, the downstream's needs weigh in the upstream's plans. */
+"customerSupplier" | 
+/**  Asymmetric: upstream and downstream, with the roles on each end saying how. */
+"upstreamDownstream" | 
+/**  No integration. */
+"separateWays";
+
+/**
+ *  A relationship between two bounded contexts. For symmetric patterns `upstream` and
+ *  `downstream` are just the two ends, in the order they were written.
+ */
+export type Relationship_Deserialize = {
+	id: string,
+	pattern: RelationshipPattern,
+	upstream: string,
+	downstream: string,
+	upstreamRoles?: UpstreamRole[],
+	downstreamRoles?: DownstreamRole[],
+	name?: string | null,
+	kept?: string | null,
+};
+
+/**
+ *  A relationship between two bounded contexts. For symmetric patterns `upstream` and
+ *  `downstream` are just the two ends, in the order they were written.
+ */
+export type Relationship_Serialize = {
+	id: string,
+	pattern: RelationshipPattern,
+	upstream: string,
+	downstream: string,
+	upstreamRoles: UpstreamRole[],
+	downstreamRoles: DownstreamRole[],
+	name: string | null,
+	kept: string | null,
+};
+
 /**  A link seen from one element: where it goes (or comes from), with names resolved. */
 export type ResolvedLink = ResolvedLink_Serialize | ResolvedLink_Deserialize;
 
@@ -617,6 +1073,36 @@ export type ResolvedLink_Serialize = {
 	otherTitle: string | null,
 	/**  The `to` element no longer exists (deleted after the link was made). */
 	broken: boolean,
+};
+
+/**  A part of the problem space; bounded contexts implement it. */
+export type Subdomain = Subdomain_Serialize | Subdomain_Deserialize;
+
+/**  What a subdomain is to the business (核心子域 / 支撑子域 / 通用子域). */
+export type SubdomainKind = "core" | "supporting" | "generic";
+
+/**  A part of the problem space; bounded contexts implement it. */
+export type Subdomain_Deserialize = {
+	id: string,
+	name: string,
+	kind: SubdomainKind,
+	/**  The domain the subdomain belongs to (CML's `Domain`), if one was named. */
+	domain?: string | null,
+	description?: string | null,
+	/**  What the file said of it that Triloop does not model (CML source), written back on export. */
+	kept?: string | null,
+};
+
+/**  A part of the problem space; bounded contexts implement it. */
+export type Subdomain_Serialize = {
+	id: string,
+	name: string,
+	kind: SubdomainKind,
+	/**  The domain the subdomain belongs to (CML's `Domain`), if one was named. */
+	domain: string | null,
+	description: string | null,
+	/**  What the file said of it that Triloop does not model (CML source), written back on export. */
+	kept: string | null,
 };
 
 /**  Where a workspace stands with its server. */
@@ -662,6 +1148,9 @@ export type SyncStatus_Serialize = {
 	/**  When everything was last exchanged with the server (ms since the epoch). */
 	lastSyncedAt: number | null,
 };
+
+/**  How an upstream context offers itself. */
+export type UpstreamRole = "openHostService" | "publishedLanguage";
 
 export type WorkspaceSummary = {
 	id: string,

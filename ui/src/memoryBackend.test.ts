@@ -4,6 +4,7 @@ import type { Result } from "./backend";
 import { makeEdge, makeNode, type FlowEdge, type FlowNode } from "./model";
 import { guardBackend, toApiError, type Backend } from "./backend";
 import { memoryBackend, validateFlowModel } from "./memoryBackend";
+import { editFlow, openFlow, redoFlow, undoFlow, validateFlow } from "./flow/flowCalls";
 
 function ok<T>(r: Result<T, ApiError>): T {
   if (r.status !== "ok") throw new Error(`expected ok, got ${r.error.code}: ${r.error.detail}`);
@@ -31,7 +32,7 @@ describe("memoryBackend", () => {
     const [ws] = ok(await demo.listWorkspaces());
     const view = ok(await demo.openWorkspace(ws.id));
     const flow = view.documents.find((d) => d.kind === "businessFlow")!;
-    const fv = ok(await demo.openFlow(flow.id));
+    const fv = ok(await openFlow(demo, flow.id));
     expect(fv.nodes.length).toBeGreaterThan(5);
     expect(fv.lanes.length).toBe(4);
     expect(fv.canUndo).toBe(false);
@@ -48,7 +49,7 @@ describe("memoryBackend", () => {
     expect(view.documents.map((d) => d.title)).toEqual(["Approval"]);
     expect(errorOf(await b.createWorkspace("   ")).code).toBe("invalidInput");
     ok(await b.deleteDocument(ws.id, doc.id));
-    expect(errorOf(await b.openFlow(doc.id)).code).toBe("notFound");
+    expect(errorOf(await openFlow(b, doc.id)).code).toBe("notFound");
     ok(await b.deleteWorkspace(ws.id));
     expect(errorOf(await b.openWorkspace(ws.id)).code).toBe("notFound");
   });
@@ -56,12 +57,12 @@ describe("memoryBackend", () => {
   it("applies an edit and returns its patch", async () => {
     const b = memoryBackend();
     const { doc } = await flowDoc(b);
-    const r = ok(await b.editFlow(doc.id, [{ op: "addNode", node: node("a") }, { op: "addNode", node: node("b", 200) }, { op: "addEdge", edge: edge("ab", "a", "b") }]));
+    const r = ok(await editFlow(b, doc.id, [{ op: "addNode", node: node("a") }, { op: "addNode", node: node("b", 200) }, { op: "addEdge", edge: edge("ab", "a", "b") }]));
     expect(r.patch.nodes.map((n) => n.id)).toEqual(["a", "b"]);
     expect(r.patch.edges.map((e) => e.id)).toEqual(["ab"]);
     expect(r.canUndo).toBe(true);
     expect(r.canRedo).toBe(false);
-    const fv = ok(await b.openFlow(doc.id));
+    const fv = ok(await openFlow(b, doc.id));
     expect(fv.nodes).toHaveLength(2);
     expect(fv.edges).toHaveLength(1);
   });
@@ -69,7 +70,7 @@ describe("memoryBackend", () => {
   it("removing a node removes the edges touching it", async () => {
     const b = memoryBackend();
     const { doc } = await flowDoc(b);
-    ok(await b.editFlow(doc.id, [
+    ok(await editFlow(b, doc.id, [
       { op: "addNode", node: node("a") },
       { op: "addNode", node: node("b", 200) },
       { op: "addNode", node: node("c", 400) },
@@ -77,19 +78,19 @@ describe("memoryBackend", () => {
       { op: "addEdge", edge: edge("bc", "b", "c") },
       { op: "addEdge", edge: edge("ac", "a", "c") },
     ]));
-    const r = ok(await b.editFlow(doc.id, [{ op: "removeNode", id: "b" }]));
+    const r = ok(await editFlow(b, doc.id, [{ op: "removeNode", id: "b" }]));
     expect(r.patch.removedNodes).toEqual(["b"]);
     expect(r.patch.removedEdges.sort()).toEqual(["ab", "bc"]);
-    const fv = ok(await b.openFlow(doc.id));
+    const fv = ok(await openFlow(b, doc.id));
     expect(fv.edges.map((e) => e.id)).toEqual(["ac"]);
   });
 
   it("treats one editFlow call as atomic", async () => {
     const b = memoryBackend();
     const { doc } = await flowDoc(b);
-    const e = errorOf(await b.editFlow(doc.id, [{ op: "addNode", node: node("a") }, { op: "addEdge", edge: edge("ax", "a", "x") }]));
+    const e = errorOf(await editFlow(b, doc.id, [{ op: "addNode", node: node("a") }, { op: "addEdge", edge: edge("ax", "a", "x") }]));
     expect(e.code).toBe("invalidInput");
-    const fv = ok(await b.openFlow(doc.id));
+    const fv = ok(await openFlow(b, doc.id));
     expect(fv.nodes).toEqual([]);
     expect(fv.canUndo).toBe(false);
   });
@@ -97,38 +98,39 @@ describe("memoryBackend", () => {
   it("undoes and redoes whole edits", async () => {
     const b = memoryBackend();
     const { doc } = await flowDoc(b);
-    ok(await b.editFlow(doc.id, [{ op: "addNode", node: node("a") }, { op: "addNode", node: node("b", 200) }, { op: "addEdge", edge: edge("ab", "a", "b") }]));
-    ok(await b.editFlow(doc.id, [{ op: "moveNode", id: "a", x: 50, y: 70 }, { op: "renameNode", id: "b", name: "Review" }]));
-    ok(await b.editFlow(doc.id, [{ op: "removeNode", id: "a" }]));
+    ok(await editFlow(b, doc.id, [{ op: "addNode", node: node("a") }, { op: "addNode", node: node("b", 200) }, { op: "addEdge", edge: edge("ab", "a", "b") }]));
+    ok(await editFlow(b, doc.id, [{ op: "moveNode", id: "a", x: 50, y: 70 }, { op: "renameNode", id: "b", name: "Review" }]));
+    ok(await editFlow(b, doc.id, [{ op: "removeNode", id: "a" }]));
 
-    let r = ok(await b.undoFlow(doc.id));
+    let r = ok(await undoFlow(b, doc.id));
     expect(r.patch.nodes).toEqual([{ ...node("a"), x: 50, y: 70 }]);
     expect(r.patch.edges).toEqual([edge("ab", "a", "b")]);
     expect(r.canRedo).toBe(true);
 
-    r = ok(await b.undoFlow(doc.id));
+    r = ok(await undoFlow(b, doc.id));
     expect(r.patch.nodes.map((n) => [n.id, n.x, n.name])).toEqual([
       ["a", 0, "a"],
       ["b", 200, "b"],
     ]);
 
-    r = ok(await b.redoFlow(doc.id));
+    r = ok(await redoFlow(b, doc.id));
     expect(r.patch.nodes.map((n) => [n.id, n.x, n.name])).toEqual([
       ["a", 50, "a"],
       ["b", 200, "Review"],
     ]);
 
-    r = ok(await b.redoFlow(doc.id));
+    r = ok(await redoFlow(b, doc.id));
     expect(r.patch.removedNodes).toEqual(["a"]);
     expect(r.patch.removedEdges).toEqual(["ab"]);
     expect(r.canRedo).toBe(false);
 
     // Undo everything, then a new edit clears the redo stack.
-    for (let i = 0; i < 3; i++) ok(await b.undoFlow(doc.id));
-    expect(ok(await b.openFlow(doc.id)).nodes).toEqual([]);
-    r = ok(await b.undoFlow(doc.id));
-    expect(r.canUndo).toBe(false);
-    r = ok(await b.editFlow(doc.id, [{ op: "addLane", lane: { id: "l", name: "Customer", y: 0, h: 150 } }]));
+    for (let i = 0; i < 3; i++) ok(await undoFlow(b, doc.id));
+    expect(ok(await openFlow(b, doc.id)).nodes).toEqual([]);
+    // As in the core, undo with nothing to undo is an error.
+    const nothing = await undoFlow(b, doc.id);
+    expect(nothing.status === "error" && nothing.error.code).toBe("invalidInput");
+    r = ok(await editFlow(b, doc.id, [{ op: "addLane", lane: { id: "l", name: "Customer", y: 0, h: 150 } }]));
     expect(r.canRedo).toBe(false);
   });
 
@@ -136,7 +138,7 @@ describe("memoryBackend", () => {
     const b = memoryBackend();
     const { doc } = await flowDoc(b);
     b.markCorrupt(doc.id);
-    expect(errorOf(await b.openFlow(doc.id)).code).toBe("documentCorrupt");
+    expect(errorOf(await openFlow(b, doc.id)).code).toBe("documentCorrupt");
     expect(errorOf(await b.debugPanic()).code).toBe("internal");
   });
 
@@ -207,13 +209,13 @@ describe("memoryBackend validateFlow", () => {
     const demo = memoryBackend({ demo: true });
     const [ws] = ok(await demo.listWorkspaces());
     const flow = ok(await demo.openWorkspace(ws.id)).documents.find((d) => d.kind === "businessFlow")!;
-    expect(ok(await demo.validateFlow(flow.id))).toEqual([]);
-    ok(await demo.editFlow(flow.id, [{ op: "addNode", node: node("loose") }]));
-    expect(ok(await demo.validateFlow(flow.id))).toEqual([
+    expect(ok(await validateFlow(demo, flow.id))).toEqual([]);
+    ok(await editFlow(demo, flow.id, [{ op: "addNode", node: node("loose") }]));
+    expect(ok(await validateFlow(demo, flow.id))).toEqual([
       { code: "unreachable", element: "loose" },
       { code: "deadEnd", element: "loose" },
     ]);
-    expect(errorOf(await demo.validateFlow("nope")).code).toBe("notFound");
+    expect(errorOf(await validateFlow(demo, "nope")).code).toBe("notFound");
   });
 });
 
@@ -223,8 +225,8 @@ describe("memoryBackend links", () => {
     const ws = ok(await b.createWorkspace("Loans"));
     const a = ok(await b.createDocument(ws.id, "businessFlow", "Application"));
     const c = ok(await b.createDocument(ws.id, "businessFlow", "Follow-up"));
-    ok(await b.editFlow(a.id, [{ op: "addNode", node: { ...node("pay"), name: "Pay out" } }, { op: "addNode", node: { ...node("sign", 200), name: "Sign" } }]));
-    ok(await b.editFlow(c.id, [{ op: "addNode", node: { ...node("call"), name: "Call the customer" } }]));
+    ok(await editFlow(b, a.id, [{ op: "addNode", node: { ...node("pay"), name: "Pay out" } }, { op: "addNode", node: { ...node("sign", 200), name: "Sign" } }]));
+    ok(await editFlow(b, c.id, [{ op: "addNode", node: { ...node("call"), name: "Call the customer" } }]));
     return { b, ws, a, c };
   }
 
@@ -270,10 +272,10 @@ describe("memoryBackend links", () => {
   it("marks a link broken once its target node is removed, and whole again after undo", async () => {
     const { b, ws, a, c } = await twoFlows();
     const link = ok(await b.addLink(ws.id, c.id, "call", "tracks", a.id, "pay"));
-    ok(await b.editFlow(a.id, [{ op: "removeNode", id: "pay" }]));
+    ok(await editFlow(b, a.id, [{ op: "removeNode", id: "pay" }]));
     const [r] = ok(await b.linksOf(ws.id, c.id, "call"));
     expect(r).toMatchObject({ link, broken: true, toName: null, otherTitle: "Application" });
-    ok(await b.undoFlow(a.id));
+    ok(await undoFlow(b, a.id));
     expect(ok(await b.linksOf(ws.id, c.id, "call"))[0].broken).toBe(false);
 
     // Deleting the target's document leaves a broken link without a title.
@@ -300,7 +302,7 @@ describe("memoryBackend links", () => {
     expect(errorOf(await b.addLink("nope", c.id, "call", "realizes", a.id, "pay")).code).toBe("notFound");
     const other = ok(await b.createWorkspace("Other"));
     const foreign = ok(await b.createDocument(other.id, "businessFlow", "Elsewhere"));
-    ok(await b.editFlow(foreign.id, [{ op: "addNode", node: node("n") }]));
+    ok(await editFlow(b, foreign.id, [{ op: "addNode", node: node("n") }]));
     expect(errorOf(await b.addLink(ws.id, c.id, "call", "realizes", foreign.id, "n")).code).toBe("notFound");
     expect(errorOf(await b.addLink(ws.id, foreign.id, "n", "realizes", a.id, "pay")).code).toBe("notFound");
     expect(errorOf(await b.addLink(ws.id, c.id, "call", "causes" as never, a.id, "pay")).code).toBe("invalidInput");
@@ -320,7 +322,7 @@ describe("memoryBackend links", () => {
     const [ws] = ok(await demo.listWorkspaces());
     const docs = ok(await demo.openWorkspace(ws.id)).documents;
     expect(docs.map((d) => d.kind)).toEqual(["businessFlow", "businessFlow"]);
-    const payout = ok(await demo.openFlow(docs[0].id)).nodes.find((n) => n.name === "放款")!;
+    const payout = ok(await openFlow(demo, docs[0].id)).nodes.find((n) => n.name === "放款")!;
     const [r] = ok(await demo.linksOf(ws.id, docs[0].id, payout.id));
     expect(r).toMatchObject({ incoming: true, fromName: "客户经理电话回访", otherTitle: "贷后回访流程", broken: false });
   });

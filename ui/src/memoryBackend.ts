@@ -1,7 +1,10 @@
 // An in-memory implementation of the core's command semantics, for vitest and for running
-// the UI in a plain browser (no Tauri IPC). It mirrors the documented contract:
-// ops in one editFlow call are atomic and one undo step; removing a node removes its edges;
-// undo/redo replay the session's own edits and return patches. Links (traceability) are kept in
+// the UI in a plain browser (no Tauri IPC). Like the core's record kernel, every document is
+// collections of records; one generic transaction records each edit's before/after per record,
+// so atomicity, undo/redo and patches are written once for every kind. Per kind it holds only
+// what the kind's ops mean: the flow's intent ops (removing a node removes its edges), and the
+// domain model's record ops with its structural checks and cascades. `contract.test.ts` replays
+// transcripts recorded from the real core against it, so the two cannot drift apart unseen. Links (traceability) are kept in
 // the document of their `from` element, as the core keeps them; removing an element leaves its
 // links, which then resolve as broken.
 
@@ -10,12 +13,18 @@ import type {
   ApiError,
   DocKind,
   DocumentSummary,
+  DocOps,
+  DocPatch_Serialize as DocPatch,
+  DocProblems,
+  DocumentView_Serialize as DocumentView,
+  DomainRecord_Deserialize as DomainRecordIn,
+  DomainRecord_Serialize as DomainRecord,
   EditResult_Serialize as EditResult,
   FlowOp,
+  RecordOp,
   Link,
   LinkKind,
   LinkTarget,
-  FlowView_Serialize as FlowView,
   MeetingInvitation,
   MeetingRoom_Serialize as MeetingRoom,
   PresencePeer_Serialize as PresencePeer,
@@ -31,7 +40,7 @@ import { newId } from "./ids";
 import { NODE_KINDS as ALL_NODE_KINDS, NODE_SIZE } from "./flow/kinds";
 
 export type MemoryBackend = Backend & {
-  /** Test hook: makes openFlow of this document fail with documentCorrupt. */
+  /** Test hook: makes openDocument of this document fail with documentCorrupt. */
   markCorrupt(documentId: string): void;
 };
 
@@ -44,18 +53,33 @@ export type MemoryBackendOptions = {
   largeFlowNodes?: number;
 };
 
-type Change<T> = Map<string, { before: T | undefined; after: T | undefined }>;
-type Step = { nodes: Change<FlowNode>; edges: Change<FlowEdge>; lanes: Change<Lane> };
+type Rec = { id: string };
+/** One edit: the first "before" and the last "after" of every record it touched. */
+type Step = Map<string, { coll: string; id: string; before: Rec | undefined; after: Rec | undefined }>;
+
+/** A document's records by collection, and this session's undo and redo steps. */
+type Store = { kind: DocKind; colls: Map<string, Map<string, Rec>>; undo: Step[]; redo: Step[] };
 
 type Flow = {
   nodes: Map<string, FlowNode>;
   edges: Map<string, FlowEdge>;
   lanes: Map<string, Lane>;
-  undo: Step[];
-  redo: Step[];
 };
 
-type Doc = DocumentSummary & { workspaceId: string; flow: Flow | null; corrupt: boolean; links: Map<string, Link> };
+/** The collections of each editable kind (as the core's `init` creates them). */
+const KIND_COLLECTIONS: Partial<Record<DocKind, readonly string[]>> = {
+  businessFlow: ["nodes", "edges", "lanes"],
+  domainModel: ["subdomains", "contexts", "relationships", "elements", "attributes", "overrides", "extras"],
+};
+
+type Doc = DocumentSummary & {
+  workspaceId: string;
+  store: Store | null;
+  /** For flows: the store's collections, typed. */
+  flow: Flow | null;
+  corrupt: boolean;
+  links: Map<string, Link>;
+};
 type Workspace = { id: string; name: string; lastOpened: number };
 
 const NODE_KINDS: readonly NodeKind[] = ALL_NODE_KINDS;
@@ -85,8 +109,10 @@ function err<T>(code: ApiError["code"], detail: string): Result<T, ApiError> {
   return { status: "error", error: { code, detail } };
 }
 
-function emptyFlow(): Flow {
-  return { nodes: new Map(), edges: new Map(), lanes: new Map(), undo: [], redo: [] };
+function emptyStore(kind: DocKind): Store | null {
+  const colls = KIND_COLLECTIONS[kind];
+  if (!colls) return null;
+  return { kind, colls: new Map(colls.map((c) => [c, new Map()])), undo: [], redo: [] };
 }
 
 function isNum(value: unknown): value is number {
@@ -97,61 +123,40 @@ function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** Records the first "before" of every touched entry so the change can be rolled back or undone. */
+/** Records the first "before" of every touched record so the change can be rolled back or undone. */
 class Tx {
-  readonly step: Step = { nodes: new Map(), edges: new Map(), lanes: new Map() };
-  constructor(private readonly flow: Flow) {}
+  readonly step: Step = new Map();
+  constructor(private readonly store: Store) {}
 
-  private touch<T>(map: Map<string, T>, change: Change<T>, id: string) {
-    if (!change.has(id)) change.set(id, { before: map.get(id), after: undefined });
+  private coll(name: string): Map<string, Rec> {
+    return this.store.colls.get(name) ?? fail("internal", `no collection ${name}`);
   }
-  setNode(n: FlowNode) {
-    this.touch(this.flow.nodes, this.step.nodes, n.id);
-    this.flow.nodes.set(n.id, n);
+  get(coll: string, id: string): Rec | undefined {
+    return this.coll(coll).get(id);
   }
-  deleteNode(id: string) {
-    this.touch(this.flow.nodes, this.step.nodes, id);
-    this.flow.nodes.delete(id);
+  set<T extends Rec>(coll: string, r: T) {
+    const key = `${coll}\u0000${r.id}`;
+    if (!this.step.has(key)) this.step.set(key, { coll, id: r.id, before: this.coll(coll).get(r.id), after: undefined });
+    this.coll(coll).set(r.id, r);
   }
-  setEdge(e: FlowEdge) {
-    this.touch(this.flow.edges, this.step.edges, e.id);
-    this.flow.edges.set(e.id, e);
-  }
-  deleteEdge(id: string) {
-    this.touch(this.flow.edges, this.step.edges, id);
-    this.flow.edges.delete(id);
-  }
-  setLane(l: Lane) {
-    this.touch(this.flow.lanes, this.step.lanes, l.id);
-    this.flow.lanes.set(l.id, l);
-  }
-  deleteLane(id: string) {
-    this.touch(this.flow.lanes, this.step.lanes, id);
-    this.flow.lanes.delete(id);
+  delete(coll: string, id: string) {
+    const key = `${coll}\u0000${id}`;
+    if (!this.step.has(key)) this.step.set(key, { coll, id, before: this.coll(coll).get(id), after: undefined });
+    this.coll(coll).delete(id);
   }
   /** Fills in the "after" values; drops entries that ended where they started. */
   finish(): Step {
-    const fin = <T>(map: Map<string, T>, change: Change<T>) => {
-      for (const [id, c] of change) {
-        c.after = map.get(id);
-        if (c.before === undefined && c.after === undefined) change.delete(id);
-      }
-    };
-    fin(this.flow.nodes, this.step.nodes);
-    fin(this.flow.edges, this.step.edges);
-    fin(this.flow.lanes, this.step.lanes);
+    for (const [key, c] of this.step) {
+      c.after = this.coll(c.coll).get(c.id);
+      if (c.before === undefined && c.after === undefined) this.step.delete(key);
+    }
     return this.step;
   }
   rollback() {
-    const back = <T>(map: Map<string, T>, change: Change<T>) => {
-      for (const [id, c] of change) {
-        if (c.before === undefined) map.delete(id);
-        else map.set(id, c.before);
-      }
-    };
-    back(this.flow.nodes, this.step.nodes);
-    back(this.flow.edges, this.step.edges);
-    back(this.flow.lanes, this.step.lanes);
+    for (const c of this.step.values()) {
+      if (c.before === undefined) this.coll(c.coll).delete(c.id);
+      else this.coll(c.coll).set(c.id, c.before);
+    }
   }
 }
 
@@ -165,26 +170,26 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (!isNum(n.x) || !isNum(n.y) || !isNum(n.w) || !isNum(n.h) || n.w <= 0 || n.h <= 0) {
         fail("invalidInput", "addNode: bad geometry");
       }
-      tx.setNode(normalizeNode({ ...n, name: String(n.name ?? "") }));
+      tx.set("nodes", normalizeNode({ ...n, name: String(n.name ?? "") }));
       return;
     }
     case "removeNode": {
       if (!flow.nodes.has(op.id)) fail("notFound", `removeNode: no node ${op.id}`);
       for (const e of [...flow.edges.values()]) {
-        if (e.source === op.id || e.target === op.id) tx.deleteEdge(e.id);
+        if (e.source === op.id || e.target === op.id) tx.delete("edges", e.id);
       }
-      tx.deleteNode(op.id);
+      tx.delete("nodes", op.id);
       return;
     }
     case "moveNode": {
       const n = flow.nodes.get(op.id) ?? fail("notFound", `moveNode: no node ${op.id}`);
       if (!isNum(op.x) || !isNum(op.y)) fail("invalidInput", "moveNode: bad position");
-      tx.setNode({ ...n, x: op.x, y: op.y });
+      tx.set("nodes", { ...n, x: op.x, y: op.y });
       return;
     }
     case "renameNode": {
       const n = flow.nodes.get(op.id) ?? fail("notFound", `renameNode: no node ${op.id}`);
-      tx.setNode({ ...n, name: String(op.name) });
+      tx.set("nodes", { ...n, name: String(op.name) });
       return;
     }
     case "addEdge": {
@@ -195,17 +200,17 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (e.source === e.target) fail("invalidInput", `addEdge: ${e.id} connects ${e.source} to itself`);
       if (!flow.nodes.has(e.source)) fail("invalidInput", `addEdge: no source node ${e.source}`);
       if (!flow.nodes.has(e.target)) fail("invalidInput", `addEdge: no target node ${e.target}`);
-      tx.setEdge(normalizeEdge({ ...e, name: String(e.name ?? "") }));
+      tx.set("edges", normalizeEdge({ ...e, name: String(e.name ?? "") }));
       return;
     }
     case "removeEdge": {
       if (!flow.edges.has(op.id)) fail("notFound", `removeEdge: no edge ${op.id}`);
-      tx.deleteEdge(op.id);
+      tx.delete("edges", op.id);
       return;
     }
     case "renameEdge": {
       const e = flow.edges.get(op.id) ?? fail("notFound", `renameEdge: no edge ${op.id}`);
-      tx.setEdge({ ...e, name: String(op.name) });
+      tx.set("edges", { ...e, name: String(op.name) });
       return;
     }
     case "addLane": {
@@ -213,17 +218,17 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (!l || typeof l.id !== "string" || !l.id) fail("invalidInput", "addLane: missing id");
       if (flow.lanes.has(l.id)) fail("invalidInput", `addLane: lane ${l.id} already exists`);
       if (!isNum(l.y) || !isNum(l.h) || l.h <= 0) fail("invalidInput", "addLane: bad geometry");
-      tx.setLane(normalizeLane({ ...l, name: String(l.name ?? "") }));
+      tx.set("lanes", normalizeLane({ ...l, name: String(l.name ?? "") }));
       return;
     }
     case "removeLane": {
       if (!flow.lanes.has(op.id)) fail("notFound", `removeLane: no lane ${op.id}`);
-      tx.deleteLane(op.id);
+      tx.delete("lanes", op.id);
       return;
     }
     case "renameLane": {
       const l = flow.lanes.get(op.id) ?? fail("notFound", `renameLane: no lane ${op.id}`);
-      tx.setLane({ ...l, name: String(op.name) });
+      tx.set("lanes", { ...l, name: String(op.name) });
       return;
     }
     case "updateNode": {
@@ -231,7 +236,7 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (!isNum(op.node.x) || !isNum(op.node.y) || !isNum(op.node.w) || !isNum(op.node.h) || op.node.w <= 0 || op.node.h <= 0) {
         fail("invalidInput", "updateNode: bad geometry");
       }
-      tx.setNode(normalizeNode({ ...old, ...op.node }));
+      tx.set("nodes", normalizeNode({ ...old, ...op.node }));
       return;
     }
     case "updateEdge": {
@@ -239,12 +244,12 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (op.edge.kind !== old.kind || op.edge.source !== old.source || op.edge.target !== old.target) {
         fail("invalidInput", `updateEdge: edge ${op.edge.id} keeps its kind and ends`);
       }
-      tx.setEdge(normalizeEdge({ ...old, ...op.edge }));
+      tx.set("edges", normalizeEdge({ ...old, ...op.edge }));
       return;
     }
     case "updateLane": {
       const old = flow.lanes.get(op.lane.id) ?? fail("notFound", `updateLane: no lane ${op.lane.id}`);
-      tx.setLane(normalizeLane({ ...old, ...op.lane }));
+      tx.set("lanes", normalizeLane({ ...old, ...op.lane }));
       return;
     }
     default:
@@ -252,43 +257,158 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
   }
 }
 
-function emptyPatch(): FlowPatch {
-  return { nodes: [], removedNodes: [], edges: [], removedEdges: [], lanes: [], removedLanes: [] };
+type Touched = { coll: string; id: string; value: Rec | undefined };
+
+/** What a step left, as the patch the core would send for that kind. */
+function patchOf(kind: DocKind, touched: Touched[]): DocPatch {
+  if (kind === "businessFlow") {
+    const patch: FlowPatch = { nodes: [], removedNodes: [], edges: [], removedEdges: [], lanes: [], removedLanes: [] };
+    const lists = {
+      nodes: [patch.nodes, patch.removedNodes],
+      edges: [patch.edges, patch.removedEdges],
+      lanes: [patch.lanes, patch.removedLanes],
+    } as Record<string, [Rec[], string[]]>;
+    for (const t of touched) {
+      const [put, removed] = lists[t.coll];
+      if (t.value === undefined) removed.push(t.id);
+      else put.push(clone(t.value));
+    }
+    return { kind: "businessFlow", patch } as DocPatch;
+  }
+  const upserts: DomainRecord[] = [];
+  const removed: string[] = [];
+  for (const t of touched) {
+    if (t.value === undefined) removed.push(t.id);
+    else upserts.push(clone(t.value) as DomainRecord);
+  }
+  return { kind: "domainModel", patch: { upserts, removed } } as DocPatch;
 }
 
-/** Restores one side ("before" for undo, "after" for redo) of a step and returns the patch. */
-function replay(flow: Flow, step: Step, side: "before" | "after"): FlowPatch {
-  const patch = emptyPatch();
-  const run = <T extends { id: string }>(map: Map<string, T>, change: Change<T>, put: T[], removed: string[]) => {
-    for (const [id, c] of change) {
-      const value = c[side];
-      if (value === undefined) {
-        map.delete(id);
-        removed.push(id);
-      } else {
-        map.set(id, value);
-        put.push(clone(value));
-      }
-    }
-  };
-  run(flow.nodes, step.nodes, patch.nodes, patch.removedNodes);
-  run(flow.edges, step.edges, patch.edges, patch.removedEdges);
-  run(flow.lanes, step.lanes, patch.lanes, patch.removedLanes);
-  return patch;
+/** Restores one side ("before" for undo, "after" for redo) of a step. */
+function replay(store: Store, step: Step, side: "before" | "after"): Touched[] {
+  const out: Touched[] = [];
+  for (const c of step.values()) {
+    const coll = store.colls.get(c.coll)!;
+    const value = c[side];
+    if (value === undefined) coll.delete(c.id);
+    else coll.set(c.id, value);
+    out.push({ coll: c.coll, id: c.id, value });
+  }
+  return out;
 }
 
-function stepPatch(step: Step): FlowPatch {
-  const patch = emptyPatch();
-  const run = <T extends { id: string }>(change: Change<T>, put: T[], removed: string[]) => {
-    for (const [id, c] of change) {
-      if (c.after === undefined) removed.push(id);
-      else put.push(clone(c.after));
-    }
+function stepTouched(step: Step): Touched[] {
+  return [...step.values()].map((c) => ({ coll: c.coll, id: c.id, value: c.after }));
+}
+
+// --- the domain model's record ops (crates/model/src/domain.rs) ---
+
+const DOMAIN_COLLECTION: Record<DomainRecord["record"], string> = {
+  subdomain: "subdomains",
+  context: "contexts",
+  relationship: "relationships",
+  element: "elements",
+  attribute: "attributes",
+  override: "overrides",
+  extra: "extras",
+};
+
+const HOLDS_ATTRIBUTES = new Set(["entity", "valueObject", "command", "domainEvent", "readModel"]);
+
+function findRecord(store: Store, id: string): { coll: string; rec: DomainRecord } | null {
+  for (const [coll, recs] of store.colls) {
+    const rec = recs.get(id);
+    if (rec) return { coll, rec: rec as DomainRecord };
+  }
+  return null;
+}
+
+/** Absent and null are the same, as in the core: an empty optional field is not stored. */
+function stripNulls<T extends object>(r: T): T {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null && v !== undefined)) as T;
+}
+
+function checkDomain(store: Store, r: DomainRecord) {
+  const need = (id: string, what: string, ok: (x: DomainRecord) => boolean) => {
+    const found = findRecord(store, id);
+    if (!found || !ok(found.rec)) fail("invalidInput", `invalid edit: ${id} is not a ${what}`);
   };
-  run(step.nodes, patch.nodes, patch.removedNodes);
-  run(step.edges, patch.edges, patch.removedEdges);
-  run(step.lanes, patch.lanes, patch.removedLanes);
-  return patch;
+  const named = (x: { id: string; name: string }) => {
+    if (!String(x.name ?? "").trim()) fail("invalidInput", `invalid edit: ${x.id} needs a name`);
+  };
+  switch (r.record) {
+    case "element":
+      named(r);
+      need(r.context, "bounded context", (x) => x.record === "context");
+      return;
+    case "context":
+    case "subdomain":
+      named(r);
+      return;
+    case "relationship":
+      if (r.upstream === r.downstream) fail("invalidInput", `invalid edit: relationship ${r.id} connects ${r.upstream} to itself`);
+      need(r.upstream, "bounded context", (x) => x.record === "context");
+      need(r.downstream, "bounded context", (x) => x.record === "context");
+      return;
+    case "attribute":
+      named(r);
+      need(r.owner, "element that holds attributes", (x) => x.record === "element" && HOLDS_ATTRIBUTES.has(x.kind));
+      return;
+    default:
+      return;
+  }
+}
+
+/** The records that go with a removed one (the core's `Domain::dependents`). */
+function domainDependents(store: Store, r: DomainRecord): DomainRecord[] {
+  const all = (coll: string) => [...(store.colls.get(coll)?.values() ?? [])] as DomainRecord[];
+  if (r.record === "context") {
+    return [
+      ...all("elements").filter((e) => e.record === "element" && e.context === r.id),
+      ...all("relationships").filter((x) => x.record === "relationship" && (x.upstream === r.id || x.downstream === r.id)),
+    ];
+  }
+  if (r.record === "element") {
+    const out = all("attributes").filter((a) => a.record === "attribute" && a.owner === r.id);
+    if (r.kind === "aggregate") out.push(...all("elements").filter((m) => m.record === "element" && m.aggregate === r.id));
+    return out;
+  }
+  return [];
+}
+
+function applyRecordOp(store: Store, tx: Tx, op: RecordOp<DomainRecordIn>) {
+  switch (op.op) {
+    case "add": {
+      const r = stripNulls(op.record) as DomainRecord;
+      if (!r.id || typeof r.id !== "string") fail("invalidInput", "invalid edit: missing id");
+      if (findRecord(store, r.id)) fail("invalidInput", `an element with id ${r.id} already exists`);
+      checkDomain(store, r);
+      tx.set(DOMAIN_COLLECTION[r.record], clone(r));
+      return;
+    }
+    case "update": {
+      const r = stripNulls(op.record) as DomainRecord;
+      const coll = DOMAIN_COLLECTION[r.record];
+      if (!tx.get(coll, r.id)) fail("notFound", `no element with id ${r.id}`);
+      checkDomain(store, r);
+      tx.set(coll, clone(r));
+      return;
+    }
+    case "remove": {
+      const visiting = new Set<string>();
+      const remove = (id: string) => {
+        if (visiting.has(id)) return;
+        visiting.add(id);
+        const found = findRecord(store, id) ?? fail("notFound", `no element with id ${id}`);
+        for (const d of domainDependents(store, found.rec)) if (findRecord(store, d.id)) remove(d.id);
+        tx.delete(found.coll, id);
+      };
+      remove(op.id);
+      return;
+    }
+    default:
+      fail("invalidInput", `unknown op ${JSON.stringify(op)}`);
+  }
 }
 
 const LINK_KINDS: readonly LinkKind[] = ["realizes", "invokes", "shows", "measures", "refines", "tracks", "relatesTo"];
@@ -335,12 +455,19 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     return trimmed;
   };
 
-  const flowOf = (documentId: string): Flow => {
+  const docOf = (documentId: string): Doc & { store: Store } => {
     const d = docs.get(documentId) ?? fail("notFound", `no document ${documentId}`);
     if (d.corrupt) fail("documentCorrupt", `document ${documentId} cannot be decoded`);
-    if (d.kind !== "businessFlow" || !d.flow) fail("invalidInput", `document ${documentId} is not a business flow`);
-    return d.flow;
+    if (!d.store) fail("invalidInput", `documents of kind ${d.kind} cannot be opened yet`);
+    return d as Doc & { store: Store };
   };
+
+  const result = (documentId: string, store: Store, touched: Touched[]): EditResult => ({
+    documentId,
+    patch: patchOf(store.kind, touched),
+    canUndo: store.undo.length > 0,
+    canRedo: store.redo.length > 0,
+  });
 
   const addWorkspace = (name: string): Workspace => {
     const w: Workspace = { id: newId(), name, lastOpened: now() };
@@ -349,13 +476,15 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
   };
 
   const addDoc = (workspaceId: string, kind: DocKind, title: string): Doc => {
+    const store = emptyStore(kind);
     const d: Doc = {
       id: newId(),
       kind,
       title,
       createdAt: now(),
       workspaceId,
-      flow: kind === "businessFlow" ? emptyFlow() : null,
+      store,
+      flow: kind === "businessFlow" && store ? (Object.fromEntries(store.colls) as unknown as Flow) : null,
       corrupt: false,
       links: new Map(),
     };
@@ -370,13 +499,15 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
   const workspaceOf = (workspaceId: string): Workspace =>
     workspaces.get(workspaceId) ?? fail("notFound", `no workspace ${workspaceId}`);
 
-  /** The name of an element (node, sequence flow or lane), or null when the document has none such. */
+  /** The name of an element (any record with a name), or null when the document has none such. */
   const elementName = (d: Doc, elementId: string): string | null => {
     if (d.corrupt) fail("documentCorrupt", `document ${d.id} cannot be decoded`);
-    const f = d.flow;
-    if (!f) return null;
-    const el = f.nodes.get(elementId) ?? f.edges.get(elementId) ?? f.lanes.get(elementId);
-    return el ? el.name : null;
+    if (!d.store) return null;
+    for (const coll of d.store.colls.values()) {
+      const el = coll.get(elementId) as { name?: string | null } | undefined;
+      if (el) return el.name ?? "";
+    }
+    return null;
   };
   /** As elementName, but a damaged document reads as having no elements. */
   const elementNameOrNull = (d: Doc | undefined, elementId: string): string | null => {
@@ -443,51 +574,59 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         docs.delete(documentId);
         return ok(null);
       }),
-    openFlow: (documentId: string) =>
-      respond<FlowView>(() => {
-        const f = flowOf(documentId);
+    openDocument: (documentId: string) =>
+      respond<DocumentView>(() => {
+        const d = docOf(documentId);
+        const all = (c: string) => clone([...d.store.colls.get(c)!.values()]);
+        const content =
+          d.kind === "businessFlow"
+            ? { kind: "businessFlow", content: { nodes: all("nodes"), edges: all("edges"), lanes: all("lanes") } }
+            : {
+                kind: "domainModel",
+                content: Object.fromEntries(
+                  KIND_COLLECTIONS.domainModel!.map((c) => [c, sortedRecords(all(c) as DomainRecord[], c)]),
+                ),
+              };
         return ok({
           documentId,
-          nodes: clone([...f.nodes.values()]),
-          edges: clone([...f.edges.values()]),
-          lanes: clone([...f.lanes.values()]),
-          canUndo: f.undo.length > 0,
-          canRedo: f.redo.length > 0,
-        });
+          kind: d.kind,
+          content,
+          canUndo: d.store.undo.length > 0,
+          canRedo: d.store.redo.length > 0,
+        } as DocumentView);
       }),
-    editFlow: (documentId: string, ops: FlowOp[]) =>
+    editDocument: (documentId: string, ops: DocOps) =>
       respond<EditResult>(() => {
-        const f = flowOf(documentId);
-        if (!Array.isArray(ops)) fail("invalidInput", "ops must be a list");
-        const tx = new Tx(f);
+        const d = docOf(documentId);
+        if (!ops || ops.kind !== d.kind) fail("invalidInput", `document ${documentId} is not a ${String(ops?.kind)} document`);
+        if (!Array.isArray(ops.ops) || ops.ops.length === 0) fail("invalidInput", "an edit needs at least one operation");
+        const store = d.store;
+        const tx = new Tx(store);
         try {
-          for (const op of ops) applyOp(f, tx, op);
+          if (ops.kind === "businessFlow") for (const op of ops.ops) applyOp(d.flow!, tx, op);
+          else for (const op of ops.ops) applyRecordOp(store, tx, op);
         } catch (e) {
           tx.rollback();
           throw e;
         }
         const step = tx.finish();
-        if (ops.length > 0) {
-          f.undo.push(step);
-          f.redo = [];
-        }
-        return ok({ documentId, patch: stepPatch(step), canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
+        store.undo.push(step);
+        store.redo = [];
+        return ok(result(documentId, store, stepTouched(step)));
       }),
-    undoFlow: (documentId: string) =>
+    undoDocument: (documentId: string) =>
       respond<EditResult>(() => {
-        const f = flowOf(documentId);
-        const step = f.undo.pop();
-        const patch = step ? replay(f, step, "before") : emptyPatch();
-        if (step) f.redo.push(step);
-        return ok({ documentId, patch, canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
+        const { store } = docOf(documentId);
+        const step = store.undo.pop() ?? fail("invalidInput", "nothing to undo");
+        store.redo.push(step);
+        return ok(result(documentId, store, replay(store, step, "before")));
       }),
-    redoFlow: (documentId: string) =>
+    redoDocument: (documentId: string) =>
       respond<EditResult>(() => {
-        const f = flowOf(documentId);
-        const step = f.redo.pop();
-        const patch = step ? replay(f, step, "after") : emptyPatch();
-        if (step) f.undo.push(step);
-        return ok({ documentId, patch, canUndo: f.undo.length > 0, canRedo: f.redo.length > 0 });
+        const { store } = docOf(documentId);
+        const step = store.redo.pop() ?? fail("invalidInput", "nothing to redo");
+        store.undo.push(step);
+        return ok(result(documentId, store, replay(store, step, "after")));
       }),
     addLink: (workspaceId: string, fromDocument: string, fromElement: string, kind: LinkKind, toDocument: string, toElement: string) =>
       respond<Link>(() => {
@@ -544,14 +683,31 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         workspaceOf(workspaceId);
         const out: LinkTarget[] = [];
         for (const d of docsOf(workspaceId)) {
-          if (d.kind !== "businessFlow" || !d.flow || d.corrupt) continue;
-          for (const n of d.flow.nodes.values()) {
-            out.push({ documentId: d.id, documentTitle: d.title, documentKind: d.kind, elementId: n.id, name: n.name, elementKind: n.kind });
+          if (!d.store || d.corrupt) continue;
+          if (d.flow) {
+            for (const n of d.flow.nodes.values()) {
+              out.push({ documentId: d.id, documentTitle: d.title, documentKind: d.kind, elementId: n.id, name: n.name, elementKind: n.kind });
+            }
+            continue;
+          }
+          for (const c of ["contexts", "elements", "attributes"]) {
+            for (const r of d.store.colls.get(c)!.values() as Iterable<DomainRecord>) {
+              const kind = r.record === "element" ? r.kind : r.record;
+              const name = "name" in r ? String(r.name ?? "") : "";
+              out.push({ documentId: d.id, documentTitle: d.title, documentKind: d.kind, elementId: r.id, name, elementKind: kind });
+            }
           }
         }
         return ok(out);
       }),
-    validateFlow: (documentId: string) => respond<Problem[]>(() => ok(validateFlowModel(flowOf(documentId)))),
+    validateDocument: (documentId: string) =>
+      respond<DocProblems>(() => {
+        const d = docOf(documentId);
+        if (d.flow) return ok({ kind: "businessFlow", problems: validateFlowModel(d.flow) });
+        // The domain model's rules live in the core only (crates/model/src/domain.rs): in a
+        // plain browser its canvas shows no problems rather than a second copy of them.
+        return ok({ kind: "domainModel", problems: [] });
+      }),
     // No server in memory: every workspace is offline, and connecting says why.
     syncStatus: (workspaceId: string) =>
       respond<SyncStatus>(() => {
@@ -596,6 +752,20 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     },
   };
   return backend;
+}
+
+/** Records as the core reads them: by id within a collection; attributes by owner and order. */
+function sortedRecords(recs: DomainRecord[], coll: string): DomainRecord[] {
+  const key = (r: DomainRecord): string => r.id;
+  const sorted = [...recs].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  if (coll === "attributes") {
+    sorted.sort((a, b) => {
+      const [x, y] = [a as Extract<DomainRecord, { record: "attribute" }>, b as Extract<DomainRecord, { record: "attribute" }>];
+      return x.owner < y.owner ? -1 : x.owner > y.owner ? 1 : x.order - y.order;
+    });
+  }
+  if (coll === "extras") sorted.sort((a, b) => (a as { order: number }).order - (b as { order: number }).order);
+  return sorted;
 }
 
 // --- structural validation ---

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type * as B from "./bindings";
+import type { WireFlowView } from "./model";
 import { makeLane, makeNode, normalizePatch, normalizeView } from "./model";
 
 describe("normalizing boundary data", () => {
@@ -11,7 +11,7 @@ describe("normalizing boundary data", () => {
       lanes: [{ id: "l", name: "Risk", y: null, h: null }],
       canUndo: false,
       canRedo: false,
-    } as unknown as B.FlowView;
+    } as unknown as WireFlowView;
     const v = normalizeView(view);
     // Fields a newer core adds but this one left out read as absent (null).
     expect(v.nodes[0]).toEqual(makeNode({ id: "n", kind: "exclusiveGateway", name: "ok?", x: 0, y: 12, w: 50, h: 50 }));

@@ -42,7 +42,10 @@ export type FlowPatch = {
   removedLanes: string[];
 };
 
-export type FlowView = Omit<B.FlowView_Serialize, "nodes" | "edges" | "lanes"> & { nodes: FlowNode[]; edges: FlowEdge[]; lanes: Lane[] };
+/** A flow as the core sends it when it opens (`openDocument`'s content, with the undo state). */
+export type WireFlowView = B.Flow & { documentId: string; canUndo: boolean; canRedo: boolean };
+
+export type FlowView = Omit<WireFlowView, "nodes" | "edges" | "lanes"> & { nodes: FlowNode[]; edges: FlowEdge[]; lanes: Lane[] };
 
 export const DEFAULT_LANE_HEIGHT = 180;
 
@@ -122,6 +125,6 @@ export function normalizePatch(p: B.FlowPatch): FlowPatch {
   };
 }
 
-export function normalizeView(v: B.FlowView): FlowView {
+export function normalizeView(v: WireFlowView): FlowView {
   return { ...v, nodes: v.nodes.map(normalizeNode), edges: v.edges.map(normalizeEdge), lanes: v.lanes.map(normalizeLane) };
 }

@@ -7,6 +7,7 @@ import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
 import { makeNode, type FlowNode } from "../model";
 import { filterTargets } from "./links";
+import { editFlow } from "./flowCalls";
 
 function triloop() {
   const api = window.__triloop;
@@ -31,19 +32,19 @@ async function seeded(wrap: (b: Backend) => Backend = (b) => b) {
   const app = ok(await inner.createDocument(ws.id, "businessFlow", "Application"));
   const follow = ok(await inner.createDocument(ws.id, "businessFlow", "Follow-up"));
   ok(
-    await inner.editFlow(app.id, [
+    await editFlow(inner, app.id, [
       { op: "addNode", node: node("apply", "startEvent", "Apply", 0) },
       { op: "addNode", node: node("review", "userTask", "Review", 200) },
       { op: "addNode", node: node("pay", "serviceTask", "Pay out", 400) },
       { op: "addNode", node: node("temp", "task", "Temporary", 600) },
     ]),
   );
-  ok(await inner.editFlow(follow.id, [{ op: "addNode", node: node("call", "userTask", "Call the customer", 0) }]));
+  ok(await editFlow(inner, follow.id, [{ op: "addNode", node: node("call", "userTask", "Call the customer", 0) }]));
   const realizes = ok(await inner.addLink(ws.id, app.id, "review", "realizes", follow.id, "call"));
   const invokes = ok(await inner.addLink(ws.id, app.id, "review", "invokes", app.id, "pay"));
   const tracks = ok(await inner.addLink(ws.id, app.id, "review", "tracks", app.id, "temp"));
   const relates = ok(await inner.addLink(ws.id, follow.id, "call", "relatesTo", app.id, "review"));
-  ok(await inner.editFlow(app.id, [{ op: "removeNode", id: "temp" }]));
+  ok(await editFlow(inner, app.id, [{ op: "removeNode", id: "temp" }]));
   const backend = wrap(inner);
   render(<App backend={guardBackend(backend)} />);
   await screen.findByTestId("canvas");

@@ -51,7 +51,7 @@ describe("resizing a node", () => {
 
   it("resizes through the canvas in one edit that one undo takes back", async () => {
     const backend = memoryBackend({ demo: true });
-    const editFlow = vi.spyOn(backend, "editFlow");
+    const editFlow = vi.spyOn(backend, "editDocument");
     render(<App backend={guardBackend(backend)} />);
     await screen.findByTestId("canvas");
     await waitFor(() => expect(triloop().nodeCount()).toBeGreaterThan(0));
@@ -68,7 +68,7 @@ describe("resizing a node", () => {
     const snap = (v: number) => Math.round(v / 10) * 10;
     const grown = { x: before.x, y: before.y, w: snap(before.x + before.w + 40) - before.x, h: snap(before.y + before.h + 48) - before.y };
     await waitFor(() => expect(editFlow).toHaveBeenCalledTimes(1));
-    expect(editFlow.mock.calls[0][1]).toEqual([{ op: "updateNode", node: { ...before, ...grown } }]);
+    expect(editFlow.mock.calls[0][1]).toEqual({ kind: "businessFlow", ops: [{ op: "updateNode", node: { ...before, ...grown } }] });
     const bounds = () => {
       const n = triloop().nodes().find((m) => m.id === before.id);
       return n && { x: n.x, y: n.y, w: n.w, h: n.h, name: n.name };
@@ -101,7 +101,7 @@ describe("editing an edge's route", () => {
 
   it("inserts a bend point through the canvas in one edit that one undo takes back", async () => {
     const backend = memoryBackend({ demo: true });
-    const editFlow = vi.spyOn(backend, "editFlow");
+    const editFlow = vi.spyOn(backend, "editDocument");
     render(<App backend={guardBackend(backend)} />);
     await screen.findByTestId("canvas");
     await waitFor(() => expect(triloop().nodeCount()).toBeGreaterThan(0));
@@ -138,7 +138,7 @@ describe("editing an edge's route", () => {
     const snap = (v: number) => Math.round(v / 10) * 10;
     const route = [...drawn.slice(0, k + 1), { x: snap(to.x), y: snap(to.y) }, ...drawn.slice(k + 1)].map((p) => ({ x: Math.round(p.x), y: Math.round(p.y) }));
     await waitFor(() => expect(editFlow).toHaveBeenCalledTimes(1));
-    expect(editFlow.mock.calls[0][1]).toEqual([{ op: "updateEdge", edge: { ...before, waypoints: route } }]);
+    expect(editFlow.mock.calls[0][1]).toEqual({ kind: "businessFlow", ops: [{ op: "updateEdge", edge: { ...before, waypoints: route } }] });
     const stored = () => triloop().edges().find((e) => e.id === before.id);
     await waitFor(() => expect(triloop().saveState()).toBe("saved"));
     expect(stored()).toEqual({ ...before, waypoints: route });

@@ -2,12 +2,13 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { App } from "../App";
 import { guardBackend, type Backend } from "../backend";
-import type { ApiError, Problem } from "../bindings";
+import type { ApiError } from "../bindings";
 import type { Result } from "../backend";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
 import { makeEdge, makeNode, type FlowEdge, type FlowNode, type FlowOp } from "../model";
 import { indexProblems, sortForDisplay } from "./problems";
+import { editFlow } from "./flowCalls";
 
 function triloop() {
   const api = window.__triloop;
@@ -29,7 +30,7 @@ async function seeded(wrap: (b: Backend) => Backend = (b) => b, extra: FlowOp[] 
   const ws = ok(await inner.createWorkspace("Loans"));
   const doc = ok(await inner.createDocument(ws.id, "businessFlow", "Application"));
   ok(
-    await inner.editFlow(doc.id, [
+    await editFlow(inner, doc.id, [
       { op: "addNode", node: node("apply", "startEvent", "Apply", 0) },
       { op: "addNode", node: node("review", "userTask", "Review", 200) },
       { op: "addNode", node: node("archive", "task", "Archive", 400) },
@@ -150,10 +151,10 @@ describe("problems list", () => {
     await seeded((inner) => ({
       ...inner,
       // Computed when asked, answered when the test says so.
-      validateFlow: (id: string) => {
+      validateDocument: (id: string) => {
         calls(id);
-        const answer = inner.validateFlow(id);
-        return new Promise<Result<Problem[], ApiError>>((resolve) => held.push(() => void answer.then(resolve)));
+        const answer = inner.validateDocument(id);
+        return new Promise<Awaited<typeof answer>>((resolve) => held.push(() => void answer.then(resolve)));
       },
     }));
     await waitFor(() => expect(held).toHaveLength(1));

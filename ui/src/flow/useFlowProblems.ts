@@ -7,6 +7,7 @@ import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
 import { indexProblems, sortForDisplay, type Problem, type ProblemCode } from "./problems";
 import type { FlowSession } from "./useFlowSession";
+import { validateFlow } from "./flowCalls";
 
 export const VALIDATE_DEBOUNCE_MS = 300;
 
@@ -52,7 +53,7 @@ export function useFlowProblems(backend: Backend, session: FlowSession): FlowPro
       // Edits are still on their way to the core: their confirmation schedules the next check.
       if (s.hasPending()) return;
       const revision = s.revision();
-      const res = await backend.validateFlow(documentId);
+      const res = await validateFlow(backend, documentId);
       const now = sessionRef.current;
       if (cancelled || now.documentId !== documentId || now.revision() !== revision) return;
       if (res.status === "ok") {

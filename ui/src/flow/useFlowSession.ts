@@ -5,9 +5,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type RefObject } from "react";
 import type { Backend } from "../backend";
 import type { Result } from "../backend";
-import type { ApiError, EditResult } from "../bindings";
+import type { ApiError } from "../bindings";
 import { normalizePatch, normalizeView, type FlowNode, type FlowOp, type FlowPatch } from "../model";
 import { applyPatch, emptyState, opsToPatch, selectOnly, viewToState, type FlowState } from "./flowState";
+import { editFlow, openFlow, redoFlow, undoFlow, type FlowEditResult } from "./flowCalls";
 
 export type SaveState = "idle" | "saving" | "saved" | "error";
 export type LoadStatus = "none" | "loading" | "ready" | "error";
@@ -108,7 +109,7 @@ export function useFlowSession(
     async (docId: string, token: number, initial: boolean, keepSelection = false) => {
       if (initial) setLoad(docId, "loading");
       revisionRef.current++;
-      const res = await backend.openFlow(docId);
+      const res = await openFlow(backend, docId);
       if (token !== tokenRef.current) return;
       if (res.status === "ok") {
         let next = withPending(viewToState(normalizeView(res.data)));
@@ -149,7 +150,7 @@ export function useFlowSession(
   }, [documentId, load, commit, setLoad, setUndoRedo]);
 
   const enqueue = useCallback(
-    (call: (docId: string) => Promise<Result<EditResult, ApiError>>, optimistic: FlowPatch | null) => {
+    (call: (docId: string) => Promise<Result<FlowEditResult, ApiError>>, optimistic: FlowPatch | null) => {
       const docId = docRef.current;
       if (!docId) return;
       const token = tokenRef.current;
@@ -185,19 +186,19 @@ export function useFlowSession(
       const optimistic = opsToPatch(stateRef.current, ops);
       commit(applyPatch(stateRef.current, optimistic));
       setUndoRedo(true, false);
-      enqueue((docId) => backend.editFlow(docId, ops), optimistic);
+      enqueue((docId) => editFlow(backend, docId, ops), optimistic);
     },
     [backend, commit, enqueue, setUndoRedo],
   );
 
   const undo = useCallback(() => {
     if (!canUndoRef.current || statusRef.current !== "ready") return;
-    enqueue((docId) => backend.undoFlow(docId), null);
+    enqueue((docId) => undoFlow(backend, docId), null);
   }, [backend, enqueue]);
 
   const redo = useCallback(() => {
     if (!canRedoRef.current || statusRef.current !== "ready") return;
-    enqueue((docId) => backend.redoFlow(docId), null);
+    enqueue((docId) => redoFlow(backend, docId), null);
   }, [backend, enqueue]);
 
   const reload = useCallback(() => {

@@ -9,6 +9,7 @@ import { guardBackend, type Backend, type CoreEvents } from "../backend";
 import type { CoreEvent, MeetingRoom_Serialize as MeetingRoom, SyncStatus_Serialize as SyncStatus } from "../bindings";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
+import { editFlow } from "../flow/flowCalls";
 
 function scriptedEvents() {
   const listeners = new Set<(e: CoreEvent) => void>();
@@ -156,7 +157,7 @@ describe("sync in the window", () => {
     const first = triloop().nodes()[0];
     act(() => triloop().selectNodes([first.id]));
     // Someone else renames a node: the core's document changes without this window's doing.
-    await inner.editFlow(docId, [{ op: "renameNode", id: first.id, name: "远端改名" }]);
+    await editFlow(inner, docId, [{ op: "renameNode", id: first.id, name: "远端改名" }]);
     expect(triloop().nodes()[0].name).toBe(first.name);
     events.emit({ type: "documentChanged", documentId: docId });
     await waitFor(() => expect(triloop().nodes().find((n) => n.id === first.id)?.name).toBe("远端改名"));
