@@ -198,8 +198,8 @@ function applyOp(flow: Flow, tx: Tx, op: FlowOp) {
       if (flow.edges.has(e.id)) fail("invalidInput", `addEdge: edge ${e.id} already exists`);
       if (!EDGE_KINDS.includes(e.kind)) fail("invalidInput", `addEdge: unknown kind ${String(e.kind)}`);
       if (e.source === e.target) fail("invalidInput", `addEdge: ${e.id} connects ${e.source} to itself`);
-      if (!flow.nodes.has(e.source)) fail("invalidInput", `addEdge: no source node ${e.source}`);
-      if (!flow.nodes.has(e.target)) fail("invalidInput", `addEdge: no target node ${e.target}`);
+      if (!flow.nodes.has(e.source)) fail("notFound", `addEdge: no source node ${e.source}`);
+      if (!flow.nodes.has(e.target)) fail("notFound", `addEdge: no target node ${e.target}`);
       tx.set("edges", normalizeEdge({ ...e, name: String(e.name ?? "") }));
       return;
     }
@@ -584,7 +584,11 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
             : {
                 kind: "domainModel",
                 content: Object.fromEntries(
-                  KIND_COLLECTIONS.domainModel!.map((c) => [c, sortedRecords(all(c) as DomainRecord[], c)]),
+                  KIND_COLLECTIONS.domainModel!.map((c) => [
+                    c,
+                    // Grouped by type, the records carry no type tag (the core's DomainModel).
+                    sortedRecords(all(c) as DomainRecord[], c).map(({ record: _tag, ...fields }) => fields),
+                  ]),
                 ),
               };
         return ok({
