@@ -71,7 +71,6 @@ impl Core {
         Ok(())
     }
 
-
     /// The document's whole content, whatever its kind, with this session's undo state.
     pub async fn open_document(&self, document_id: &str) -> Result<DocumentView, ApiError> {
         let handle = self.handle(document_id).await?;
@@ -137,17 +136,15 @@ impl Core {
         let handle = self.handle(document_id).await?;
         let kind = handle.with_document(|doc| model::schema::kind_of(doc));
         match kind {
-            Some(DocKind::BusinessFlow) => {
-                Ok(DocProblems::BusinessFlow(self.validate_flow(document_id).await?))
-            }
+            Some(DocKind::BusinessFlow) => Ok(DocProblems::BusinessFlow(
+                self.validate_flow(document_id).await?,
+            )),
             Some(DocKind::DomainModel) => {
                 let m = run_blocking(move || handle.with_document(|doc| model::domain::read(doc)))
                     .await??;
                 Ok(DocProblems::DomainModel(model::domain::validate(&m)))
             }
-            _ => Err(invalid(format!(
-                "document {document_id} has no validation"
-            ))),
+            _ => Err(invalid(format!("document {document_id} has no validation"))),
         }
     }
 

@@ -49,7 +49,9 @@ async fn record(kind: DocKind, steps: Vec<Step>) -> Value {
             Step::Redo => ("redo", Value::Null, c.redo_document(&d.id).await),
         };
         let outcome = match result {
-            Ok(r) => json!({ "patch": patch_summary(&r), "canUndo": r.can_undo, "canRedo": r.can_redo }),
+            Ok(r) => {
+                json!({ "patch": patch_summary(&r), "canUndo": r.can_undo, "canRedo": r.can_redo })
+            }
             Err(e) => json!({ "error": e.code }),
         };
         let content = match c.open_document(&d.id).await.unwrap().content {
@@ -150,7 +152,10 @@ async fn domain_model_transcript() {
         kept: None,
     });
     let steps = vec![
-        domain(vec![add(ctx("c1", "客户", 0.0)), add(ctx("c2", "交易", 500.0))]),
+        domain(vec![
+            add(ctx("c1", "客户", 0.0)),
+            add(ctx("c2", "交易", 500.0)),
+        ]),
         domain(vec![
             add(DomainRecord::Element(agg)),
             add(DomainRecord::Element(cust.clone())),
@@ -204,7 +209,8 @@ async fn domain_model_transcript() {
 #[tokio::test(flavor = "multi_thread")]
 async fn business_flow_transcript() {
     let flow = |ops: Vec<FlowOp>| Step::Edit(DocOps::BusinessFlow(ops));
-    let node = |id: &str, kind: NodeKind, x: f64| FlowNode::new(id, kind, id.to_uppercase(), x, 40.0);
+    let node =
+        |id: &str, kind: NodeKind, x: f64| FlowNode::new(id, kind, id.to_uppercase(), x, 40.0);
     let steps = vec![
         flow(vec![
             FlowOp::AddLane {

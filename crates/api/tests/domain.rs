@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use api::{Config, Core, DocContent, DocKind, DocOps, DocPatch, DocProblems, FlowNode, NodeKind};
-use model::links::LinkKind;
 use model::domain::{
     Attribute, BoundedContext, DataType, DomainElement, DomainProblemCode, DomainRecord,
     ElementKind,
 };
+use model::links::LinkKind;
 use model::record::RecordOp;
 
 async fn core(dir: &Path) -> Core {
@@ -91,7 +91,10 @@ async fn a_domain_model_is_edited_undone_validated_linked_and_kept_across_a_rest
         panic!()
     };
     assert_eq!(
-        problems.iter().map(|p| (p.code, p.element.as_str())).collect::<Vec<_>>(),
+        problems
+            .iter()
+            .map(|p| (p.code, p.element.as_str()))
+            .collect::<Vec<_>>(),
         [(DomainProblemCode::EntityWithoutIdentifier, "cust")]
     );
     let mut id_attr = Attribute::new("a0", "cust", "客户号", DataType::Text, 0.5);
@@ -172,7 +175,10 @@ async fn a_domain_model_is_edited_undone_validated_linked_and_kept_across_a_rest
         .find(|d| d.kind == DocKind::DomainModel)
         .unwrap();
     let before = domain_of(c.open_document(&dm.id).await.unwrap());
-    assert_eq!(domain_of(c.open_document(&copied_dm.id).await.unwrap()), before);
+    assert_eq!(
+        domain_of(c.open_document(&copied_dm.id).await.unwrap()),
+        before
+    );
 
     // After a restart everything is there.
     c.close().await;

@@ -78,7 +78,11 @@ fn records_are_written_in_one_change_and_read_back() {
     assert_eq!(m.elements.len(), 2);
     let names: Vec<_> = m.attributes_of("cust").map(|a| a.name.as_str()).collect();
     assert_eq!(names, ["客户编号", "姓名"]);
-    assert!(domain::validate(&m).is_empty(), "{:?}", domain::validate(&m));
+    assert!(
+        domain::validate(&m).is_empty(),
+        "{:?}",
+        domain::validate(&m)
+    );
     model::schema::check_schema(&doc, DocKind::DomainModel).unwrap();
 }
 
@@ -367,9 +371,15 @@ fn a_deleted_target_is_a_dangling_reference_not_an_error() {
     // A peer removes the aggregate (and with it its root) while the command still names it.
     domain::apply(&mut doc, &[RecordOp::Remove { id: "agg".into() }]).unwrap();
     let m = domain::read(&doc).unwrap();
-    assert!(m.element("cust").is_none(), "the root went with its aggregate");
+    assert!(
+        m.element("cust").is_none(),
+        "the root went with its aggregate"
+    );
     assert_eq!(
         codes(&m, "cmd"),
-        [DomainProblemCode::CommandNotHandled, DomainProblemCode::DanglingReference]
+        [
+            DomainProblemCode::CommandNotHandled,
+            DomainProblemCode::DanglingReference
+        ]
     );
 }

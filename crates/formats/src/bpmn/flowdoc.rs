@@ -450,9 +450,20 @@ pub fn from_flow(flow: &Flow, source: Option<&BpmnModel>) -> BpmnModel {
             _ => {}
         }
     }
+    // Grouped by container, so that each container is found and filled once: one at a
+    // time, a flow of 10,000 new elements took quadratic time here.
+    let mut by_container: Vec<(String, Vec<FlowContent>)> = Vec::new();
+    let mut slot: HashMap<String, usize> = HashMap::new();
     for (container, item) in moving {
+        let i = *slot.entry(container.clone()).or_insert_with(|| {
+            by_container.push((container, Vec::new()));
+            by_container.len() - 1
+        });
+        by_container[i].1.push(item);
+    }
+    for (container, items) in by_container {
         if let Some(content) = container_content(&mut model, &container) {
-            insert_ordered(content, item);
+            insert_ordered(content, items);
         }
     }
     add_new_data_associations(&mut model, flow, &placed);
@@ -467,6 +478,10 @@ struct Canvas<'a> {
     nodes: BTreeMap<&'a str, &'a FlowNode>,
     edges: BTreeMap<&'a str, &'a FlowEdge>,
     lanes: BTreeMap<&'a str, &'a Lane>,
+    /// The pools and the expanded sub-processes, found once: every element asks which of
+    /// them it lies in (asking all nodes each time made export quadratic).
+    pools: Vec<&'a FlowNode>,
+    expanded_subs: Vec<&'a FlowNode>,
     flow: &'a Flow,
 }
 
@@ -484,6 +499,16 @@ impl<'a> Canvas<'a> {
             nodes: flow.nodes.iter().map(|n| (n.id.as_str(), n)).collect(),
             edges: flow.edges.iter().map(|e| (e.id.as_str(), e)).collect(),
             lanes: flow.lanes.iter().map(|l| (l.id.as_str(), l)).collect(),
+            pools: flow
+                .nodes
+                .iter()
+                .filter(|n| n.kind == NodeKind::Pool)
+                .collect(),
+            expanded_subs: flow
+                .nodes
+                .iter()
+                .filter(|s| s.kind.is_sub_process() && s.expanded == Some(true))
+                .collect(),
             flow,
         }
     }
@@ -497,10 +522,10 @@ impl<'a> Canvas<'a> {
 
     /// The smallest pool around a point.
     fn pool_at(&self, p: (f64, f64)) -> Option<&'a FlowNode> {
-        self.flow
-            .nodes
+        self.pools
             .iter()
-            .filter(|n| n.kind == NodeKind::Pool && inside(n, p))
+            .copied()
+            .filter(|n| inside(n, p))
             .min_by(|a, b| (a.w * a.h).total_cmp(&(b.w * b.h)))
     }
 
@@ -546,16 +571,10 @@ impl<'a> Canvas<'a> {
                 // A boundary event lives where its activity does; resolved below.
                 format!("@{}", host.id)
             } else if let Some(sub) = self
-                .flow
-                .nodes
+                .expanded_subs
                 .iter()
-                .filter(|s| {
-                    s.id != n.id
-                        && s.kind.is_sub_process()
-                        && s.expanded == Some(true)
-                        && inside(s, c)
-                        && (s.w * s.h) > (n.w * n.h)
-                })
+                .copied()
+                .filter(|s| s.id != n.id && inside(s, c) && (s.w * s.h) > (n.w * n.h))
                 .min_by(|a, b| (a.w * a.h).total_cmp(&(b.w * b.h)))
             {
                 sub.id.clone()
@@ -987,17 +1006,15 @@ fn is_artifact(c: &FlowContent) -> bool {
 }
 
 /// Adds to a process's content where BPMN's schema wants it: lane sets first, then flow
-/// elements, then artifacts.
-fn insert_ordered(content: &mut Vec<FlowContent>, item: FlowContent) {
-    if is_artifact(&item) {
-        content.push(item);
-        return;
-    }
+/// elements, then artifacts; each in the order given.
+fn insert_ordered(content: &mut Vec<FlowContent>, items: Vec<FlowContent>) {
+    let (artifacts, elements): (Vec<_>, Vec<_>) = items.into_iter().partition(is_artifact);
     let at = content
         .iter()
         .position(is_artifact)
         .unwrap_or(content.len());
-    content.insert(at, item);
+    content.splice(at..at, elements);
+    content.extend(artifacts);
 }
 
 /// Equal up to what a trip through JSON and JavaScript may change.

@@ -1,0 +1,236 @@
+//! The edit path's cost in the core itself, without a window: how long one edit takes
+//! until it is durable (the acknowledgement the UI waits for), for a flow and a domain model
+//! of growing size, and what opening and validating them costs.
+//!
+//! `cargo run --release -p api --example bench_edit [-- --sizes 1000,10000 --edits 30]`
+
+use std::time::{Duration, Instant};
+
+use api::{Config, Core, DocKind, DocOps};
+use model::domain::{
+    Attribute, BoundedContext, DataType, DomainElement, DomainRecord, ElementKind,
+};
+use model::record::RecordOp;
+use model::{FlowNode, FlowOp, NodeKind};
+
+fn median(mut xs: Vec<Duration>) -> Duration {
+    xs.sort();
+    xs[xs.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// A domain model of about `n` elements: 50 contexts, entities with 4 attributes each
+/// (inside aggregates), and as many commands and events as entities.
+fn domain_records(n: usize) -> Vec<DomainRecord> {
+    let contexts = 50;
+    let per_entity = 1 + 4 + 2; // the entity, its attributes, a command and an event
+    let entities = (n / per_entity).max(contexts);
+    let mut out = Vec::new();
+    for c in 0..contexts {
+        out.push(DomainRecord::Context(BoundedContext {
+            id: format!("c{c}"),
+            name: format!("上下文 {c}"),
+            subdomain: None,
+            vision: None,
+            x: (c % 10) as f64 * 500.0,
+            y: (c / 10) as f64 * 400.0,
+            w: 450.0,
+            h: 350.0,
+            kept: None,
+        }));
+    }
+    for e in 0..entities {
+        let ctx = format!("c{}", e % contexts);
+        let (x, y) = (
+            (e / contexts % 20) as f64 * 220.0,
+            (e / contexts / 20) as f64 * 160.0,
+        );
+        let mut agg = DomainElement::new(
+            format!("g{e}"),
+            &ctx,
+            ElementKind::Aggregate,
+            format!("聚合 {e}"),
+            x,
+            y,
+        );
+        agg.root = Some(format!("e{e}"));
+        let mut ent = DomainElement::new(
+            format!("e{e}"),
+            &ctx,
+            ElementKind::Entity,
+            format!("实体 {e}"),
+            x,
+            y,
+        );
+        ent.aggregate = Some(format!("g{e}"));
+        let mut cmd = DomainElement::new(
+            format!("k{e}"),
+            &ctx,
+            ElementKind::Command,
+            format!("命令 {e}"),
+            x,
+            y + 2000.0,
+        );
+        cmd.handled_by = Some(format!("g{e}"));
+        cmd.emits = vec![format!("v{e}")];
+        let evt = DomainElement::new(
+            format!("v{e}"),
+            &ctx,
+            ElementKind::DomainEvent,
+            format!("事件 {e}"),
+            x + 150.0,
+            y + 2000.0,
+        );
+        out.extend([agg, ent, cmd, evt].map(DomainRecord::Element));
+        for a in 0..4 {
+            let mut attr = Attribute::new(
+                format!("a{e}-{a}"),
+                format!("e{e}"),
+                format!("属性{a}"),
+                DataType::Text,
+                a as f64,
+            );
+            attr.identifier = a == 0;
+            out.push(DomainRecord::Attribute(attr));
+        }
+    }
+    out
+}
+
+async fn bench_flow(c: &Core, ws: &str, n: usize, edits: usize) {
+    let d = c
+        .create_document(ws, DocKind::BusinessFlow, &format!("flow {n}"))
+        .await
+        .unwrap();
+    for chunk in (0..n).collect::<Vec<_>>().chunks(2000) {
+        let ops = chunk
+            .iter()
+            .map(|i| FlowOp::AddNode {
+                node: FlowNode::new(
+                    format!("n{i}"),
+                    NodeKind::Task,
+                    "任务",
+                    (i % 100) as f64 * 150.0,
+                    (i / 100) as f64 * 100.0,
+                ),
+            })
+            .collect();
+        c.edit_flow(&d.id, ops).await.unwrap();
+    }
+    let t = Instant::now();
+    c.open_document(&d.id).await.unwrap();
+    let open = t.elapsed();
+    let t = Instant::now();
+    c.validate_document(&d.id).await.unwrap();
+    let validate = t.elapsed();
+    let mut times = Vec::new();
+    for i in 0..edits {
+        let t = Instant::now();
+        c.edit_flow(
+            &d.id,
+            vec![FlowOp::AddNode {
+                node: FlowNode::new(
+                    format!("x{i}"),
+                    NodeKind::Task,
+                    "新任务",
+                    -500.0,
+                    i as f64 * 100.0,
+                ),
+            }],
+        )
+        .await
+        .unwrap();
+        times.push(t.elapsed());
+    }
+    println!(
+        "flow     {n:>6} elements: add one node, durable: median {} (min {}, max {}); open {}; validate {}",
+        ms(median(times.clone())),
+        ms(*times.iter().min().unwrap()),
+        ms(*times.iter().max().unwrap()),
+        ms(open),
+        ms(validate)
+    );
+}
+
+async fn bench_domain(c: &Core, ws: &str, n: usize, edits: usize) {
+    let d = c
+        .create_document(ws, DocKind::DomainModel, &format!("domain {n}"))
+        .await
+        .unwrap();
+    let records = domain_records(n);
+    let count = records.len();
+    for chunk in records.chunks(2000) {
+        let ops = chunk
+            .iter()
+            .cloned()
+            .map(|record| RecordOp::Add { record })
+            .collect();
+        c.edit_document(&d.id, DocOps::DomainModel(ops))
+            .await
+            .unwrap();
+    }
+    let t = Instant::now();
+    c.open_document(&d.id).await.unwrap();
+    let open = t.elapsed();
+    let t = Instant::now();
+    c.validate_document(&d.id).await.unwrap();
+    let validate = t.elapsed();
+    let mut times = Vec::new();
+    for i in 0..edits {
+        let mut a = Attribute::new("a0-1", "e0", format!("改名{i}"), DataType::Text, 1.0);
+        a.required = i % 2 == 0;
+        let t = Instant::now();
+        c.edit_document(
+            &d.id,
+            DocOps::DomainModel(vec![RecordOp::Update {
+                record: DomainRecord::Attribute(a),
+            }]),
+        )
+        .await
+        .unwrap();
+        times.push(t.elapsed());
+    }
+    println!(
+        "domain   {count:>6} elements: edit one attribute, durable: median {} (min {}, max {}); open {}; validate {}",
+        ms(median(times.clone())),
+        ms(*times.iter().min().unwrap()),
+        ms(*times.iter().max().unwrap()),
+        ms(open),
+        ms(validate)
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let mut sizes = vec![1_000, 10_000];
+    let mut edits = 30;
+    let args: Vec<String> = std::env::args().collect();
+    for w in args.windows(2) {
+        match w[0].as_str() {
+            "--sizes" => {
+                sizes = w[1]
+                    .split(',')
+                    .map(|s| s.parse().expect("a size"))
+                    .collect()
+            }
+            "--edits" => edits = w[1].parse().expect("a count"),
+            _ => {}
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let c = Core::open(Config {
+        data_dir: dir.path().to_path_buf(),
+        seed_demo: false,
+    })
+    .await
+    .unwrap();
+    let ws = c.create_workspace("bench").await.unwrap();
+    for &n in &sizes {
+        bench_flow(&c, &ws.id, n, edits).await;
+        bench_domain(&c, &ws.id, n, edits).await;
+    }
+    c.close().await;
+}
