@@ -467,8 +467,8 @@ impl Writer {
                         &[
                             ("id", Some(&f.id)),
                             ("name", f.name.as_deref()),
-                            ("sourceRef", Some(&f.source_ref)),
-                            ("targetRef", Some(&f.target_ref)),
+                            ("sourceRef", f.source_ref.as_deref()),
+                            ("targetRef", f.target_ref.as_deref()),
                         ],
                         &f.extra,
                         false,

@@ -295,7 +295,7 @@ fn walk_flow(
                     .get(f.id.as_str())
                     .map(|e| points(e))
                     .unwrap_or_default(),
-                ..FlowEdge::new(&f.id, EdgeKind::SequenceFlow, &f.source_ref, &f.target_ref)
+                ..FlowEdge::new(&f.id, EdgeKind::SequenceFlow, f.source(), f.target())
             }),
             FlowContent::DataObjectReference(r) => {
                 if let Some(s) = d.shapes.get(r.id.as_str()) {
@@ -780,12 +780,7 @@ fn new_edge_content(e: &FlowEdge, prefixes: &Prefixes) -> FlowContent {
             ..Association::default()
         }),
         _ => {
-            let mut f = SequenceFlow {
-                id: e.id.clone(),
-                source_ref: e.source.clone(),
-                target_ref: e.target.clone(),
-                ..SequenceFlow::default()
-            };
+            let mut f = SequenceFlow::new(&e.id, &e.source, &e.target);
             update_sequence_flow(&mut f, e, prefixes);
             FlowContent::SequenceFlow(f)
         }
@@ -794,8 +789,10 @@ fn new_edge_content(e: &FlowEdge, prefixes: &Prefixes) -> FlowContent {
 
 fn update_sequence_flow(f: &mut SequenceFlow, e: &FlowEdge, prefixes: &Prefixes) {
     f.name = merge_name(&e.name, f.name.as_deref());
-    f.source_ref = e.source.clone();
-    f.target_ref = e.target.clone();
+    // Written from the canvas: a flow imported without proper ends gets them here once a
+    // person connects it.
+    f.source_ref = Some(e.source.clone());
+    f.target_ref = Some(e.target.clone());
     match e.condition.as_deref() {
         None => f.condition = None,
         Some(text) => match &mut f.condition {

@@ -476,7 +476,7 @@ impl<'a> Info<'a> {
                 return Some(n.id.as_str());
             }
             if let Some(f) = self.flows.get(e) {
-                return self.nodes.get(f.source_ref.as_str()).map(|n| n.id.as_str());
+                return self.nodes.get(f.source()).map(|n| n.id.as_str());
             }
         }
         for e in ends {
@@ -782,17 +782,17 @@ fn layout_container<'a>(
         let FlowContent::SequenceFlow(f) = c else {
             continue;
         };
-        match (resolve(&f.source_ref), resolve(&f.target_ref)) {
+        match (resolve(f.source()), resolve(f.target())) {
             (Some(s), Some(t)) if s == t => {
                 backward.push(f.id.clone());
-                if f.source_ref == f.target_ref {
+                if f.source() == f.target() {
                     self_loops.push(f);
                 }
             }
             (Some(s), Some(t)) => flows.push(Flow {
                 id: &f.id,
-                source: &f.source_ref,
-                target: &f.target_ref,
+                source: f.source(),
+                target: f.target(),
                 s,
                 t,
                 reversed: false,
@@ -1445,7 +1445,7 @@ fn layout_container<'a>(
         block.routes.push((f.id.to_string(), pts));
     }
     for f in self_loops {
-        let Some(b) = elem.get(f.source_ref.as_str()) else {
+        let Some(b) = elem.get(f.source()) else {
             continue;
         };
         let (right, top) = (x2(b) + COLUMN_GAP / 2.0, b.y - 20.0);
@@ -2036,7 +2036,7 @@ fn plan(model: &BpmnModel) -> Plan {
         if existing_edges.contains_key(f.id.as_str()) || hidden(&f.id) {
             continue;
         }
-        let both_new = new_elements.contains(&f.source_ref) && new_elements.contains(&f.target_ref);
+        let both_new = new_elements.contains(f.source()) && new_elements.contains(f.target());
         let pts = match routes.get(&f.id) {
             Some(pts) if both_new => {
                 if backward.contains(&f.id) {
@@ -2044,10 +2044,7 @@ fn plan(model: &BpmnModel) -> Plan {
                 }
                 pts.iter().map(|&(x, y)| (x, y + dy)).collect()
             }
-            _ => match (
-                final_bounds.get(&f.source_ref),
-                final_bounds.get(&f.target_ref),
-            ) {
+            _ => match (final_bounds.get(f.source()), final_bounds.get(f.target())) {
                 (Some(a), Some(b)) => {
                     if backward.contains(&f.id) || b.x < x2(a) {
                         report.backward_flows.push(f.id.clone());

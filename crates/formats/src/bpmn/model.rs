@@ -276,6 +276,10 @@ pub enum WarningKind {
     MisplacedElement,
     /// A reference to an id that no element in the file has.
     UnresolvedReference,
+    /// A reference BPMN requires is missing (a sequence flow's `sourceRef` or `targetRef`, a
+    /// boundary event's `attachedToRef`, a message flow's ends); the element is kept as it
+    /// came and not drawn.
+    MissingReference,
     /// A DI shape or edge without `bpmnElement`.
     MissingBpmnElement,
     /// A value the model could not read (a number, a boolean) or an element without the id
@@ -567,8 +571,14 @@ pub struct SequenceFlow {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub source_ref: String,
-    pub target_ref: String,
+    /// `sourceRef` as the file gave it: `None` when the attribute is missing, and it may name
+    /// an id that no element has (tools drop an element and leave its flows behind). Such a
+    /// flow is kept and written back as it came; the canvas does not draw it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ref: Option<String>,
+    /// `targetRef`, like `source_ref`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ref: Option<String>,
     /// The `conditionExpression`, its attributes (`xsi:type`, `language`) and content kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<MixedContent>,
@@ -578,6 +588,38 @@ pub struct SequenceFlow {
     pub before: Vec<XmlNode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<XmlNode>,
+}
+
+impl SequenceFlow {
+    /// A flow from `source` to `target`, as the canvas or code draws one.
+    pub fn new(
+        id: impl Into<String>,
+        source: impl Into<String>,
+        target: impl Into<String>,
+    ) -> Self {
+        SequenceFlow {
+            id: id.into(),
+            source_ref: Some(source.into()),
+            target_ref: Some(target.into()),
+            ..SequenceFlow::default()
+        }
+    }
+
+    /// The id `sourceRef` names, empty when the file gave none (no element has that id).
+    pub fn source(&self) -> &str {
+        self.source_ref
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+    }
+
+    /// The id `targetRef` names, empty when the file gave none.
+    pub fn target(&self) -> &str {
+        self.target_ref
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+    }
 }
 
 /// A `dataObject`.

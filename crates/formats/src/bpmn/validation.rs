@@ -50,8 +50,8 @@ fn walk(process: &str, scope: &str, content: &[FlowContent], g: &mut FlowGraph) 
             }
             FlowContent::SequenceFlow(f) => g.flows.push(GraphFlow {
                 id: f.id.clone(),
-                source: f.source_ref.clone(),
-                target: f.target_ref.clone(),
+                source: f.source().to_string(),
+                target: f.target().to_string(),
                 has_condition: f.condition.is_some(),
             }),
             _ => {}

@@ -294,7 +294,7 @@ pub fn summary(m: &BpmnModel) -> Vec<String> {
                     .collect::<Vec<_>>()
             ),
             FlowContent::SequenceFlow(f) => format!(
-                "{} -> {} cond={:?}",
+                "{:?} -> {:?} cond={:?}",
                 f.source_ref,
                 f.target_ref,
                 f.condition.as_ref().map(|c| c.to_text())
