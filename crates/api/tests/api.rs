@@ -481,13 +481,18 @@ async fn validation_reports_problems_and_the_flow_still_saves() {
         .iter()
         .map(|p| (p.code, p.element.as_str()))
         .collect();
+    // A task that no flow touches is reported once, as disconnected; it is dropped onto the
+    // merge gateway, which bpmnlint's no-overlapping-elements reports too.
     assert_eq!(
         codes,
         vec![
-            (api::ProblemCode::Unreachable, "orphan"),
-            (api::ProblemCode::DeadEnd, "orphan")
+            (api::ProblemCode::Disconnected, "orphan"),
+            (api::ProblemCode::Overlapping, "gw_merge"),
+            (api::ProblemCode::Overlapping, "orphan"),
         ]
     );
+    assert_eq!(problems[0].severity, api::Severity::Error);
+    assert_eq!(problems[1].severity, api::Severity::Warning);
 }
 
 #[tokio::test(flavor = "multi_thread")]
