@@ -1,9 +1,11 @@
 //! Structural validation: each case is a tiny flow written as text and its expected problems.
 
-use model::flow::NodeKind;
-use model::validate::{FlowGraph, GraphFlow, GraphNode, ProblemCode, validate};
+use model::flow::{EventDefinition, NodeKind};
+use model::validate::{FlowGraph, GraphFlow, GraphNode, ProblemCode, Severity, validate};
 
-/// Nodes as `id:role[@scope][/process][^host][!default]`, flows as `a>b` (`a>b?` has a condition).
+/// Nodes as `id:role[@scope][/process][^host][!default][~link]`, flows as `a>b` (`a>b?` has a
+/// condition). Roles: start, end, terminate (an end event that terminates), boundary, xor,
+/// or, and, task, throw and catch (intermediate events; with `~link` link events).
 fn graph(nodes: &str, flows: &str) -> FlowGraph {
     let mut g = FlowGraph::default();
     for spec in nodes.split_whitespace() {
@@ -12,7 +14,7 @@ fn graph(nodes: &str, flows: &str) -> FlowGraph {
         let mut take = |sep: char| -> Option<String> {
             let i = role_part.find(sep)?;
             let tail = role_part[i + 1..].to_string();
-            let end = tail.find(['@', '/', '^', '!']).unwrap_or(tail.len());
+            let end = tail.find(['@', '/', '^', '!', '~']).unwrap_or(tail.len());
             let value = tail[..end].to_string();
             role_part = format!("{}{}", &role_part[..i], &tail[end..]);
             Some(value)
@@ -23,9 +25,12 @@ fn graph(nodes: &str, flows: &str) -> FlowGraph {
         let scope = scope.unwrap_or_else(|| process.clone());
         let attached_to = take('^');
         let default_flow = take('!');
+        let link_name = take('~');
         let kind = match role_part.as_str() {
             "start" => NodeKind::StartEvent,
-            "end" => NodeKind::EndEvent,
+            "end" | "terminate" => NodeKind::EndEvent,
+            "throw" => NodeKind::IntermediateThrowEvent,
+            "catch" => NodeKind::IntermediateCatchEvent,
             "boundary" => NodeKind::BoundaryEvent,
             "xor" => NodeKind::ExclusiveGateway,
             "or" => NodeKind::InclusiveGateway,
@@ -34,10 +39,19 @@ fn graph(nodes: &str, flows: &str) -> FlowGraph {
             other => panic!("unknown role {other}"),
         };
         // Every node is labelled (with its id), so that label checks stay quiet.
+        let mut event_definitions = Vec::new();
+        if role_part == "terminate" {
+            event_definitions.push(EventDefinition::Terminate);
+        }
+        if link_name.is_some() {
+            event_definitions.push(EventDefinition::Link);
+        }
         g.nodes.push(GraphNode {
             name: id.into(),
             attached_to,
             default_flow,
+            event_definitions,
+            link_name,
             ..GraphNode::new(id, kind, scope, process)
         });
     }
@@ -206,4 +220,80 @@ fn messages_exist_in_both_languages() {
             "{zh}"
         );
     }
+}
+
+#[test]
+fn a_node_no_flow_touches_is_reported_once() {
+    check(
+        "s:start t:task e:end lone:task",
+        "s>t t>e",
+        &[(Disconnected, "lone")],
+    );
+}
+
+#[test]
+fn link_events_carry_the_flow_to_their_catch_event() {
+    check("s:start a:throw~L b:catch~L e:end", "s>a b>e", &[]);
+    // Without a matching name the catch event (and what follows) is unreachable and both
+    // are unmatched.
+    check(
+        "s:start a:throw~L b:catch~M e:end",
+        "s>a b>e",
+        &[
+            (Unreachable, "b"),
+            (Unreachable, "e"),
+            (LinkUnmatched, "a"),
+            (LinkUnmatched, "b"),
+        ],
+    );
+}
+
+#[test]
+fn forks_and_joins_outside_gateways() {
+    // A task that splits without conditions, and an event that joins without a gateway.
+    check(
+        "s:start t:task a:task b:task j:throw e:end",
+        "s>t t>a t>b a>j b>j j>e",
+        &[(ImplicitSplit, "t"), (FakeJoin, "j")],
+    );
+    // A gateway that joins and forks at once, one that does nothing, duplicate flows.
+    check(
+        "s:start t:task g:and h:xor a:task b:task k:and e:end",
+        "s>t t>h h>g s>g g>a g>b a>k b>k k>e",
+        &[
+            (GatewayJoinFork, "g"),
+            (SuperfluousGateway, "h"),
+            (ImplicitSplit, "s"),
+        ],
+    );
+    check(
+        "s:start t:task e:end",
+        "s>t t>e t>e",
+        &[(DuplicateFlow, "f3"), (FakeJoin, "e"), (ImplicitSplit, "t")],
+    );
+}
+
+#[test]
+fn termination_is_superfluous_only_without_other_tokens() {
+    check(
+        "s:start x:xor a:task t:terminate e:end",
+        "s>x x>a? x>t? a>e",
+        &[(SuperfluousTermination, "t")],
+    );
+    check(
+        "s:start p:and a:task t:terminate e:end",
+        "s>p p>a p>t a>e",
+        &[],
+    );
+}
+
+#[test]
+fn every_code_has_a_severity_and_the_problem_carries_it() {
+    for p in validate(&graph("t:task", "")) {
+        assert_eq!(p.severity, p.code.severity());
+    }
+    assert_eq!(FakeJoin.severity(), Severity::Warning);
+    assert_eq!(Disconnected.severity(), Severity::Error);
+    assert_eq!(Disconnected.rules(), ["no-disconnected"]);
+    assert!(CrossesPool.rules().is_empty());
 }
