@@ -957,13 +957,15 @@ fn globals(c: &mut Checked) {
         *names.entry((g.kind, g.name.as_deref())).or_default() += 1;
     }
     for g in &c.graph.globals {
-        if g.name.as_deref().is_some_and(|n| n.trim().is_empty()) || g.name.is_none() {
+        let unnamed = g.name.as_deref().is_none_or(|n| n.trim().is_empty());
+        if unnamed {
             c.report(ProblemCode::GlobalUnnamed, &g.id);
         }
         if !g.referenced {
             c.report(ProblemCode::GlobalUnused, &g.id);
         }
-        if names[&(g.kind, g.name.as_deref())] > 1 {
+        // Unnamed ones are reported as such, not also as sharing the empty name.
+        if !unnamed && names[&(g.kind, g.name.as_deref())] > 1 {
             c.report(ProblemCode::GlobalDuplicateName, &g.id);
         }
     }
