@@ -41,7 +41,7 @@ fn def_to_bpmn(d: EventDefinition) -> EventDefinitionKind {
     }
 }
 
-fn bpmn_to_def(d: EventDefinitionKind) -> EventDefinition {
+pub(super) fn bpmn_to_def(d: EventDefinitionKind) -> EventDefinition {
     match d {
         EventDefinitionKind::Message => EventDefinition::Message,
         EventDefinitionKind::Timer => EventDefinition::Timer,

@@ -11,7 +11,7 @@
 //! children have a fixed place in the schema keep their raw children in `before` (raw children
 //! seen before the first typed child) and `after` (raw children seen after it).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -1041,6 +1041,145 @@ impl BpmnModel {
         let mut out = Vec::new();
         for p in self.processes() {
             walk(&p.id, &p.content, &mut out);
+        }
+        out
+    }
+
+    /// Every id in the document, of typed elements and of kept raw ones (DI included).
+    pub fn ids(&self) -> HashSet<String> {
+        fn raw(nodes: &[XmlNode], out: &mut HashSet<String>) {
+            for n in nodes {
+                if let XmlNode::Element(e) = n {
+                    if let Some(id) = e.attr("id") {
+                        out.insert(id.to_string());
+                    }
+                    raw(&e.children, out);
+                }
+            }
+        }
+        fn lane_set(ls: &LaneSet, out: &mut HashSet<String>) {
+            out.extend(ls.id.clone());
+            raw(&ls.before, out);
+            raw(&ls.after, out);
+            for l in &ls.lanes {
+                out.insert(l.id.clone());
+                raw(&l.before, out);
+                raw(&l.after, out);
+                if let Some(c) = &l.child_lane_set {
+                    lane_set(c, out);
+                }
+            }
+        }
+        fn flow(content: &[FlowContent], out: &mut HashSet<String>) {
+            for c in content {
+                if let Some(id) = c.id() {
+                    out.insert(id.to_string());
+                }
+                match c {
+                    FlowContent::LaneSet(ls) => lane_set(ls, out),
+                    FlowContent::FlowNode(n) => {
+                        for nc in &n.content {
+                            match nc {
+                                NodeContent::EventDefinition(d) => {
+                                    out.extend(d.id.clone());
+                                    raw(&d.content, out);
+                                }
+                                NodeContent::DataInputAssociation(a)
+                                | NodeContent::DataOutputAssociation(a) => {
+                                    out.extend(a.id.clone());
+                                    raw(&a.before, out);
+                                    raw(&a.after, out);
+                                }
+                                NodeContent::Raw(r) => raw(std::slice::from_ref(r), out),
+                            }
+                        }
+                        flow(&n.children, out);
+                    }
+                    FlowContent::SequenceFlow(f) => {
+                        raw(&f.before, out);
+                        raw(&f.after, out);
+                    }
+                    FlowContent::TextAnnotation(t) => {
+                        raw(&t.before, out);
+                        raw(&t.after, out);
+                    }
+                    FlowContent::DataObject(d) => raw(&d.raw, out),
+                    FlowContent::DataObjectReference(d) => raw(&d.raw, out),
+                    FlowContent::DataStoreReference(d) => raw(&d.raw, out),
+                    FlowContent::Association(a) => raw(&a.raw, out),
+                    FlowContent::Group(g) => raw(&g.raw, out),
+                    FlowContent::Raw(r) => raw(std::slice::from_ref(r), out),
+                }
+            }
+        }
+        let mut out = HashSet::new();
+        out.extend(self.id.clone());
+        for c in &self.content {
+            match c {
+                DefinitionsContent::Process(p) => {
+                    out.insert(p.id.clone());
+                    flow(&p.content, &mut out);
+                }
+                DefinitionsContent::Collaboration(col) => {
+                    out.insert(col.id.clone());
+                    for cc in &col.content {
+                        match cc {
+                            CollaborationContent::Participant(p) => {
+                                out.insert(p.id.clone());
+                                raw(&p.raw, &mut out);
+                            }
+                            CollaborationContent::MessageFlow(m) => {
+                                out.insert(m.id.clone());
+                                raw(&m.raw, &mut out);
+                            }
+                            CollaborationContent::TextAnnotation(t) => {
+                                out.insert(t.id.clone());
+                                raw(&t.before, &mut out);
+                                raw(&t.after, &mut out);
+                            }
+                            CollaborationContent::Association(a) => {
+                                out.insert(a.id.clone());
+                                raw(&a.raw, &mut out);
+                            }
+                            CollaborationContent::Group(g) => {
+                                out.insert(g.id.clone());
+                                raw(&g.raw, &mut out);
+                            }
+                            CollaborationContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
+                        }
+                    }
+                }
+                DefinitionsContent::DataStore(d) => {
+                    out.insert(d.id.clone());
+                    raw(&d.raw, &mut out);
+                }
+                DefinitionsContent::Diagram(d) => {
+                    out.extend(d.id.clone());
+                    raw(&d.before, &mut out);
+                    raw(&d.after, &mut out);
+                    if let Some(p) = &d.plane {
+                        out.extend(p.id.clone());
+                        for pc in &p.content {
+                            match pc {
+                                PlaneContent::Shape(s) => {
+                                    out.extend(s.id.clone());
+                                    out.extend(s.label.as_ref().and_then(|l| l.id.clone()));
+                                    raw(&s.before, &mut out);
+                                    raw(&s.after, &mut out);
+                                }
+                                PlaneContent::Edge(e) => {
+                                    out.extend(e.id.clone());
+                                    out.extend(e.label.as_ref().and_then(|l| l.id.clone()));
+                                    raw(&e.before, &mut out);
+                                    raw(&e.after, &mut out);
+                                }
+                                PlaneContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
+                            }
+                        }
+                    }
+                }
+                DefinitionsContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
+            }
         }
         out
     }

@@ -6,16 +6,17 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use ::model::flow::{EventDefinition, NodeKind};
+use ::model::flow::NodeKind;
 use ::model::validate::{
     FlowGraph, GlobalElement, GlobalKind, GraphFlow, GraphNode, GraphScope, GraphShape, Rect,
     ScopeKind,
 };
 
+use super::flowdoc::bpmn_to_def;
 use super::model::*;
 
 pub fn validation_graph(model: &BpmnModel) -> FlowGraph {
-    let ids = all_ids(model);
+    let ids = model.ids();
     let resolves = |r: &str| {
         let r = r.trim();
         ids.contains(r)
@@ -78,21 +79,6 @@ struct Builder<'m, 'r> {
 fn local_id(r: &str) -> &str {
     let r = r.trim();
     r.split_once(':').map_or(r, |(_, l)| l)
-}
-
-fn def_kind(d: EventDefinitionKind) -> EventDefinition {
-    match d {
-        EventDefinitionKind::Message => EventDefinition::Message,
-        EventDefinitionKind::Timer => EventDefinition::Timer,
-        EventDefinitionKind::Error => EventDefinition::Error,
-        EventDefinitionKind::Signal => EventDefinition::Signal,
-        EventDefinitionKind::Escalation => EventDefinition::Escalation,
-        EventDefinitionKind::Compensate => EventDefinition::Compensate,
-        EventDefinitionKind::Conditional => EventDefinition::Conditional,
-        EventDefinitionKind::Link => EventDefinition::Link,
-        EventDefinitionKind::Terminate => EventDefinition::Terminate,
-        EventDefinitionKind::Cancel => EventDefinition::Cancel,
-    }
 }
 
 impl<'m> Builder<'m, '_> {
@@ -279,7 +265,7 @@ impl<'m> Builder<'m, '_> {
             name: n.name.clone().unwrap_or_default(),
             attached_to: n.attached_to_ref.clone(),
             default_flow: n.default_flow.clone(),
-            event_definitions: n.event_definitions().map(|d| def_kind(d.kind)).collect(),
+            event_definitions: n.event_definitions().map(|d| bpmn_to_def(d.kind)).collect(),
             link_name,
             for_compensation: n.extra.attr("isForCompensation").map(str::trim) == Some("true"),
             interrupting: match n.kind {
@@ -391,86 +377,4 @@ fn drawn_elements(model: &BpmnModel) -> BTreeSet<&str> {
             PlaneContent::Raw(_) => None,
         })
         .collect()
-}
-
-/// Every id in the model, typed or kept raw, for telling references that resolve.
-fn all_ids(model: &BpmnModel) -> BTreeSet<&str> {
-    fn raw<'a>(nodes: &'a [XmlNode], out: &mut BTreeSet<&'a str>) {
-        for n in nodes {
-            if let XmlNode::Element(e) = n {
-                out.extend(e.attr("id"));
-                raw(&e.children, out);
-            }
-        }
-    }
-    fn lanes<'a>(ls: &'a LaneSet, out: &mut BTreeSet<&'a str>) {
-        out.extend(ls.id.as_deref());
-        for l in &ls.lanes {
-            out.insert(&l.id);
-            if let Some(child) = &l.child_lane_set {
-                lanes(child, out);
-            }
-        }
-    }
-    fn flow<'a>(content: &'a [FlowContent], out: &mut BTreeSet<&'a str>) {
-        for c in content {
-            out.extend(c.id());
-            match c {
-                FlowContent::LaneSet(ls) => lanes(ls, out),
-                FlowContent::FlowNode(n) => {
-                    for item in &n.content {
-                        match item {
-                            NodeContent::EventDefinition(d) => {
-                                out.extend(d.id.as_deref());
-                                raw(&d.content, out);
-                            }
-                            NodeContent::DataInputAssociation(a)
-                            | NodeContent::DataOutputAssociation(a) => out.extend(a.id.as_deref()),
-                            NodeContent::Raw(r) => raw(std::slice::from_ref(r), out),
-                        }
-                    }
-                    flow(&n.children, out);
-                }
-                FlowContent::Raw(r) => raw(std::slice::from_ref(r), out),
-                _ => {}
-            }
-        }
-    }
-    let mut out = BTreeSet::new();
-    out.extend(model.id.as_deref());
-    for c in &model.content {
-        match c {
-            DefinitionsContent::Process(p) => {
-                out.insert(p.id.as_str());
-                flow(&p.content, &mut out);
-            }
-            DefinitionsContent::Collaboration(col) => {
-                out.insert(col.id.as_str());
-                for item in &col.content {
-                    match item {
-                        CollaborationContent::Participant(p) => out.insert(&p.id),
-                        CollaborationContent::MessageFlow(m) => out.insert(&m.id),
-                        CollaborationContent::TextAnnotation(t) => out.insert(&t.id),
-                        CollaborationContent::Association(a) => out.insert(&a.id),
-                        CollaborationContent::Group(g) => out.insert(&g.id),
-                        CollaborationContent::Raw(r) => {
-                            raw(std::slice::from_ref(r), &mut out);
-                            true
-                        }
-                    };
-                }
-            }
-            DefinitionsContent::DataStore(d) => {
-                out.insert(d.id.as_str());
-            }
-            DefinitionsContent::Diagram(d) => {
-                out.extend(d.id.as_deref());
-                if let Some(p) = &d.plane {
-                    out.extend(p.id.as_deref());
-                }
-            }
-            DefinitionsContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
-        }
-    }
-    out
 }
