@@ -256,3 +256,40 @@ fn what_cannot_be_read_is_still_refused_with_line_and_column() {
         assert!(err.line().is_some(), "{name}: {err}");
     }
 }
+
+#[test]
+fn fixes_on_the_canvas_write_correct_references() {
+    let (_, m) = fixture("broken-references.bpmn");
+    let mut flow = to_flow(&m);
+    // The boundary event without host is drawn where the file put it; a person attaches
+    // it to the task and picks the gateway's default flow among its outgoing flows.
+    let timeout = flow.nodes.iter_mut().find(|n| n.id == "Timeout").unwrap();
+    assert_eq!(timeout.attached_to, None);
+    timeout.attached_to = Some("Work".into());
+    let decide = flow.nodes.iter_mut().find(|n| n.id == "Decide").unwrap();
+    assert_eq!(decide.default_flow.as_deref(), Some("Flow_gone"));
+    decide.default_flow = Some("F2".into());
+    let fixed = import(export(&from_flow(&flow, Some(&m))).as_bytes()).unwrap();
+    let node = |id: &str| {
+        fixed
+            .flow_elements()
+            .into_iter()
+            .find_map(|c| match c.element {
+                FlowContent::FlowNode(n) if n.id == id => Some(n.clone()),
+                _ => None,
+            })
+            .unwrap()
+    };
+    assert_eq!(node("Timeout").attached_to_ref.as_deref(), Some("Work"));
+    assert_eq!(node("Decide").default_flow.as_deref(), Some("F2"));
+    let got = problems(&fixed);
+    for fixed_element in ["Timeout", "Decide"] {
+        assert!(
+            !got.contains(&(ProblemCode::BrokenReference, fixed_element.to_string())),
+            "{fixed_element}: {got:?}"
+        );
+    }
+    // What the canvas does not show is still there, as it came.
+    assert!(got.contains(&(ProblemCode::BrokenReference, "Ghost_di".to_string())));
+    assert!(got.contains(&(ProblemCode::BrokenReference, "Message_lost".to_string())));
+}
