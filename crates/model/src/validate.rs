@@ -8,7 +8,7 @@
 //! users rely on), each with the severity bpmnlint gives it by default; [`ProblemCode::rules`]
 //! names the bpmnlint rules a code stands for.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -518,7 +518,7 @@ impl<'g> Checked<'g> {
         self.problems.insert(Problem::new(code, element));
     }
 
-    /// Whether `ix` is the default flow of its source.
+    /// Whether `flow` is the default flow of `source`.
     fn is_default(&self, source: &GraphNode, flow: &GraphFlow) -> bool {
         source.default_flow.as_deref() == Some(flow.id.as_str())
     }
@@ -557,7 +557,7 @@ pub fn validate(graph: &FlowGraph) -> Vec<Problem> {
     connections(&mut c, &scopes);
     splits_and_joins(&mut c);
     parallel_joined_by_exclusive(&mut c);
-    events(&mut c, &scopes);
+    events(&mut c);
     links(&mut c);
     labels(&mut c);
     globals(&mut c);
@@ -778,12 +778,13 @@ fn connections(c: &mut Checked, scopes: &BTreeMap<&str, GraphScope>) {
 
 /// Forks, joins and conditions on them.
 fn splits_and_joins(c: &mut Checked) {
-    let mut seen: HashMap<(&str, &str, &str), ()> = HashMap::new();
+    // Flows that dangle are reported as such; among the others a second flow with the same
+    // ends and condition is a duplicate.
+    let mut seen: HashSet<(&str, &str, &str)> = HashSet::new();
     for f in &c.graph.flows {
-        if seen
-            .insert((&f.source, &f.target, &f.condition), ())
-            .is_some()
-            && c.index.contains_key(f.source.as_str())
+        if c.index.contains_key(f.source.as_str())
+            && c.index.contains_key(f.target.as_str())
+            && !seen.insert((&f.source, &f.target, &f.condition))
         {
             c.report(ProblemCode::DuplicateFlow, &f.id);
         }
@@ -879,7 +880,7 @@ fn parallel_joined_by_exclusive(c: &mut Checked) {
 }
 
 /// Event definitions: at most one per event.
-fn events(c: &mut Checked, _scopes: &BTreeMap<&str, GraphScope>) {
+fn events(c: &mut Checked) {
     for n in &c.graph.nodes {
         if n.kind.is_event() && n.event_definitions.len() > 1 {
             c.report(ProblemCode::SeveralEventDefinitions, &n.id);
