@@ -708,6 +708,33 @@ async fn a_malformed_bpmn_file_creates_nothing() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_bpmn_file_with_a_flow_left_behind_opens_and_lists_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = core(dir.path(), false).await;
+    let ws = core.create_workspace("BPMN").await.unwrap();
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../formats/tests/fixtures/signavio-dangling-source.bpmn");
+    let doc = core
+        .import_bpmn(&ws.id, std::fs::read(&p).unwrap(), None)
+        .await
+        .unwrap();
+    // The flow whose source was deleted is not drawn, but the problems list shows it.
+    let view = core.open_flow(&doc.id).await.unwrap();
+    assert!(view.edges.iter().all(|e| e.id != "sid-flow-2"));
+    let problems = core.validate_flow(&doc.id).await.unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.code == api::ProblemCode::DanglingFlow && p.element == "sid-flow-2"),
+        "{problems:?}"
+    );
+    // It is exported as it came.
+    let out = core.export_bpmn(&doc.id).await.unwrap();
+    let line = out.lines().find(|l| l.contains("\"sid-flow-2\"")).unwrap();
+    assert!(line.contains("sourceRef=\"sid-check-credit\""), "{line}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_bpmn_file_without_diagram_is_laid_out() {
     let dir = tempfile::tempdir().unwrap();
     let core = core(dir.path(), false).await;
