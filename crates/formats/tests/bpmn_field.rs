@@ -204,13 +204,18 @@ fn every_other_broken_reference_is_a_warning_and_a_problem() {
     );
     round_trips_as_it_came("broken-references.bpmn", &text, &m);
 
-    // The message flow without target is kept raw, and not drawn; the DI shape of the
-    // deleted task draws nothing.
-    let kept = m.collaborations().flat_map(|c| &c.content).any(|c| {
-        matches!(c, CollaborationContent::Raw(formats::bpmn::XmlNode::Element(e))
-            if e.attr("id") == Some("Message_lost"))
-    });
-    assert!(kept);
+    // The message flow without target is kept as it came, and not drawn; the DI shape of
+    // the deleted task draws nothing.
+    let kept = m
+        .collaborations()
+        .flat_map(|c| &c.content)
+        .find_map(|c| match c {
+            CollaborationContent::MessageFlow(f) if f.id == "Message_lost" => Some(f),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(kept.source_ref.as_deref(), Some("Customer"));
+    assert_eq!(kept.target_ref, None);
     let flow = to_flow(&m);
     assert!(flow.edges.iter().all(|e| e.id != "Message_lost"));
     assert!(flow.nodes.iter().all(|n| n.id != "Task_deleted"));

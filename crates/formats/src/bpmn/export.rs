@@ -700,8 +700,8 @@ impl Writer {
                         &[
                             ("id", Some(&m.id)),
                             ("name", m.name.as_deref()),
-                            ("sourceRef", Some(&m.source_ref)),
-                            ("targetRef", Some(&m.target_ref)),
+                            ("sourceRef", m.source_ref.as_deref()),
+                            ("targetRef", m.target_ref.as_deref()),
                         ],
                         &m.extra,
                         false,

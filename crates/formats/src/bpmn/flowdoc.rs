@@ -145,7 +145,7 @@ pub fn to_flow(model: &BpmnModel) -> Flow {
                         .get(m.id.as_str())
                         .map(|e| points(e))
                         .unwrap_or_default(),
-                    ..FlowEdge::new(&m.id, EdgeKind::MessageFlow, &m.source_ref, &m.target_ref)
+                    ..FlowEdge::new(&m.id, EdgeKind::MessageFlow, m.source(), m.target())
                 }),
                 CollaborationContent::TextAnnotation(t) => annotation(&d, t, None, &mut flow),
                 CollaborationContent::Association(a) => association(&d, a, &mut edges),
@@ -954,8 +954,8 @@ fn update_collaboration(
             }
             (CollaborationContent::MessageFlow(m), _, Some(e)) => {
                 m.name = merge_name(&e.name, m.name.as_deref());
-                m.source_ref = e.source.clone();
-                m.target_ref = e.target.clone();
+                m.source_ref = Some(e.source.clone());
+                m.target_ref = Some(e.target.clone());
             }
             (CollaborationContent::TextAnnotation(t), Some(f), _) => {
                 if t.text.as_ref().map(|m| m.to_text()).unwrap_or_default() != f.name {
@@ -1196,8 +1196,8 @@ fn add_new_collaboration_items(model: &mut BpmnModel, flow: &Flow, placed: &BTre
             CollaborationContent::MessageFlow(MessageFlow {
                 id: m.id.clone(),
                 name: (!m.name.is_empty()).then(|| m.name.clone()),
-                source_ref: m.source.clone(),
-                target_ref: m.target.clone(),
+                source_ref: Some(m.source.clone()),
+                target_ref: Some(m.target.clone()),
                 ..MessageFlow::default()
             }),
         );

@@ -1378,30 +1378,16 @@ impl Cx<'_, '_> {
     fn message_flow(&mut self, e: PElem) -> Result<MessageFlow, XmlNode> {
         let prefix = e.prefix.clone();
         let mut p = Parts::new(e);
-        let (Some(_), Some(_)) = (p.peek("sourceRef"), p.peek("targetRef")) else {
-            let missing = match p.peek("sourceRef") {
-                None => "sourceRef",
-                Some(_) => "targetRef",
-            };
-            self.warn(
-                WarningKind::MissingReference,
-                p.offset,
-                format!(
-                    "{} has no {missing}; kept as it is, untyped and not drawn",
-                    described(&p.qname, p.peek("id"))
-                ),
-            );
-            return Err(XmlNode::Element(p.into_elem(MODEL_NS, prefix).into_raw()));
-        };
         let Some(id) = self.require_id(&mut p) else {
             return Err(XmlNode::Element(p.into_elem(MODEL_NS, prefix).into_raw()));
         };
         let name = p.take("name");
-        let source_ref = p.take("sourceRef").unwrap_or_default();
-        let target_ref = p.take("targetRef").unwrap_or_default();
+        // Like a sequence flow's, missing or unknown ends are kept and warned about.
+        let source_ref = p.take("sourceRef");
+        let target_ref = p.take("targetRef");
         let which = described(&p.qname, Some(&id));
-        self.check_ref(Some(&source_ref), "sourceRef", &which, p.offset);
-        self.check_ref(Some(&target_ref), "targetRef", &which, p.offset);
+        self.require_ref(source_ref.as_deref(), "sourceRef", &which, p.offset);
+        self.require_ref(target_ref.as_deref(), "targetRef", &which, p.offset);
         let raw = std::mem::take(&mut p.children)
             .into_iter()
             .map(|c| self.raw_node(c))

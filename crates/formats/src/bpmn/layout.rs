@@ -1947,16 +1947,16 @@ fn plan(model: &BpmnModel) -> Plan {
             if existing_edges.contains_key(m.id.as_str()) {
                 continue;
             }
-            if hidden(&m.source_ref) || hidden(&m.target_ref) {
+            if hidden(m.source()) || hidden(m.target()) {
                 continue;
             }
             match (
-                end(&m.source_ref, &final_bounds, &edge_points),
-                end(&m.target_ref, &final_bounds, &edge_points),
+                end(m.source(), &final_bounds, &edge_points),
+                end(m.target(), &final_bounds, &edge_points),
             ) {
                 (Some(a), Some(b)) => {
                     // Along the gap next to the source's pool.
-                    let level = pool_of(&m.source_ref)
+                    let level = pool_of(m.source())
                         .and_then(|p| final_bounds.get(p))
                         .map(|p| {
                             if cy(&b) > cy(&a) {

@@ -622,6 +622,24 @@ impl SequenceFlow {
     }
 }
 
+impl MessageFlow {
+    /// The id `sourceRef` names, empty when the file gave none.
+    pub fn source(&self) -> &str {
+        self.source_ref
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+    }
+
+    /// The id `targetRef` names, empty when the file gave none.
+    pub fn target(&self) -> &str {
+        self.target_ref
+            .as_deref()
+            .map(str::trim)
+            .unwrap_or_default()
+    }
+}
+
 /// A `dataObject`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -822,15 +840,18 @@ pub struct Participant {
     pub raw: Vec<XmlNode>,
 }
 
-/// A `messageFlow` (messageRef is kept in `extra`).
+/// A `messageFlow` (messageRef is kept in `extra`). Its ends are kept as the file gave them,
+/// missing or naming nothing included, like a sequence flow's.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageFlow {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub source_ref: String,
-    pub target_ref: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ref: Option<String>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

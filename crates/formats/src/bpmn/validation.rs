@@ -129,20 +129,13 @@ impl<'m> Builder<'m, '_> {
                 CollaborationContent::MessageFlow(m) => {
                     self.undrawn(&m.id);
                     self.refers(&m.extra, "messageRef");
-                    if !(self.resolves)(&m.source_ref) || !(self.resolves)(&m.target_ref) {
+                    if !(self.resolves)(m.source()) || !(self.resolves)(m.target()) {
                         self.broken(&m.id);
                     }
                 }
                 CollaborationContent::TextAnnotation(t) => self.undrawn(&t.id),
                 CollaborationContent::Association(a) => self.undrawn(&a.id),
                 CollaborationContent::Group(g) => self.undrawn(&g.id),
-                // A message flow the import kept raw lacks one of its ends.
-                CollaborationContent::Raw(XmlNode::Element(e)) if e.local == "messageFlow" => {
-                    if let Some(id) = e.attr("id") {
-                        self.broken(id);
-                        self.undrawn(id);
-                    }
-                }
                 CollaborationContent::Raw(_) => {}
             }
         }
