@@ -607,36 +607,29 @@ impl SequenceFlow {
 
     /// The id `sourceRef` names, empty when the file gave none (no element has that id).
     pub fn source(&self) -> &str {
-        self.source_ref
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default()
+        end_id(&self.source_ref)
     }
 
     /// The id `targetRef` names, empty when the file gave none.
     pub fn target(&self) -> &str {
-        self.target_ref
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default()
+        end_id(&self.target_ref)
     }
+}
+
+/// The id a flow's end reference names (trimmed), or empty when there is none.
+fn end_id(r: &Option<String>) -> &str {
+    r.as_deref().map(str::trim).unwrap_or_default()
 }
 
 impl MessageFlow {
     /// The id `sourceRef` names, empty when the file gave none.
     pub fn source(&self) -> &str {
-        self.source_ref
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default()
+        end_id(&self.source_ref)
     }
 
     /// The id `targetRef` names, empty when the file gave none.
     pub fn target(&self) -> &str {
-        self.target_ref
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default()
+        end_id(&self.target_ref)
     }
 }
 
