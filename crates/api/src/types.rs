@@ -8,7 +8,7 @@ use specta::Type;
 
 pub use model::kinds::{DocContent, DocOps, DocPatch};
 pub use model::links::{Link, LinkKind};
-pub use model::validate::{Problem, ProblemCode};
+pub use model::validate::{Problem, ProblemCode, Severity};
 pub use model::{DocKind, EdgeKind, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};
 
 /// Error codes the UI can act on. The UI shows a translated message per code, plus `detail`.

@@ -481,13 +481,18 @@ async fn validation_reports_problems_and_the_flow_still_saves() {
         .iter()
         .map(|p| (p.code, p.element.as_str()))
         .collect();
+    // A task that no flow touches is reported once, as disconnected; it is dropped onto the
+    // merge gateway, which bpmnlint's no-overlapping-elements reports too.
     assert_eq!(
         codes,
         vec![
-            (api::ProblemCode::Unreachable, "orphan"),
-            (api::ProblemCode::DeadEnd, "orphan")
+            (api::ProblemCode::Disconnected, "orphan"),
+            (api::ProblemCode::Overlapping, "gw_merge"),
+            (api::ProblemCode::Overlapping, "orphan"),
         ]
     );
+    assert_eq!(problems[0].severity, api::Severity::Error);
+    assert_eq!(problems[1].severity, api::Severity::Warning);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -700,6 +705,33 @@ async fn a_malformed_bpmn_file_creates_nothing() {
             .documents
             .is_empty()
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bpmn_file_with_a_flow_left_behind_opens_and_lists_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let core = core(dir.path(), false).await;
+    let ws = core.create_workspace("BPMN").await.unwrap();
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../formats/tests/fixtures/signavio-dangling-source.bpmn");
+    let doc = core
+        .import_bpmn(&ws.id, std::fs::read(&p).unwrap(), None)
+        .await
+        .unwrap();
+    // The flow whose source was deleted is not drawn, but the problems list shows it.
+    let view = core.open_flow(&doc.id).await.unwrap();
+    assert!(view.edges.iter().all(|e| e.id != "sid-flow-2"));
+    let problems = core.validate_flow(&doc.id).await.unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.code == api::ProblemCode::DanglingFlow && p.element == "sid-flow-2"),
+        "{problems:?}"
+    );
+    // It is exported as it came.
+    let out = core.export_bpmn(&doc.id).await.unwrap();
+    let line = out.lines().find(|l| l.contains("\"sid-flow-2\"")).unwrap();
+    assert!(line.contains("sourceRef=\"sid-check-credit\""), "{line}");
 }
 
 #[tokio::test(flavor = "multi_thread")]

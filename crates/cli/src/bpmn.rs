@@ -22,7 +22,10 @@ struct CheckReport<'a> {
 struct ProblemOut {
     code: model::validate::ProblemCode,
     element: String,
+    severity: model::validate::Severity,
     message: String,
+    /// The bpmnlint rules the code stands for (empty for Triloop's own checks).
+    rules: &'static [&'static str],
 }
 
 pub fn run(cmd: &BpmnCommand) -> Result<(), ApiError> {
@@ -33,8 +36,10 @@ pub fn run(cmd: &BpmnCommand) -> Result<(), ApiError> {
                 .into_iter()
                 .map(|p| ProblemOut {
                     message: p.code.message(&p.element, false),
+                    rules: p.code.rules(),
                     code: p.code,
                     element: p.element,
+                    severity: p.severity,
                 })
                 .collect();
             let report = CheckReport {

@@ -92,13 +92,16 @@ fn check_finds_the_problems_of_a_small_flow() {
             )
         })
         .collect();
-    let want = [
-        ("unreachable", "lost"),
+    // The task nothing connects is reported once, as disconnected; the file has no diagram
+    // and few labels, which bpmnlint's no-bpmndi and label-required rules report.
+    let mut want = vec![
+        ("disconnected", "lost"),
         ("deadEnd", "b"),
-        ("deadEnd", "lost"),
         ("missingConditions", "g"),
     ];
-    for (code, el) in want {
+    want.extend(["b", "e", "g", "lost", "s"].map(|e| ("labelMissing", e)));
+    want.extend(["a", "b", "e", "f1", "f2", "f3", "f4", "g", "lost", "s"].map(|e| ("notDrawn", e)));
+    for &(code, el) in &want {
         assert!(
             problems.contains(&(code.to_string(), el.to_string())),
             "missing {code} {el} in {problems:?}"
@@ -106,6 +109,14 @@ fn check_finds_the_problems_of_a_small_flow() {
     }
     assert_eq!(problems.len(), want.len(), "{problems:?}");
     assert_eq!(report["counts"]["task"], 3);
+    let lost = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["element"] == "lost" && p["code"] == "disconnected")
+        .unwrap();
+    assert_eq!(lost["severity"], "error");
+    assert_eq!(lost["rules"], serde_json::json!(["no-disconnected"]));
 }
 
 #[test]
@@ -173,5 +184,112 @@ fn roundtrip_writes_a_file_that_validates_and_imports_the_same() {
         );
         assert_eq!(a["counts"], b["counts"], "{name}");
         assert_eq!(a["problems"], b["problems"], "{name}");
+    }
+}
+
+/// A fixture file, the (kind, text) of each warning it must give, the (code, element) of
+/// problems it must list.
+type FieldCase<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [(&'a str, &'a str)]);
+
+fn field_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../formats/tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn check_opens_files_with_broken_references_and_lists_them() {
+    let cases: &[FieldCase] = &[
+        (
+            "signavio-dangling-source.bpmn",
+            &[("unresolvedReference", "sourceRef \"sid-check-credit\"")],
+            &[("danglingFlow", "sid-flow-2")],
+        ),
+        (
+            "signavio-flow-without-ends.bpmn",
+            &[
+                ("missingReference", "has no sourceRef"),
+                ("missingReference", "has no targetRef"),
+            ],
+            &[("danglingFlow", "sid-orphan")],
+        ),
+        (
+            "broken-references.bpmn",
+            &[
+                ("missingReference", "messageFlow id=\"Message_lost\""),
+                ("unresolvedReference", "flowNodeRef \"Task_deleted\""),
+                ("unresolvedReference", "default flow \"Flow_gone\""),
+                ("missingReference", "boundaryEvent id=\"Timeout\""),
+                ("unresolvedReference", "BPMNShape id=\"Ghost_di\""),
+            ],
+            &[
+                ("brokenReference", "Message_lost"),
+                ("brokenReference", "Lane_clerk"),
+                ("brokenReference", "Decide"),
+                ("brokenReference", "Timeout"),
+                ("brokenReference", "Ghost_di"),
+            ],
+        ),
+    ];
+    for (file, warnings, problems) in cases {
+        let o = triloop(&["bpmn", "check", field_fixture(file).to_str().unwrap()]);
+        assert!(
+            o.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        let got = report["warnings"].as_array().unwrap();
+        assert_eq!(got.len(), warnings.len(), "{file}: {got:?}");
+        for (w, (kind, says)) in got.iter().zip(*warnings) {
+            assert_eq!(w["kind"], *kind, "{file}: {w}");
+            assert!(w["message"].as_str().unwrap().contains(says), "{file}: {w}");
+            assert!(w["line"].as_u64().unwrap() > 1, "{file}: {w}");
+        }
+        let listed: Vec<(String, String)> = report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| (p["code"].to_string(), p["element"].to_string()))
+            .collect();
+        for (code, element) in *problems {
+            let want = (format!("\"{code}\""), format!("\"{element}\""));
+            assert!(listed.contains(&want), "{file}: {want:?} not in {listed:?}");
+        }
+    }
+}
+
+#[test]
+fn what_cannot_be_read_still_fails_with_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("not-xml.bpmn", b"this is no XML", "line 1, column 1"),
+        (
+            "not-bpmn.bpmn",
+            b"<?xml version=\"1.0\"?>\n<definitions xmlns=\"http://not-bpmn\"/>",
+            "line 2, column 1",
+        ),
+        (
+            "bad-encoding.bpmn",
+            b"<?xml version=\"1.0\" encoding=\"windows-1252\"?>\n<definitions/>",
+            "line 1, column 31",
+        ),
+        (
+            "duplicate-id.bpmn",
+            b"<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n<process id=\"P\">\n<task id=\"P\"/></process></definitions>",
+            "line 3, column 1",
+        ),
+    ];
+    for (name, bytes, position) in cases {
+        let f = dir.path().join(name);
+        std::fs::write(&f, bytes).unwrap();
+        let o = triloop(&["bpmn", "check", f.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains(position), "{name}: {err}");
+        assert!(
+            o.stdout.is_empty(),
+            "{name}: nothing half-imported is printed"
+        );
     }
 }

@@ -115,18 +115,8 @@ fn miwg_models_keep_their_typed_content() {
             .collect();
         for e in m.flow_elements() {
             if let FlowContent::SequenceFlow(f) = e.element {
-                assert!(
-                    ids.contains(&f.source_ref.as_str()),
-                    "{}: {}",
-                    name(&p),
-                    f.id
-                );
-                assert!(
-                    ids.contains(&f.target_ref.as_str()),
-                    "{}: {}",
-                    name(&p),
-                    f.id
-                );
+                assert!(ids.contains(&f.source()), "{}: {}", name(&p), f.id);
+                assert!(ids.contains(&f.target()), "{}: {}", name(&p), f.id);
             }
         }
     }

@@ -146,7 +146,7 @@ fn flow_graph(m: &BpmnModel) -> (DiGraph<String, String>, HashMap<String, NodeIn
     for c in m.flow_elements() {
         match c.element {
             FlowContent::SequenceFlow(f) => {
-                let (a, b) = (node(&mut g, &f.source_ref), node(&mut g, &f.target_ref));
+                let (a, b) = (node(&mut g, f.source()), node(&mut g, f.target()));
                 g.add_edge(a, b, f.id.clone());
             }
             FlowContent::FlowNode(n) => {
@@ -216,7 +216,7 @@ fn check_layout(file: &str, expected: &BTreeSet<String>, m: &BpmnModel, report: 
             .unwrap_or_else(|| panic!("{file}: flow {} has no edge", f.id));
         assert_eq!(v.len(), 1, "{file}: flow {}", f.id);
         let w = &v[0].waypoints;
-        let (s, t) = (one(&f.source_ref), one(&f.target_ref));
+        let (s, t) = (one(f.source()), one(f.target()));
         assert!(
             on_border(&w[0], &s),
             "{file}: flow {} starts at {:?}, not on {s:?}",
@@ -256,7 +256,7 @@ fn check_layout(file: &str, expected: &BTreeSet<String>, m: &BpmnModel, report: 
             })
             .unwrap_or_else(|| panic!("{file}: backward flow {id} is not a sequence flow"));
         assert!(
-            petgraph::algo::has_path_connecting(&g, ix[&f.target_ref], ix[&f.source_ref], None),
+            petgraph::algo::has_path_connecting(&g, ix[f.target()], ix[f.source()], None),
             "{file}: {id} was reversed but closes no cycle"
         );
     }
@@ -709,9 +709,10 @@ fn a_generated_process_of_thousands_of_nodes() {
         .flow_elements()
         .iter()
         .filter_map(|c| match c.element {
-            FlowContent::SequenceFlow(f) => {
-                Some((f.id.clone(), (f.source_ref.clone(), f.target_ref.clone())))
-            }
+            FlowContent::SequenceFlow(f) => Some((
+                f.id.clone(),
+                (f.source().to_string(), f.target().to_string()),
+            )),
             _ => None,
         })
         .collect();

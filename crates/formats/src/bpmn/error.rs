@@ -68,27 +68,6 @@ pub enum BpmnError {
         first_line: usize,
         first_column: usize,
     },
-
-    #[error(
-        "{element} \"{id}\" at line {line}, column {column}: its {attribute} \"{target}\" is not \
-         the id of any element in the file"
-    )]
-    UnknownReference {
-        element: String,
-        id: String,
-        attribute: String,
-        target: String,
-        line: usize,
-        column: usize,
-    },
-
-    #[error("<{element}> at line {line}, column {column}: {message}")]
-    Invalid {
-        element: String,
-        message: String,
-        line: usize,
-        column: usize,
-    },
 }
 
 impl BpmnError {
@@ -101,9 +80,7 @@ impl BpmnError {
             | BpmnError::NotXml { line, .. }
             | BpmnError::Malformed { line, .. }
             | BpmnError::NotBpmn { line, .. }
-            | BpmnError::DuplicateId { line, .. }
-            | BpmnError::UnknownReference { line, .. }
-            | BpmnError::Invalid { line, .. } => Some(*line),
+            | BpmnError::DuplicateId { line, .. } => Some(*line),
         }
     }
 }

@@ -467,8 +467,8 @@ impl Writer {
                         &[
                             ("id", Some(&f.id)),
                             ("name", f.name.as_deref()),
-                            ("sourceRef", Some(&f.source_ref)),
-                            ("targetRef", Some(&f.target_ref)),
+                            ("sourceRef", f.source_ref.as_deref()),
+                            ("targetRef", f.target_ref.as_deref()),
                         ],
                         &f.extra,
                         false,
@@ -700,8 +700,8 @@ impl Writer {
                         &[
                             ("id", Some(&m.id)),
                             ("name", m.name.as_deref()),
-                            ("sourceRef", Some(&m.source_ref)),
-                            ("targetRef", Some(&m.target_ref)),
+                            ("sourceRef", m.source_ref.as_deref()),
+                            ("targetRef", m.target_ref.as_deref()),
                         ],
                         &m.extra,
                         false,

@@ -41,7 +41,7 @@ fn def_to_bpmn(d: EventDefinition) -> EventDefinitionKind {
     }
 }
 
-fn bpmn_to_def(d: EventDefinitionKind) -> EventDefinition {
+pub(super) fn bpmn_to_def(d: EventDefinitionKind) -> EventDefinition {
     match d {
         EventDefinitionKind::Message => EventDefinition::Message,
         EventDefinitionKind::Timer => EventDefinition::Timer,
@@ -145,7 +145,7 @@ pub fn to_flow(model: &BpmnModel) -> Flow {
                         .get(m.id.as_str())
                         .map(|e| points(e))
                         .unwrap_or_default(),
-                    ..FlowEdge::new(&m.id, EdgeKind::MessageFlow, &m.source_ref, &m.target_ref)
+                    ..FlowEdge::new(&m.id, EdgeKind::MessageFlow, m.source(), m.target())
                 }),
                 CollaborationContent::TextAnnotation(t) => annotation(&d, t, None, &mut flow),
                 CollaborationContent::Association(a) => association(&d, a, &mut edges),
@@ -295,7 +295,7 @@ fn walk_flow(
                     .get(f.id.as_str())
                     .map(|e| points(e))
                     .unwrap_or_default(),
-                ..FlowEdge::new(&f.id, EdgeKind::SequenceFlow, &f.source_ref, &f.target_ref)
+                ..FlowEdge::new(&f.id, EdgeKind::SequenceFlow, f.source(), f.target())
             }),
             FlowContent::DataObjectReference(r) => {
                 if let Some(s) = d.shapes.get(r.id.as_str()) {
@@ -799,12 +799,7 @@ fn new_edge_content(e: &FlowEdge, prefixes: &Prefixes) -> FlowContent {
             ..Association::default()
         }),
         _ => {
-            let mut f = SequenceFlow {
-                id: e.id.clone(),
-                source_ref: e.source.clone(),
-                target_ref: e.target.clone(),
-                ..SequenceFlow::default()
-            };
+            let mut f = SequenceFlow::new(&e.id, &e.source, &e.target);
             update_sequence_flow(&mut f, e, prefixes);
             FlowContent::SequenceFlow(f)
         }
@@ -813,8 +808,10 @@ fn new_edge_content(e: &FlowEdge, prefixes: &Prefixes) -> FlowContent {
 
 fn update_sequence_flow(f: &mut SequenceFlow, e: &FlowEdge, prefixes: &Prefixes) {
     f.name = merge_name(&e.name, f.name.as_deref());
-    f.source_ref = e.source.clone();
-    f.target_ref = e.target.clone();
+    // Written from the canvas: a flow imported without proper ends gets them here once a
+    // person connects it.
+    f.source_ref = Some(e.source.clone());
+    f.target_ref = Some(e.target.clone());
     match e.condition.as_deref() {
         None => f.condition = None,
         Some(text) => match &mut f.condition {
@@ -976,8 +973,8 @@ fn update_collaboration(
             }
             (CollaborationContent::MessageFlow(m), _, Some(e)) => {
                 m.name = merge_name(&e.name, m.name.as_deref());
-                m.source_ref = e.source.clone();
-                m.target_ref = e.target.clone();
+                m.source_ref = Some(e.source.clone());
+                m.target_ref = Some(e.target.clone());
             }
             (CollaborationContent::TextAnnotation(t), Some(f), _) => {
                 if t.text.as_ref().map(|m| m.to_text()).unwrap_or_default() != f.name {
@@ -1216,8 +1213,8 @@ fn add_new_collaboration_items(model: &mut BpmnModel, flow: &Flow, placed: &BTre
             CollaborationContent::MessageFlow(MessageFlow {
                 id: m.id.clone(),
                 name: (!m.name.is_empty()).then(|| m.name.clone()),
-                source_ref: m.source.clone(),
-                target_ref: m.target.clone(),
+                source_ref: Some(m.source.clone()),
+                target_ref: Some(m.target.clone()),
                 ..MessageFlow::default()
             }),
         );

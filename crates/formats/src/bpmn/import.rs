@@ -15,11 +15,12 @@ use super::xml::{self, LineIndex, PElem, PNode, is_xml_char, is_xml_space};
 /// Reads a BPMN 2.0 XML document.
 ///
 /// Fails, with a message that names the problem and its line and column, on input that is
-/// not UTF-8 XML, not namespace-well-formed, not a BPMN 2.0 `definitions` document, that
-/// uses an id twice, or whose sequence flow names a source or target that no element has.
-/// What is tolerated (unknown elements, unresolved references other than sequence flow
-/// ends, DI without `bpmnElement`, values the model cannot read) is kept and reported in
-/// [`BpmnModel::warnings`].
+/// not UTF-8 XML, not namespace-well-formed, not a BPMN 2.0 `definitions` document, or that
+/// uses an id twice: nothing of such a file is imported. What can be read but is odd
+/// (unknown elements, references to ids that no element has, required references that are
+/// missing, DI without `bpmnElement`, values the model cannot read) is kept as it came and
+/// reported in [`BpmnModel::warnings`], each warning naming the element, the attribute and
+/// the line.
 pub fn import(bytes: &[u8]) -> Result<BpmnModel, BpmnError> {
     let text = decode(bytes)?;
     let text: &str = &text;
@@ -544,6 +545,15 @@ impl Parts {
     }
 }
 
+/// How a warning names an element: `<bpmn:sequenceFlow id="Flow_1">`, or its name alone
+/// when it has no id.
+fn described(qname: &str, id: Option<&str>) -> String {
+    match id {
+        Some(id) => format!("<{qname} id=\"{id}\">"),
+        None => format!("<{qname}>"),
+    }
+}
+
 struct Cx<'a, 'l> {
     lines: &'l LineIndex<'a>,
     ids: HashMap<String, usize>,
@@ -613,6 +623,8 @@ impl Cx<'_, '_> {
                 .is_some_and(|(_, local)| self.ids.contains_key(local))
     }
 
+    /// Warns when `value` names no element; `element` describes the referring element (see
+    /// [`described`]).
     fn check_ref(&mut self, value: Option<&str>, what: &str, element: &str, offset: usize) {
         if let Some(v) = value
             && !self.resolves(v)
@@ -620,8 +632,26 @@ impl Cx<'_, '_> {
             self.warn(
                 WarningKind::UnresolvedReference,
                 offset,
-                format!("<{element}>: {what} \"{v}\" is not the id of any element in the file"),
+                format!("{element}: {what} \"{v}\" is not the id of any element in the file"),
             );
+        }
+    }
+
+    /// Like [`Cx::check_ref`] for a reference BPMN requires: a missing one is warned about
+    /// too. `element` describes the element with its id (`<bpmn:sequenceFlow id="F">`).
+    fn require_ref(&mut self, value: Option<&str>, what: &str, element: &str, offset: usize) {
+        match value {
+            Some(v) if !self.resolves(v) => self.warn(
+                WarningKind::UnresolvedReference,
+                offset,
+                format!("{element}: {what} \"{v}\" is not the id of any element in the file"),
+            ),
+            Some(_) => {}
+            None => self.warn(
+                WarningKind::MissingReference,
+                offset,
+                format!("{element} has no {what}; kept as it is, not drawn"),
+            ),
         }
     }
 
@@ -772,7 +802,7 @@ impl Cx<'_, '_> {
         self.check_ref(
             Some(&value),
             "the extension definition",
-            &e.qname(),
+            &described(&e.qname(), None),
             e.offset,
         );
     }
@@ -829,7 +859,7 @@ impl Cx<'_, '_> {
                 cx.check_ref(
                     data_object_ref.as_deref(),
                     "dataObjectRef",
-                    &p.qname,
+                    &described(&p.qname, Some(&id)),
                     p.offset,
                 );
                 FlowContent::DataObjectReference(DataObjectReference {
@@ -846,7 +876,7 @@ impl Cx<'_, '_> {
                 cx.check_ref(
                     data_store_ref.as_deref(),
                     "dataStoreRef",
-                    &p.qname,
+                    &described(&p.qname, Some(&id)),
                     p.offset,
                 );
                 FlowContent::DataStoreReference(DataStoreReference {
@@ -911,23 +941,18 @@ impl Cx<'_, '_> {
             self.check_ref(
                 node.default_flow.as_deref(),
                 "the default flow",
-                &p.qname,
+                &described(&p.qname, Some(&node.id)),
                 p.offset,
             );
         }
         if kind == FlowNodeKind::BoundaryEvent {
             node.attached_to_ref = p.take("attachedToRef");
-            match &node.attached_to_ref {
-                Some(r) => {
-                    let r = r.clone();
-                    self.check_ref(Some(&r), "attachedToRef", &p.qname, p.offset);
-                }
-                None => self.warn(
-                    WarningKind::UnresolvedReference,
-                    p.offset,
-                    format!("<{}> \"{}\" has no attachedToRef", p.qname, node.id),
-                ),
-            }
+            self.require_ref(
+                node.attached_to_ref.as_deref(),
+                "attachedToRef",
+                &described(&p.qname, Some(&node.id)),
+                p.offset,
+            );
             node.cancel_activity = self.bool_attr(&mut p, "cancelActivity");
         }
         if kind == FlowNodeKind::CallActivity {
@@ -1018,7 +1043,8 @@ impl Cx<'_, '_> {
                 {
                     match Self::simple_text(&e) {
                         Some(t) => {
-                            self.check_ref(Some(&t), &e.local, &p.qname, e.offset);
+                            let which = described(&p.qname, a.id.as_deref());
+                            self.check_ref(Some(&t), &e.local, &which, e.offset);
                             if e.local == "sourceRef" {
                                 a.source_refs.push(t);
                             } else {
@@ -1063,31 +1089,14 @@ impl Cx<'_, '_> {
             let e = p.into_elem(MODEL_NS, prefix);
             return Ok(FlowContent::Raw(XmlNode::Element(e.into_raw())));
         };
-        let mut ends = Vec::new();
-        for attr in ["sourceRef", "targetRef"] {
-            let (line, column) = self.lines.position(p.offset);
-            let Some(v) = p.take(attr) else {
-                return Err(BpmnError::Invalid {
-                    element: p.qname.clone(),
-                    message: format!("the sequence flow \"{id}\" has no {attr}"),
-                    line,
-                    column,
-                });
-            };
-            if !self.ids.contains_key(v.trim()) {
-                return Err(BpmnError::UnknownReference {
-                    element: "sequenceFlow".to_string(),
-                    id,
-                    attribute: attr.to_string(),
-                    target: v,
-                    line,
-                    column,
-                });
-            }
-            ends.push(v);
-        }
-        let target_ref = ends.pop().unwrap_or_default();
-        let source_ref = ends.pop().unwrap_or_default();
+        // A flow whose end is missing or names no element is what tools leave behind when
+        // they drop an element: it is kept as it came, with a warning, and the canvas does
+        // not draw it until someone gives it proper ends.
+        let source_ref = p.take("sourceRef");
+        let target_ref = p.take("targetRef");
+        let which = described(&p.qname, Some(&id));
+        self.require_ref(source_ref.as_deref(), "sourceRef", &which, p.offset);
+        self.require_ref(target_ref.as_deref(), "targetRef", &which, p.offset);
         let mut f = SequenceFlow {
             id,
             name: p.take("name"),
@@ -1159,8 +1168,9 @@ impl Cx<'_, '_> {
         };
         let source_ref = p.take("sourceRef");
         let target_ref = p.take("targetRef");
-        self.check_ref(source_ref.as_deref(), "sourceRef", &p.qname, p.offset);
-        self.check_ref(target_ref.as_deref(), "targetRef", &p.qname, p.offset);
+        let which = described(&p.qname, Some(&id));
+        self.check_ref(source_ref.as_deref(), "sourceRef", &which, p.offset);
+        self.check_ref(target_ref.as_deref(), "targetRef", &which, p.offset);
         let raw = std::mem::take(&mut p.children)
             .into_iter()
             .map(|c| self.raw_node(c))
@@ -1184,7 +1194,7 @@ impl Cx<'_, '_> {
         self.check_ref(
             category_value_ref.as_deref(),
             "categoryValueRef",
-            &p.qname,
+            &described(&p.qname, Some(&id)),
             p.offset,
         );
         let raw = std::mem::take(&mut p.children)
@@ -1247,7 +1257,8 @@ impl Cx<'_, '_> {
                 PNode::Elem(e) if e.ns.as_deref() == Some(MODEL_NS) && e.local == "flowNodeRef" => {
                     match Self::simple_text(&e) {
                         Some(t) => {
-                            self.check_ref(Some(&t), "flowNodeRef", &p.qname, e.offset);
+                            let which = described(&p.qname, Some(&lane.id));
+                            self.check_ref(Some(&t), "flowNodeRef", &which, e.offset);
                             lane.flow_node_refs.push(t);
                             split.seen_typed = true;
                         }
@@ -1349,7 +1360,8 @@ impl Cx<'_, '_> {
         };
         let name = p.take("name");
         let process_ref = p.take("processRef");
-        self.check_ref(process_ref.as_deref(), "processRef", &p.qname, p.offset);
+        let which = described(&p.qname, Some(&id));
+        self.check_ref(process_ref.as_deref(), "processRef", &which, p.offset);
         let raw = std::mem::take(&mut p.children)
             .into_iter()
             .map(|c| self.raw_node(c))
@@ -1366,25 +1378,16 @@ impl Cx<'_, '_> {
     fn message_flow(&mut self, e: PElem) -> Result<MessageFlow, XmlNode> {
         let prefix = e.prefix.clone();
         let mut p = Parts::new(e);
-        let (Some(_), Some(_)) = (p.peek("sourceRef"), p.peek("targetRef")) else {
-            self.warn(
-                WarningKind::InvalidValue,
-                p.offset,
-                format!(
-                    "<{}> needs sourceRef and targetRef; kept as is, untyped",
-                    p.qname
-                ),
-            );
-            return Err(XmlNode::Element(p.into_elem(MODEL_NS, prefix).into_raw()));
-        };
         let Some(id) = self.require_id(&mut p) else {
             return Err(XmlNode::Element(p.into_elem(MODEL_NS, prefix).into_raw()));
         };
         let name = p.take("name");
-        let source_ref = p.take("sourceRef").unwrap_or_default();
-        let target_ref = p.take("targetRef").unwrap_or_default();
-        self.check_ref(Some(&source_ref), "sourceRef", &p.qname, p.offset);
-        self.check_ref(Some(&target_ref), "targetRef", &p.qname, p.offset);
+        // Like a sequence flow's, missing or unknown ends are kept and warned about.
+        let source_ref = p.take("sourceRef");
+        let target_ref = p.take("targetRef");
+        let which = described(&p.qname, Some(&id));
+        self.require_ref(source_ref.as_deref(), "sourceRef", &which, p.offset);
+        self.require_ref(target_ref.as_deref(), "targetRef", &which, p.offset);
         let raw = std::mem::take(&mut p.children)
             .into_iter()
             .map(|c| self.raw_node(c))
@@ -1441,7 +1444,7 @@ impl Cx<'_, '_> {
         self.check_ref(
             plane.bpmn_element.as_deref(),
             "bpmnElement",
-            &p.qname,
+            &described(&p.qname, plane.id.as_deref()),
             p.offset,
         );
         for c in std::mem::take(&mut p.children) {
@@ -1460,16 +1463,17 @@ impl Cx<'_, '_> {
         plane
     }
 
-    fn di_element_ref(&mut self, p: &mut Parts) -> Option<String> {
+    /// The `bpmnElement` of a DI shape or edge whose id (already taken) is `id`.
+    fn di_element_ref(&mut self, p: &mut Parts, id: Option<&str>) -> Option<String> {
         let r = p.take("bpmnElement");
         match &r {
             Some(v) => {
                 let v = v.clone();
-                self.check_ref(Some(&v), "bpmnElement", &p.qname, p.offset);
+                self.check_ref(Some(&v), "bpmnElement", &described(&p.qname, id), p.offset);
             }
             None => {
-                let which = match p.peek("id") {
-                    Some(id) => format!("<{}> \"{id}\"", p.qname),
+                let which = match id {
+                    Some(id) => format!("<{} id=\"{id}\">", p.qname),
                     None => format!("<{}> (without id)", p.qname),
                 };
                 self.warn(
@@ -1552,7 +1556,8 @@ impl Cx<'_, '_> {
             label_style: p.take("labelStyle"),
             ..Label::default()
         };
-        self.check_ref(l.label_style.as_deref(), "labelStyle", &p.qname, p.offset);
+        let which = described(&p.qname, l.id.as_deref());
+        self.check_ref(l.label_style.as_deref(), "labelStyle", &which, p.offset);
         let mut split = Split::default();
         for c in std::mem::take(&mut p.children) {
             match c {
@@ -1587,7 +1592,7 @@ impl Cx<'_, '_> {
             id: p.take("id"),
             ..Shape::default()
         };
-        s.bpmn_element = self.di_element_ref(&mut p);
+        s.bpmn_element = self.di_element_ref(&mut p, s.id.as_deref());
         s.is_horizontal = self.bool_attr(&mut p, "isHorizontal");
         s.is_expanded = self.bool_attr(&mut p, "isExpanded");
         s.is_marker_visible = self.bool_attr(&mut p, "isMarkerVisible");
@@ -1633,19 +1638,19 @@ impl Cx<'_, '_> {
             id: p.take("id"),
             ..Edge::default()
         };
-        edge.bpmn_element = self.di_element_ref(&mut p);
+        edge.bpmn_element = self.di_element_ref(&mut p, edge.id.as_deref());
         edge.source_element = p.take("sourceElement");
         edge.target_element = p.take("targetElement");
         self.check_ref(
             edge.source_element.as_deref(),
             "sourceElement",
-            &p.qname,
+            &described(&p.qname, edge.id.as_deref()),
             p.offset,
         );
         self.check_ref(
             edge.target_element.as_deref(),
             "targetElement",
-            &p.qname,
+            &described(&p.qname, edge.id.as_deref()),
             p.offset,
         );
         let mut split = Split::default();

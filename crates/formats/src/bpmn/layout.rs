@@ -476,7 +476,7 @@ impl<'a> Info<'a> {
                 return Some(n.id.as_str());
             }
             if let Some(f) = self.flows.get(e) {
-                return self.nodes.get(f.source_ref.as_str()).map(|n| n.id.as_str());
+                return self.nodes.get(f.source()).map(|n| n.id.as_str());
             }
         }
         for e in ends {
@@ -782,17 +782,17 @@ fn layout_container<'a>(
         let FlowContent::SequenceFlow(f) = c else {
             continue;
         };
-        match (resolve(&f.source_ref), resolve(&f.target_ref)) {
+        match (resolve(f.source()), resolve(f.target())) {
             (Some(s), Some(t)) if s == t => {
                 backward.push(f.id.clone());
-                if f.source_ref == f.target_ref {
+                if f.source() == f.target() {
                     self_loops.push(f);
                 }
             }
             (Some(s), Some(t)) => flows.push(Flow {
                 id: &f.id,
-                source: &f.source_ref,
-                target: &f.target_ref,
+                source: f.source(),
+                target: f.target(),
                 s,
                 t,
                 reversed: false,
@@ -1445,7 +1445,7 @@ fn layout_container<'a>(
         block.routes.push((f.id.to_string(), pts));
     }
     for f in self_loops {
-        let Some(b) = elem.get(f.source_ref.as_str()) else {
+        let Some(b) = elem.get(f.source()) else {
             continue;
         };
         let (right, top) = (x2(b) + COLUMN_GAP / 2.0, b.y - 20.0);
@@ -1606,144 +1606,6 @@ struct Plan {
     plane_id: String,
     plane_element: Option<String>,
     report: LayoutReport,
-}
-
-fn collect_ids(model: &BpmnModel) -> HashSet<String> {
-    fn raw(nodes: &[XmlNode], out: &mut HashSet<String>) {
-        for n in nodes {
-            if let XmlNode::Element(e) = n {
-                if let Some(id) = e.attr("id") {
-                    out.insert(id.to_string());
-                }
-                raw(&e.children, out);
-            }
-        }
-    }
-    fn lane_set(ls: &LaneSet, out: &mut HashSet<String>) {
-        out.extend(ls.id.clone());
-        raw(&ls.before, out);
-        raw(&ls.after, out);
-        for l in &ls.lanes {
-            out.insert(l.id.clone());
-            raw(&l.before, out);
-            raw(&l.after, out);
-            if let Some(c) = &l.child_lane_set {
-                lane_set(c, out);
-            }
-        }
-    }
-    fn flow(content: &[FlowContent], out: &mut HashSet<String>) {
-        for c in content {
-            if let Some(id) = c.id() {
-                out.insert(id.to_string());
-            }
-            match c {
-                FlowContent::LaneSet(ls) => lane_set(ls, out),
-                FlowContent::FlowNode(n) => {
-                    for nc in &n.content {
-                        match nc {
-                            NodeContent::EventDefinition(d) => {
-                                out.extend(d.id.clone());
-                                raw(&d.content, out);
-                            }
-                            NodeContent::DataInputAssociation(a)
-                            | NodeContent::DataOutputAssociation(a) => {
-                                out.extend(a.id.clone());
-                                raw(&a.before, out);
-                                raw(&a.after, out);
-                            }
-                            NodeContent::Raw(r) => raw(std::slice::from_ref(r), out),
-                        }
-                    }
-                    flow(&n.children, out);
-                }
-                FlowContent::SequenceFlow(f) => {
-                    raw(&f.before, out);
-                    raw(&f.after, out);
-                }
-                FlowContent::TextAnnotation(t) => {
-                    raw(&t.before, out);
-                    raw(&t.after, out);
-                }
-                FlowContent::DataObject(d) => raw(&d.raw, out),
-                FlowContent::DataObjectReference(d) => raw(&d.raw, out),
-                FlowContent::DataStoreReference(d) => raw(&d.raw, out),
-                FlowContent::Association(a) => raw(&a.raw, out),
-                FlowContent::Group(g) => raw(&g.raw, out),
-                FlowContent::Raw(r) => raw(std::slice::from_ref(r), out),
-            }
-        }
-    }
-    let mut out = HashSet::new();
-    out.extend(model.id.clone());
-    for c in &model.content {
-        match c {
-            DefinitionsContent::Process(p) => {
-                out.insert(p.id.clone());
-                flow(&p.content, &mut out);
-            }
-            DefinitionsContent::Collaboration(col) => {
-                out.insert(col.id.clone());
-                for cc in &col.content {
-                    match cc {
-                        CollaborationContent::Participant(p) => {
-                            out.insert(p.id.clone());
-                            raw(&p.raw, &mut out);
-                        }
-                        CollaborationContent::MessageFlow(m) => {
-                            out.insert(m.id.clone());
-                            raw(&m.raw, &mut out);
-                        }
-                        CollaborationContent::TextAnnotation(t) => {
-                            out.insert(t.id.clone());
-                            raw(&t.before, &mut out);
-                            raw(&t.after, &mut out);
-                        }
-                        CollaborationContent::Association(a) => {
-                            out.insert(a.id.clone());
-                            raw(&a.raw, &mut out);
-                        }
-                        CollaborationContent::Group(g) => {
-                            out.insert(g.id.clone());
-                            raw(&g.raw, &mut out);
-                        }
-                        CollaborationContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
-                    }
-                }
-            }
-            DefinitionsContent::DataStore(d) => {
-                out.insert(d.id.clone());
-                raw(&d.raw, &mut out);
-            }
-            DefinitionsContent::Diagram(d) => {
-                out.extend(d.id.clone());
-                raw(&d.before, &mut out);
-                raw(&d.after, &mut out);
-                if let Some(p) = &d.plane {
-                    out.extend(p.id.clone());
-                    for pc in &p.content {
-                        match pc {
-                            PlaneContent::Shape(s) => {
-                                out.extend(s.id.clone());
-                                out.extend(s.label.as_ref().and_then(|l| l.id.clone()));
-                                raw(&s.before, &mut out);
-                                raw(&s.after, &mut out);
-                            }
-                            PlaneContent::Edge(e) => {
-                                out.extend(e.id.clone());
-                                out.extend(e.label.as_ref().and_then(|l| l.id.clone()));
-                                raw(&e.before, &mut out);
-                                raw(&e.after, &mut out);
-                            }
-                            PlaneContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
-                        }
-                    }
-                }
-            }
-            DefinitionsContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
-        }
-    }
-    out
 }
 
 fn fresh(ids: &mut HashSet<String>, base: &str) -> String {
@@ -1968,7 +1830,7 @@ fn plan(model: &BpmnModel) -> Plan {
     } else {
         0.0
     };
-    let mut ids = collect_ids(model);
+    let mut ids = model.ids();
     let mut final_bounds: HashMap<String, Bounds> =
         existing.iter().map(|(k, v)| (k.to_string(), *v)).collect();
     let mut shapes: Vec<Shape> = Vec::new();
@@ -2036,7 +1898,7 @@ fn plan(model: &BpmnModel) -> Plan {
         if existing_edges.contains_key(f.id.as_str()) || hidden(&f.id) {
             continue;
         }
-        let both_new = new_elements.contains(&f.source_ref) && new_elements.contains(&f.target_ref);
+        let both_new = new_elements.contains(f.source()) && new_elements.contains(f.target());
         let pts = match routes.get(&f.id) {
             Some(pts) if both_new => {
                 if backward.contains(&f.id) {
@@ -2044,10 +1906,7 @@ fn plan(model: &BpmnModel) -> Plan {
                 }
                 pts.iter().map(|&(x, y)| (x, y + dy)).collect()
             }
-            _ => match (
-                final_bounds.get(&f.source_ref),
-                final_bounds.get(&f.target_ref),
-            ) {
+            _ => match (final_bounds.get(f.source()), final_bounds.get(f.target())) {
                 (Some(a), Some(b)) => {
                     if backward.contains(&f.id) || b.x < x2(a) {
                         report.backward_flows.push(f.id.clone());
@@ -2088,16 +1947,16 @@ fn plan(model: &BpmnModel) -> Plan {
             if existing_edges.contains_key(m.id.as_str()) {
                 continue;
             }
-            if hidden(&m.source_ref) || hidden(&m.target_ref) {
+            if hidden(m.source()) || hidden(m.target()) {
                 continue;
             }
             match (
-                end(&m.source_ref, &final_bounds, &edge_points),
-                end(&m.target_ref, &final_bounds, &edge_points),
+                end(m.source(), &final_bounds, &edge_points),
+                end(m.target(), &final_bounds, &edge_points),
             ) {
                 (Some(a), Some(b)) => {
                     // Along the gap next to the source's pool.
-                    let level = pool_of(&m.source_ref)
+                    let level = pool_of(m.source())
                         .and_then(|p| final_bounds.get(p))
                         .map(|p| {
                             if cy(&b) > cy(&a) {

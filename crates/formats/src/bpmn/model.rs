@@ -11,7 +11,7 @@
 //! children have a fixed place in the schema keep their raw children in `before` (raw children
 //! seen before the first typed child) and `after` (raw children seen after it).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -276,6 +276,10 @@ pub enum WarningKind {
     MisplacedElement,
     /// A reference to an id that no element in the file has.
     UnresolvedReference,
+    /// A reference BPMN requires is missing (a sequence flow's `sourceRef` or `targetRef`, a
+    /// boundary event's `attachedToRef`, a message flow's ends); the element is kept as it
+    /// came and not drawn.
+    MissingReference,
     /// A DI shape or edge without `bpmnElement`.
     MissingBpmnElement,
     /// A value the model could not read (a number, a boolean) or an element without the id
@@ -567,8 +571,14 @@ pub struct SequenceFlow {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub source_ref: String,
-    pub target_ref: String,
+    /// `sourceRef` as the file gave it: `None` when the attribute is missing, and it may name
+    /// an id that no element has (tools drop an element and leave its flows behind). Such a
+    /// flow is kept and written back as it came; the canvas does not draw it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ref: Option<String>,
+    /// `targetRef`, like `source_ref`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ref: Option<String>,
     /// The `conditionExpression`, its attributes (`xsi:type`, `language`) and content kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<MixedContent>,
@@ -578,6 +588,49 @@ pub struct SequenceFlow {
     pub before: Vec<XmlNode>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub after: Vec<XmlNode>,
+}
+
+impl SequenceFlow {
+    /// A flow from `source` to `target`, as the canvas or code draws one.
+    pub fn new(
+        id: impl Into<String>,
+        source: impl Into<String>,
+        target: impl Into<String>,
+    ) -> Self {
+        SequenceFlow {
+            id: id.into(),
+            source_ref: Some(source.into()),
+            target_ref: Some(target.into()),
+            ..SequenceFlow::default()
+        }
+    }
+
+    /// The id `sourceRef` names, empty when the file gave none (no element has that id).
+    pub fn source(&self) -> &str {
+        end_id(&self.source_ref)
+    }
+
+    /// The id `targetRef` names, empty when the file gave none.
+    pub fn target(&self) -> &str {
+        end_id(&self.target_ref)
+    }
+}
+
+/// The id a flow's end reference names (trimmed), or empty when there is none.
+fn end_id(r: &Option<String>) -> &str {
+    r.as_deref().map(str::trim).unwrap_or_default()
+}
+
+impl MessageFlow {
+    /// The id `sourceRef` names, empty when the file gave none.
+    pub fn source(&self) -> &str {
+        end_id(&self.source_ref)
+    }
+
+    /// The id `targetRef` names, empty when the file gave none.
+    pub fn target(&self) -> &str {
+        end_id(&self.target_ref)
+    }
 }
 
 /// A `dataObject`.
@@ -780,15 +833,18 @@ pub struct Participant {
     pub raw: Vec<XmlNode>,
 }
 
-/// A `messageFlow` (messageRef is kept in `extra`).
+/// A `messageFlow` (messageRef is kept in `extra`). Its ends are kept as the file gave them,
+/// missing or naming nothing included, like a sequence flow's.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct MessageFlow {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    pub source_ref: String,
-    pub target_ref: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_ref: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_ref: Option<String>,
     #[serde(default, skip_serializing_if = "Extra::is_empty")]
     pub extra: Extra,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -999,6 +1055,145 @@ impl BpmnModel {
         let mut out = Vec::new();
         for p in self.processes() {
             walk(&p.id, &p.content, &mut out);
+        }
+        out
+    }
+
+    /// Every id in the document, of typed elements and of kept raw ones (DI included).
+    pub fn ids(&self) -> HashSet<String> {
+        fn raw(nodes: &[XmlNode], out: &mut HashSet<String>) {
+            for n in nodes {
+                if let XmlNode::Element(e) = n {
+                    if let Some(id) = e.attr("id") {
+                        out.insert(id.to_string());
+                    }
+                    raw(&e.children, out);
+                }
+            }
+        }
+        fn lane_set(ls: &LaneSet, out: &mut HashSet<String>) {
+            out.extend(ls.id.clone());
+            raw(&ls.before, out);
+            raw(&ls.after, out);
+            for l in &ls.lanes {
+                out.insert(l.id.clone());
+                raw(&l.before, out);
+                raw(&l.after, out);
+                if let Some(c) = &l.child_lane_set {
+                    lane_set(c, out);
+                }
+            }
+        }
+        fn flow(content: &[FlowContent], out: &mut HashSet<String>) {
+            for c in content {
+                if let Some(id) = c.id() {
+                    out.insert(id.to_string());
+                }
+                match c {
+                    FlowContent::LaneSet(ls) => lane_set(ls, out),
+                    FlowContent::FlowNode(n) => {
+                        for nc in &n.content {
+                            match nc {
+                                NodeContent::EventDefinition(d) => {
+                                    out.extend(d.id.clone());
+                                    raw(&d.content, out);
+                                }
+                                NodeContent::DataInputAssociation(a)
+                                | NodeContent::DataOutputAssociation(a) => {
+                                    out.extend(a.id.clone());
+                                    raw(&a.before, out);
+                                    raw(&a.after, out);
+                                }
+                                NodeContent::Raw(r) => raw(std::slice::from_ref(r), out),
+                            }
+                        }
+                        flow(&n.children, out);
+                    }
+                    FlowContent::SequenceFlow(f) => {
+                        raw(&f.before, out);
+                        raw(&f.after, out);
+                    }
+                    FlowContent::TextAnnotation(t) => {
+                        raw(&t.before, out);
+                        raw(&t.after, out);
+                    }
+                    FlowContent::DataObject(d) => raw(&d.raw, out),
+                    FlowContent::DataObjectReference(d) => raw(&d.raw, out),
+                    FlowContent::DataStoreReference(d) => raw(&d.raw, out),
+                    FlowContent::Association(a) => raw(&a.raw, out),
+                    FlowContent::Group(g) => raw(&g.raw, out),
+                    FlowContent::Raw(r) => raw(std::slice::from_ref(r), out),
+                }
+            }
+        }
+        let mut out = HashSet::new();
+        out.extend(self.id.clone());
+        for c in &self.content {
+            match c {
+                DefinitionsContent::Process(p) => {
+                    out.insert(p.id.clone());
+                    flow(&p.content, &mut out);
+                }
+                DefinitionsContent::Collaboration(col) => {
+                    out.insert(col.id.clone());
+                    for cc in &col.content {
+                        match cc {
+                            CollaborationContent::Participant(p) => {
+                                out.insert(p.id.clone());
+                                raw(&p.raw, &mut out);
+                            }
+                            CollaborationContent::MessageFlow(m) => {
+                                out.insert(m.id.clone());
+                                raw(&m.raw, &mut out);
+                            }
+                            CollaborationContent::TextAnnotation(t) => {
+                                out.insert(t.id.clone());
+                                raw(&t.before, &mut out);
+                                raw(&t.after, &mut out);
+                            }
+                            CollaborationContent::Association(a) => {
+                                out.insert(a.id.clone());
+                                raw(&a.raw, &mut out);
+                            }
+                            CollaborationContent::Group(g) => {
+                                out.insert(g.id.clone());
+                                raw(&g.raw, &mut out);
+                            }
+                            CollaborationContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
+                        }
+                    }
+                }
+                DefinitionsContent::DataStore(d) => {
+                    out.insert(d.id.clone());
+                    raw(&d.raw, &mut out);
+                }
+                DefinitionsContent::Diagram(d) => {
+                    out.extend(d.id.clone());
+                    raw(&d.before, &mut out);
+                    raw(&d.after, &mut out);
+                    if let Some(p) = &d.plane {
+                        out.extend(p.id.clone());
+                        for pc in &p.content {
+                            match pc {
+                                PlaneContent::Shape(s) => {
+                                    out.extend(s.id.clone());
+                                    out.extend(s.label.as_ref().and_then(|l| l.id.clone()));
+                                    raw(&s.before, &mut out);
+                                    raw(&s.after, &mut out);
+                                }
+                                PlaneContent::Edge(e) => {
+                                    out.extend(e.id.clone());
+                                    out.extend(e.label.as_ref().and_then(|l| l.id.clone()));
+                                    raw(&e.before, &mut out);
+                                    raw(&e.after, &mut out);
+                                }
+                                PlaneContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
+                            }
+                        }
+                    }
+                }
+                DefinitionsContent::Raw(r) => raw(std::slice::from_ref(r), &mut out),
+            }
         }
         out
     }

@@ -319,18 +319,6 @@ fn errors_name_the_problem_and_the_line() {
             &["duplicate id \"A\"", "line 3", "line 2"],
             Some(3),
         ),
-        (
-            "sequence flow to nowhere",
-            b"<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n<process id=\"P\"><task id=\"T\"/>\n<sequenceFlow id=\"F\" sourceRef=\"T\" targetRef=\"Nope\"/></process></definitions>",
-            &["sequenceFlow \"F\"", "targetRef \"Nope\""],
-            Some(3),
-        ),
-        (
-            "sequence flow without source",
-            b"<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n<process id=\"P\"><task id=\"T\"/>\n<sequenceFlow id=\"F\" targetRef=\"T\"/></process></definitions>",
-            &["\"F\" has no sourceRef"],
-            Some(3),
-        ),
     ];
     // Found by cargo fuzz: an error message cut a name inside a character.
     let long = format!("<a x{0}é=\"1\" x{0}é=\"1\"/>", "x".repeat(38));
@@ -346,6 +334,38 @@ fn errors_name_the_problem_and_the_line() {
             assert!(msg.contains(n), "{name}: {msg:?} does not mention {n:?}");
         }
         assert_eq!(err.line(), *line, "{name}: {msg}");
+    }
+}
+
+#[test]
+fn sequence_flows_without_proper_ends_import_with_a_warning() {
+    // These were refused whole before issue 14: tools drop an element and leave its flows.
+    let cases: &[(&str, &[u8], &[&str])] = &[
+        (
+            "sequence flow to nowhere",
+            b"<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n<process id=\"P\"><task id=\"T\"/>\n<sequenceFlow id=\"F\" sourceRef=\"T\" targetRef=\"Nope\"/></process></definitions>",
+            &["sequenceFlow id=\"F\"", "targetRef \"Nope\""],
+        ),
+        (
+            "sequence flow without source",
+            b"<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n<process id=\"P\"><task id=\"T\"/>\n<sequenceFlow id=\"F\" targetRef=\"T\"/></process></definitions>",
+            &["sequenceFlow id=\"F\"", "has no sourceRef"],
+        ),
+    ];
+    for (name, input, needles) in cases {
+        let m = import(input).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(m.warnings.len(), 1, "{name}: {:#?}", m.warnings);
+        let w = &m.warnings[0];
+        assert_eq!(w.line, 3, "{name}: {w}");
+        for n in *needles {
+            assert!(w.message.contains(n), "{name}: {w} does not mention {n:?}");
+        }
+        // Kept as it came: the export has the same attributes, nothing invented.
+        let out = export(&m);
+        let mut again = import(out.as_bytes()).unwrap();
+        assert_eq!(again.warnings.len(), 1, "{name}: {out}");
+        again.warnings = m.warnings.clone();
+        assert_eq!(again, m, "{name}: {out}");
     }
 }
 
@@ -401,12 +421,7 @@ fn a_model_built_in_code_exports_with_namespaces() {
         content: vec![
             FlowContent::FlowNode(start),
             FlowContent::FlowNode(FlowNode::new(FlowNodeKind::EndEvent, "E")),
-            FlowContent::SequenceFlow(SequenceFlow {
-                id: "F".into(),
-                source_ref: "S".into(),
-                target_ref: "E".into(),
-                ..SequenceFlow::default()
-            }),
+            FlowContent::SequenceFlow(SequenceFlow::new("F", "S", "E")),
         ],
         ..Process::default()
     }));

@@ -294,7 +294,7 @@ pub fn summary(m: &BpmnModel) -> Vec<String> {
                     .collect::<Vec<_>>()
             ),
             FlowContent::SequenceFlow(f) => format!(
-                "{} -> {} cond={:?}",
+                "{:?} -> {:?} cond={:?}",
                 f.source_ref,
                 f.target_ref,
                 f.condition.as_ref().map(|c| c.to_text())
@@ -324,7 +324,7 @@ pub fn summary(m: &BpmnModel) -> Vec<String> {
                     col.id, p.id, p.name, p.process_ref
                 )),
                 CollaborationContent::MessageFlow(f) => out.push(format!(
-                    "{} messageFlow {} {:?} {} -> {}",
+                    "{} messageFlow {} {:?} {:?} -> {:?}",
                     col.id, f.id, f.name, f.source_ref, f.target_ref
                 )),
                 CollaborationContent::TextAnnotation(t) => out.push(format!(
