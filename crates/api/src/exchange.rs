@@ -30,6 +30,9 @@ pub struct BundleDocument {
     pub id: String,
     pub title: String,
     pub content: Content,
+    /// Links from this document's elements; `to_document` names a document of the bundle by
+    /// its `id` (imports point them at the new documents).
+    pub links: Vec<model::links::Link>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +72,8 @@ struct DomainFile {
     kind: DocKind,
     #[serde(flatten)]
     model: model::domain::DomainModel,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    links: Vec<model::links::Link>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -83,6 +88,8 @@ struct FlowFile {
     edges: Vec<model::FlowEdge>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     bpmn_source: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    links: Vec<model::links::Link>,
 }
 
 /// Edges as written before routes existed have no `waypoints`: an empty route.
@@ -185,6 +192,7 @@ fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiE
             )));
         }
         let text = read(&entry.file)?;
+        let links;
         let content = match entry.kind {
             DocKind::BusinessFlow => {
                 let f: FlowFile =
@@ -195,6 +203,7 @@ fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiE
                         entry.file, f.kind
                     )));
                 }
+                links = f.links;
                 Content::BusinessFlow {
                     flow: Flow {
                         nodes: f.nodes,
@@ -213,6 +222,7 @@ fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiE
                         entry.file, f.kind
                     )));
                 }
+                links = f.links;
                 Content::DomainModel { model: f.model }
             }
             other => {
@@ -227,6 +237,7 @@ fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiE
             id: entry.id,
             title: entry.title,
             content,
+            links,
         });
     }
     Ok(Bundle {
@@ -276,6 +287,7 @@ pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiErro
                     nodes: f.nodes.clone(),
                     edges: f.edges.clone(),
                     bpmn_source: bpmn_source.clone(),
+                    links: d.links.clone(),
                 };
                 write_json(&p, &file).map_err(|e| io(&p, e))?;
             }
@@ -283,6 +295,7 @@ pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiErro
                 let file = DomainFile {
                     kind,
                     model: model.clone(),
+                    links: d.links.clone(),
                 };
                 write_json(&p, &file).map_err(|e| io(&p, e))?;
             }
@@ -328,6 +341,10 @@ const DEMO_FILES: &[(&str, &str)] = &[
     (
         "documents/02-businessFlow.json",
         include_str!("../../../assets/demo/documents/02-businessFlow.json"),
+    ),
+    (
+        "documents/03-domainModel.json",
+        include_str!("../../../assets/demo/documents/03-domainModel.json"),
     ),
 ];
 

@@ -853,10 +853,14 @@ impl Core {
                 }
                 _ => continue,
             };
+            let handle = self.handle(&entry.id).await?;
+            let links =
+                run_blocking(move || handle.with_document(|doc| model::links::read(doc))).await??;
             documents.push(exchange::BundleDocument {
                 id: entry.id,
                 title: entry.title,
                 content,
+                links,
             });
         }
         Ok(exchange::Bundle {
@@ -891,6 +895,10 @@ impl Core {
         workspace_id: &str,
         bundle: &exchange::Bundle,
     ) -> Result<(), ApiError> {
+        // The new documents in the bundle's order, and the bundle's ids mapped to them, for
+        // the links.
+        let mut created: Vec<String> = Vec::new();
+        let mut new_ids: HashMap<String, String> = HashMap::new();
         for d in &bundle.documents {
             let summary = match &d.content {
                 exchange::Content::BusinessFlow { flow, bpmn_source } => {
@@ -933,6 +941,34 @@ impl Core {
                 }
             };
             tracing::debug!(doc = %summary.id, "imported");
+            if !d.id.is_empty() {
+                new_ids.insert(d.id.clone(), summary.id.clone());
+            }
+            created.push(summary.id);
+        }
+        for (d, from) in bundle.documents.iter().zip(created) {
+            if d.links.is_empty() {
+                continue;
+            }
+            let links: Vec<model::links::Link> = d
+                .links
+                .iter()
+                .map(|l| model::links::Link {
+                    // A link into a document outside the bundle is kept as it was (broken).
+                    to_document: new_ids
+                        .get(&l.to_document)
+                        .cloned()
+                        .unwrap_or_else(|| l.to_document.clone()),
+                    ..l.clone()
+                })
+                .collect();
+            self.change(&from, move |doc| {
+                for l in &links {
+                    model::links::add(doc, l)?;
+                }
+                Ok(())
+            })
+            .await?;
         }
         Ok(())
     }

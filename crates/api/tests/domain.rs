@@ -187,3 +187,60 @@ async fn a_domain_model_is_edited_undone_validated_linked_and_kept_across_a_rest
     assert_eq!(domain_of(c.open_document(&dm.id).await.unwrap()), before);
     assert!(!c.open_document(&dm.id).await.unwrap().can_undo);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_demo_workspace_has_the_scrm_domain_model_linked_from_its_flows() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Core::open(Config {
+        data_dir: dir.path().to_path_buf(),
+        seed_demo: true,
+    })
+    .await
+    .unwrap();
+    let ws = c.list_workspaces().await.unwrap().remove(0);
+    let view = c.open_workspace(&ws.id).await.unwrap();
+    let dm = view
+        .documents
+        .iter()
+        .find(|d| d.kind == DocKind::DomainModel)
+        .expect("a domain model in the demo");
+    let m = domain_of(c.open_document(&dm.id).await.unwrap());
+    let contexts: Vec<_> = m.contexts.iter().map(|c| c.name.as_str()).collect();
+    for name in ["客户", "企微运营", "营销活动", "交易"] {
+        assert!(contexts.contains(&name), "{contexts:?}");
+    }
+    for name in ["客户", "标签", "客户群", "SOP", "企微成员", "交易"] {
+        assert!(
+            m.elements
+                .iter()
+                .any(|e| e.name == name && e.kind == ElementKind::Entity),
+            "no entity {name}"
+        );
+    }
+    // The demo shows a clean model.
+    let DocProblems::DomainModel(problems) = c.validate_document(&dm.id).await.unwrap() else {
+        panic!()
+    };
+    assert!(problems.is_empty(), "{problems:?}");
+    // Flow tasks invoke its commands: "what uses this?" on 发起认证 names the task.
+    let used = c.links_of(&ws.id, &dm.id, "cmd_verify").await.unwrap();
+    assert_eq!(used.len(), 1, "{used:?}");
+    assert!(used[0].incoming && !used[0].broken);
+    assert_eq!(used[0].from_name.as_deref(), Some("发起客户认证"));
+    let all_links: usize = {
+        let mut n = 0;
+        for d in &view.documents {
+            n += c
+                .export_bundle(&ws.id)
+                .await
+                .unwrap()
+                .documents
+                .iter()
+                .filter(|b| b.id == d.id)
+                .map(|b| b.links.len())
+                .sum::<usize>();
+        }
+        n
+    };
+    assert_eq!(all_links, 7);
+}
