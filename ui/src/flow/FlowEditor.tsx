@@ -227,7 +227,7 @@ export function FlowEditor({
   const nameOf = useCallback((id: string) => elementName(stateRef.current, id), [stateRef]);
   const problemMarks = useMemo(() => {
     const marks = new Map<string, "error" | "warning">();
-    for (const [id, codes] of problems.index) if (codes.length > 0) marks.set(id, worstSeverity(codes));
+    for (const [id, found] of problems.index) if (found.length > 0) marks.set(id, worstSeverity(found));
     return marks;
   }, [problems.index]);
 

@@ -7,7 +7,7 @@
 import { useEffect, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import { SeverityIcon } from "./ProblemsPanel";
-import { problemText, severityOf, type ProblemCode } from "./problems";
+import { problemText, worstSeverity, type ProblemMark } from "./problems";
 
 /** How far from the pointer the tooltip sits (px), below and to the right. */
 const OFFSET = 14;
@@ -28,8 +28,8 @@ export function ProblemTooltip({
   container: RefObject<HTMLElement | null>;
   /** The element under a client point (null: none). */
   elementAt: (clientX: number, clientY: number) => string | null;
-  /** Problem codes per element id. */
-  index: ReadonlyMap<string, readonly ProblemCode[]>;
+  /** Problems (code and severity) per element id. */
+  index: ReadonlyMap<string, readonly ProblemMark[]>;
   /** How messages name an element. */
   nameOf: (id: string) => string;
 }) {
@@ -60,9 +60,11 @@ export function ProblemTooltip({
     };
   }, [container, elementAt, index]);
 
-  const codes = hover ? index.get(hover.id) : undefined;
-  if (!hover || !codes?.length) return null;
+  const marks = hover ? index.get(hover.id) : undefined;
+  if (!hover || !marks?.length) return null;
   const name = nameOf(hover.id);
+  // Errors first, as on the canvas, where an element with an error and a warning shows the error.
+  const listed = [...marks].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   const style = {
     ...(hover.x + OFFSET + MAX_WIDTH > hover.width ? { right: hover.width - hover.x + OFFSET } : { left: hover.x + OFFSET }),
     ...(hover.y + OFFSET + TYPICAL_HEIGHT > hover.height ? { bottom: hover.height - hover.y + OFFSET } : { top: hover.y + OFFSET }),
@@ -73,12 +75,13 @@ export function ProblemTooltip({
       role="tooltip"
       data-testid="problem-tooltip"
       data-element={hover.id}
+      data-severity={worstSeverity(marks)}
       style={style}
     >
       <ul>
-        {codes.map((code) => (
-          <li key={code} data-code={code}>
-            <SeverityIcon severity={severityOf(code)} />
+        {listed.map(({ code, severity }) => (
+          <li key={code} data-code={code} data-severity={severity}>
+            <SeverityIcon severity={severity} />
             <span>{problemText(t, code, name)}</span>
           </li>
         ))}
