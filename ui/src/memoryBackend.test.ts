@@ -89,7 +89,8 @@ describe("memoryBackend", () => {
     const b = memoryBackend();
     const { doc } = await flowDoc(b);
     const e = errorOf(await editFlow(b, doc.id, [{ op: "addNode", node: node("a") }, { op: "addEdge", edge: edge("ax", "a", "x") }]));
-    expect(e.code).toBe("invalidInput");
+    // An edge to a node that does not exist: the core says notFound (see the contract transcripts).
+    expect(e.code).toBe("notFound");
     const fv = ok(await openFlow(b, doc.id));
     expect(fv.nodes).toEqual([]);
     expect(fv.canUndo).toBe(false);
