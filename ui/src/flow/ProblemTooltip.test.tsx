@@ -3,6 +3,7 @@ import { useRef } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import i18n from "../i18n";
 import { ProblemTooltip } from "./ProblemTooltip";
+import { makeNode } from "../model";
 import type { ProblemMark } from "./problems";
 
 const defaultIndex = new Map<string, readonly ProblemMark[]>([
@@ -14,6 +15,11 @@ const defaultIndex = new Map<string, readonly ProblemMark[]>([
     ],
   ],
 ]);
+/** The flow: one task, "archive", named 归档. */
+const flow = {
+  nodeById: new Map([["archive", makeNode({ id: "archive", kind: "task", name: "归档", x: 0, y: 0, w: 120, h: 72 })]]),
+  edgeById: new Map(),
+};
 /** "archive" lies left of x = 1000, anything else is empty canvas. */
 const elementAt = (x: number) => (x < 1000 ? "archive" : null);
 
@@ -28,7 +34,7 @@ function Harness({ index = defaultIndex }: { index?: ReadonlyMap<string, readonl
       }}
       data-testid="host"
     >
-      <ProblemTooltip container={ref} elementAt={elementAt} index={index} nameOf={() => "归档"} />
+      <ProblemTooltip container={ref} elementAt={elementAt} index={index} lookup={() => flow} />
     </div>
   );
 }

@@ -7,7 +7,7 @@
 import { useEffect, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import { SeverityIcon } from "./ProblemsPanel";
-import { problemText, worstSeverity, type ProblemMark } from "./problems";
+import { problemText, worstSeverity, type FlowLookup, type ProblemMark } from "./problems";
 
 /** How far from the pointer the tooltip sits (px), below and to the right. */
 const OFFSET = 14;
@@ -22,7 +22,7 @@ export function ProblemTooltip({
   container,
   elementAt,
   index,
-  nameOf,
+  lookup,
 }: {
   /** The element the canvas fills; the tooltip is positioned inside it. */
   container: RefObject<HTMLElement | null>;
@@ -30,8 +30,8 @@ export function ProblemTooltip({
   elementAt: (clientX: number, clientY: number) => string | null;
   /** Problems (code and severity) per element id. */
   index: ReadonlyMap<string, readonly ProblemMark[]>;
-  /** How messages name an element. */
-  nameOf: (id: string) => string;
+  /** The flow as it is now, for naming elements in messages. */
+  lookup: () => FlowLookup;
 }) {
   const { t } = useTranslation();
   const [hover, setHover] = useState<Hover | null>(null);
@@ -62,7 +62,7 @@ export function ProblemTooltip({
 
   const marks = hover ? index.get(hover.id) : undefined;
   if (!hover || !marks?.length) return null;
-  const name = nameOf(hover.id);
+  const flow = lookup();
   // Errors first, as on the canvas, where an element with an error and a warning shows the error.
   const listed = [...marks].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   const style = {
@@ -82,7 +82,7 @@ export function ProblemTooltip({
         {listed.map(({ code, severity }) => (
           <li key={code} data-code={code} data-severity={severity}>
             <SeverityIcon severity={severity} />
-            <span>{problemText(t, code, name)}</span>
+            <span>{problemText(t, flow, code, hover.id)}</span>
           </li>
         ))}
       </ul>

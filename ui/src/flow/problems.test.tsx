@@ -7,7 +7,7 @@ import type { Result } from "../backend";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
 import { makeEdge, makeNode, type FlowEdge, type FlowNode, type FlowOp } from "../model";
-import { elementKind, indexProblems, problemMessage, sortForDisplay, worstSeverity } from "./problems";
+import { canvasElement, elementKind, indexProblems, problemMessage, sortForDisplay, worstSeverity } from "./problems";
 import { editFlow } from "./flowCalls";
 
 function triloop() {
@@ -311,6 +311,19 @@ describe("problem index", () => {
     await act(() => i18n.changeLanguage("zh-CN"));
     expect(text({ code: "noStart", element: "sub", severity: "error" })).toBe("子流程「Review loop」缺少开始事件");
     expect(text({ code: "notDrawn", element: "DataStore_1", severity: "error" })).toBe("「DataStore_1」没有出现在任何图中");
+  });
+
+  it("shows a problem of a pool's process on the pool", () => {
+    const pooled = {
+      ...flow,
+      nodeById: new Map([...flow.nodeById, ["lender", { ...node("lender", "pool", "Lender", 0), processRef: "Process_lender" }]]),
+    };
+    const p: Problem = { code: "noEnd", element: "Process_lender", severity: "error" };
+    expect(canvasElement(pooled, p)).toBe("lender");
+    expect(Object.fromEntries(indexProblems([p], pooled))).toEqual({ lender: [{ code: "noEnd", severity: "error" }] });
+    expect(problemMessage(i18n.t, pooled, p)).toBe("Pool “Lender” has no end event");
+    // The flow's own process is not a pool's.
+    expect(canvasElement(pooled, { ...p, element: "Process_1" })).toBeNull();
   });
 
   it("takes an element's worst severity: an error wins over a warning", () => {

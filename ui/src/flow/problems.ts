@@ -77,7 +77,7 @@ export type FlowLookup = {
 /**
  * Where a problem's element is:
  * - `node`, `edge`: on the canvas;
- * - `flow`: a process (the flow itself, or the process of a pool), for the codes that concern a
+ * - `flow`: a process (the flow's own, or the one a pool holds), for the codes that concern a
  *   process or sub-process as a whole;
  * - `offCanvas`: an element the canvas does not draw: a global element of an imported BPMN file
  *   (a message, error, signal or escalation), an element no diagram draws, a lane, a diagram
@@ -92,6 +92,23 @@ export function elementKind(flow: FlowLookup, p: Pick<Problem, "code" | "element
   if (flow.nodeById.has(p.element)) return "node";
   if (flow.edgeById.has(p.element)) return "edge";
   return SCOPE_CODES.has(p.code) ? "flow" : "offCanvas";
+}
+
+/** The pool that holds process `id` (a new pool's process is `Process_<pool id>`), if any. */
+function poolOf(flow: FlowLookup, id: string): FlowNode | undefined {
+  for (const n of flow.nodeById.values()) {
+    if (n.kind === "pool" && (n.processRef ?? `Process_${n.id}`) === id) return n;
+  }
+  return undefined;
+}
+
+/**
+ * The canvas element that shows a problem: its element when the canvas draws it, the pool for a
+ * problem of the process a pool holds, else null (the problem is the flow's, or off the canvas).
+ */
+export function canvasElement(flow: FlowLookup, p: Pick<Problem, "code" | "element">): string | null {
+  if (flow.nodeById.has(p.element) || flow.edgeById.has(p.element)) return p.element;
+  return SCOPE_CODES.has(p.code) ? (poolOf(flow, p.element)?.id ?? null) : null;
 }
 
 /** How a message names an element: its name, else (a sequence flow) its ends, else its id. */
@@ -109,27 +126,35 @@ export function elementName(flow: FlowLookup, element: string): string {
 }
 
 /**
- * The translated message of one problem on an element named `name`; `name` null: the problem is
- * the whole flow's (a process the canvas does not draw as an element).
+ * The translated message of a problem with `code` on `element` (a canvas element, a process, or
+ * an element off the canvas, named by its id).
  */
-export function problemText(t: TFunction, code: ProblemCode, name: string | null): string {
-  if (name === null) return t(`problems.message.${code}`, { name: t("problems.theFlow") });
-  // The messages of a process's problems name it without quotes ("The flow has no end event"),
-  // so a sub-process on the canvas is named with its kind.
-  if (SCOPE_CODES.has(code)) return t(`problems.message.${code}`, { name: t("problems.subProcess", { name }) });
+export function problemText(t: TFunction, flow: FlowLookup, code: ProblemCode, element: string): string {
+  let name: string;
+  if (SCOPE_CODES.has(code)) {
+    // The messages of a process's problems name it without quotes ("The flow has no end
+    // event"), so a pool or sub-process is named with its kind.
+    const shown = canvasElement(flow, { code, element });
+    const node = shown === null ? undefined : flow.nodeById.get(shown);
+    if (!node) name = t("problems.theFlow");
+    else name = t(node.kind === "pool" ? "problems.pool" : "problems.subProcess", { name: elementName(flow, node.id) });
+  } else {
+    name = elementName(flow, element);
+  }
   return t(`problems.message.${code}`, { name });
 }
 
 export function problemMessage(t: TFunction, flow: FlowLookup, p: Problem): string {
-  return problemText(t, p.code, elementKind(flow, p) === "flow" ? null : elementName(flow, p.element));
+  return problemText(t, flow, p.code, p.element);
 }
 
 /**
  * Problems per canvas element id (nodes and sequence flows), with their severity, built once per
  * validation result. Besides the elements the core names, the outgoing sequence flows without a
  * condition (other than the default flow) of an element with missingConditions are marked too
- * (they are what needs a condition); those marks appear on the canvas, not in the list. Elements
- * the canvas does not draw are left out: the problems list shows them.
+ * (they are what needs a condition); those marks appear on the canvas, not in the list. A
+ * problem of a pool's process marks the pool; elements the canvas does not draw are left out
+ * (the problems list shows them).
  */
 export function indexProblems(problems: readonly Problem[], flow: FlowLookup): Map<string, ProblemMark[]> {
   const index = new Map<string, ProblemMark[]>();
@@ -140,7 +165,8 @@ export function indexProblems(problems: readonly Problem[], flow: FlowLookup): M
   };
   const splits = new Map<string, Severity>();
   for (const p of problems) {
-    if (flow.nodeById.has(p.element) || flow.edgeById.has(p.element)) add(p.element, p.code, p.severity);
+    const shown = canvasElement(flow, p);
+    if (shown !== null) add(shown, p.code, p.severity);
     if (p.code === "missingConditions") splits.set(p.element, p.severity);
   }
   if (splits.size > 0) {
