@@ -943,28 +943,100 @@ export type PresencePoint = {
 export type Problem = {
 	code: ProblemCode,
 	element: string,
+	/**  The code's severity (`code.severity()`), so that the UI need not keep a copy. */
+	severity: Severity,
 };
 
 export type ProblemCode = 
-/**  No start event can reach this element. */
+/**
+ *  No start event can reach this element (a node without incoming sequence flow is an
+ *  implicit start).
+ */
 "unreachable" | 
-/**  The element has no outgoing sequence flow and is not an end event. */
+/**  The element has no outgoing sequence flow and is not an end event (an implicit end). */
 "deadEnd" | 
-/**  A process or sub-process has flow elements but no start event. */
+/**  A process or sub-process has no start event. */
 "noStart" | 
-/**  A process or sub-process has flow elements but no end event. */
+/**  A process or sub-process has no end event. */
 "noEnd" | 
 /**  A sequence flow connects elements of different pools (use a message flow). */
 "crossesPool" | 
-/**  An exclusive or inclusive gateway splits into flows without conditions and has no default. */
+/**
+ *  A gateway or activity splits conditionally (a flow has a condition, a default is
+ *  set, or it is an exclusive or inclusive gateway), but one of its outgoing flows has
+ *  no condition and is not the default.
+ */
 "missingConditions" | 
 /**
  *  Branches of a parallel split meet again at an exclusive gateway, which would
  *  continue once per branch instead of waiting for all.
  */
 "parallelJoinedByExclusive" | 
-/**  A sequence flow whose source or target is not a flow node of this flow. */
-"danglingFlow";
+/**  A sequence flow whose source or target is missing or not a flow node of this flow. */
+"danglingFlow" | 
+/**  An element refers to an id that does not exist, or lacks a reference it needs. */
+"brokenReference" | 
+/**  A start or end event inside an ad-hoc sub-process. */
+"eventInAdHocSubProcess" | 
+/**  An intermediate catch event inside an ad-hoc sub-process without outgoing flow. */
+"adHocCatchWithoutOutgoing" | 
+/**  An event-based gateway with fewer than two outgoing sequence flows. */
+"eventGatewayTooFewFlows" | 
+/**  A sequence flow with a condition after an event-based gateway. */
+"eventGatewayConditionalFlow" | 
+/**  A start event of an event sub-process without an event definition. */
+"untypedEventSubProcessStart" | 
+/**  A task or event with several incoming flows: it does not wait for all of them. */
+"fakeJoin" | 
+/**  A message, error, signal or escalation without a name. */
+"globalUnnamed" | 
+/**  A message, error, signal or escalation nothing refers to. */
+"globalUnused" | 
+/**  Two messages (errors, signals, escalations) with the same name. */
+"globalDuplicateName" | 
+/**  A flow node, conditional flow, pool or lane without a label. */
+"labelMissing" | 
+/**  A link event whose link has no name. */
+"linkNameMissing" | 
+/**
+ *  A link event without its counterpart (throw or catch) of the same name in its
+ *  scope, or one of several catch events of that name.
+ */
+"linkUnmatched" | 
+/**  An element that no diagram draws. */
+"notDrawn" | 
+/**  A complex gateway. */
+"complexGateway" | 
+/**
+ *  A flow node with neither incoming nor outgoing sequence flows. It is reported once,
+ *  as this, also when it is an implicit start or end (which bpmnlint reports besides).
+ */
+"disconnected" | 
+/**  A sequence flow with the same source, target and condition as another. */
+"duplicateFlow" | 
+/**  A gateway that joins and forks at once. */
+"gatewayJoinFork" | 
+/**
+ *  A task or event with several unconditional outgoing flows: a parallel split
+ *  without a gateway.
+ */
+"implicitSplit" | 
+/**  An inclusive gateway. */
+"inclusiveGateway" | 
+/**  Two elements drawn over each other. */
+"overlapping" | 
+/**  An element drawn outside the pool or expanded sub-process it belongs to. */
+"outsideParent" | 
+/**  A process or sub-process with more than one blank start event. */
+"severalBlankStarts" | 
+/**  An event with more than one event definition. */
+"severalEventDefinitions" | 
+/**  A start event with an event definition inside a (non-event) sub-process. */
+"typedSubProcessStart" | 
+/**  A gateway with one incoming and one outgoing flow: it does nothing. */
+"superfluousGateway" | 
+/**  A terminate end event where no other token can be left to terminate. */
+"superfluousTermination";
 
 /**
  *  One edit of a record-based document. A user action is a list of these, applied as one
@@ -1074,6 +1146,12 @@ export type ResolvedLink_Serialize = {
 	/**  The `to` element no longer exists (deleted after the link was made). */
 	broken: boolean,
 };
+
+/**
+ *  How serious a problem is: errors break the flow's structure or the BPMN standard;
+ *  warnings are flows that run, but probably not as meant, or are hard to read.
+ */
+export type Severity = "error" | "warning";
 
 /**  A part of the problem space; bounded contexts implement it. */
 export type Subdomain = Subdomain_Serialize | Subdomain_Deserialize;

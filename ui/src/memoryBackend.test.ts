@@ -89,7 +89,8 @@ describe("memoryBackend", () => {
     const b = memoryBackend();
     const { doc } = await flowDoc(b);
     const e = errorOf(await editFlow(b, doc.id, [{ op: "addNode", node: node("a") }, { op: "addEdge", edge: edge("ax", "a", "x") }]));
-    expect(e.code).toBe("invalidInput");
+    // An edge to a node that does not exist: the core says notFound (see the contract transcripts).
+    expect(e.code).toBe("notFound");
     const fv = ok(await openFlow(b, doc.id));
     expect(fv.nodes).toEqual([]);
     expect(fv.canUndo).toBe(false);
@@ -201,6 +202,15 @@ describe("memoryBackend validateFlow", () => {
     expect(codes(nodes("parallelGateway"), edges)).toEqual([]);
   });
 
+  it("gives each problem the severity the core gives its code", () => {
+    const nodes = [n("s", "startEvent"), n("p", "parallelGateway"), n("a"), n("b"), n("j", "exclusiveGateway"), n("loose")];
+    const edges = [e("s", "p"), e("p", "a"), e("p", "b"), e("a", "j"), e("b", "j")];
+    const found = check(nodes, edges);
+    const bySeverity = (severity: string) => found.filter((p) => p.severity === severity).map((p) => `${p.code}:${p.element}`);
+    expect(bySeverity("warning")).toEqual(["parallelJoinedByExclusive:j"]);
+    expect(bySeverity("error")).toEqual(["unreachable:loose", "deadEnd:j", "deadEnd:loose", "noEnd:process"]);
+  });
+
   it("reports sequence flows that do not connect two nodes", () => {
     expect(codes([n("s", "startEvent"), n("end", "endEvent")], [e("s", "end"), e("s", "gone")])).toEqual(["danglingFlow:s-gone"]);
   });
@@ -212,8 +222,8 @@ describe("memoryBackend validateFlow", () => {
     expect(ok(await validateFlow(demo, flow.id))).toEqual([]);
     ok(await editFlow(demo, flow.id, [{ op: "addNode", node: node("loose") }]));
     expect(ok(await validateFlow(demo, flow.id))).toEqual([
-      { code: "unreachable", element: "loose" },
-      { code: "deadEnd", element: "loose" },
+      { code: "unreachable", element: "loose", severity: "error" },
+      { code: "deadEnd", element: "loose", severity: "error" },
     ]);
     expect(errorOf(await validateFlow(demo, "nope")).code).toBe("notFound");
   });

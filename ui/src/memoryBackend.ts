@@ -30,6 +30,7 @@ import type {
   PresencePeer_Serialize as PresencePeer,
   Problem,
   ProblemCode,
+  Severity,
   SyncStatus_Serialize as SyncStatus,
   ResolvedLink_Serialize,
   WorkspaceSummary,
@@ -38,6 +39,7 @@ import type {
 import { makeEdge, makeLane, makeNode, normalizeEdge, normalizeLane, normalizeNode, type FlowEdge, type FlowNode, type FlowPatch, type Lane, type NodeKind } from "./model";
 import { newId } from "./ids";
 import { NODE_KINDS as ALL_NODE_KINDS, NODE_SIZE } from "./flow/kinds";
+import { PROBLEM_CODES } from "./flow/problems";
 
 export type MemoryBackend = Backend & {
   /** Test hook: makes openDocument of this document fail with documentCorrupt. */
@@ -774,22 +776,25 @@ function sortedRecords(recs: DomainRecord[], coll: string): DomainRecord[] {
 
 // --- structural validation ---
 //
-// A test double of the core's `validate_flow` (crates/model/src/validate.rs and flow.rs
-// `graph`). The Rust core is the source of truth: this mirrors it closely enough for the UI's
-// tests and the plain-browser mode. A flow document is one process with the id "process"; a
-// named sequence flow counts as having a condition (until conditions are modelled).
+// A test double of the core's flow validation (crates/model/src/validate.rs, over the graph
+// that crates/formats/src/bpmn/validation.rs builds). The Rust core is the source of truth:
+// this mirrors a few of its rules closely enough for the UI's tests and the plain-browser mode,
+// and deliberately does not re-implement the others (the bpmnlint rules, broken references,
+// pools, missingConditions on forking tasks), so that no second copy of the rules can drift
+// from the core's. A flow document is one process with the id "process".
 
-/** The problem codes in the core's order (the order of `ProblemCode` in validate.rs). */
-const PROBLEM_ORDER: readonly ProblemCode[] = [
-  "unreachable",
-  "deadEnd",
-  "noStart",
-  "noEnd",
-  "crossesPool",
-  "missingConditions",
-  "parallelJoinedByExclusive",
-  "danglingFlow",
-];
+/** The codes this double computes, each with the severity `ProblemCode::severity()` gives it. */
+const SEVERITY = {
+  unreachable: "error",
+  deadEnd: "error",
+  noStart: "error",
+  noEnd: "error",
+  missingConditions: "error",
+  parallelJoinedByExclusive: "warning",
+  danglingFlow: "error",
+} as const satisfies Partial<Record<ProblemCode, Severity>>;
+
+type ComputedCode = keyof typeof SEVERITY;
 
 /** The element id the core uses for problems of the whole flow (noStart, noEnd). */
 export const PROCESS_ELEMENT = "process";
@@ -797,7 +802,8 @@ export const PROCESS_ELEMENT = "process";
 /** Checks a flow like the core does; returns problems sorted by code, then element, without duplicates. */
 export function validateFlowModel(flow: Pick<Flow, "nodes" | "edges">): Problem[] {
   const problems = new Map<string, Problem>();
-  const add = (code: ProblemCode, element: string) => problems.set(`${code}\u0000${element}`, { code, element });
+  const add = (code: ComputedCode, element: string) =>
+    problems.set(`${code}\u0000${element}`, { code, element, severity: SEVERITY[code] });
 
   const out = new Map<string, FlowEdge[]>();
   const incoming = new Map<string, number>();
@@ -879,7 +885,7 @@ export function validateFlowModel(flow: Pick<Flow, "nodes" | "edges">): Problem[
 
   return [...problems.values()].sort(
     (a, b) =>
-      PROBLEM_ORDER.indexOf(a.code) - PROBLEM_ORDER.indexOf(b.code) ||
+      PROBLEM_CODES.indexOf(a.code) - PROBLEM_CODES.indexOf(b.code) ||
       (a.element < b.element ? -1 : a.element > b.element ? 1 : 0),
   );
 }

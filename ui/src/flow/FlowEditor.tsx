@@ -22,7 +22,7 @@ import { selectOnly } from "./flowState";
 import { NODE_KINDS, NODE_SIZE } from "./kinds";
 import type { OtherEnd } from "./links";
 import { Palette } from "./Palette";
-import { elementName, worstSeverity, type Problem } from "./problems";
+import { canvasElement, worstSeverity, type Problem } from "./problems";
 import { ProblemTooltip } from "./ProblemTooltip";
 import { ProblemsPanel, ProblemsToggle } from "./ProblemsPanel";
 import { POOL_HEADER, toCanvasFlow } from "./toCanvas";
@@ -224,10 +224,10 @@ export function FlowEditor({
   }, [state.nodes, state.edges, selectedLanes]);
 
   const elementAt = useCallback((x: number, y: number) => view.current?.elementAt(x, y) ?? null, []);
-  const nameOf = useCallback((id: string) => elementName(stateRef.current, id), [stateRef]);
+  const lookup = useCallback(() => stateRef.current, [stateRef]);
   const problemMarks = useMemo(() => {
     const marks = new Map<string, "error" | "warning">();
-    for (const [id, codes] of problems.index) if (codes.length > 0) marks.set(id, worstSeverity(codes));
+    for (const [id, found] of problems.index) if (found.length > 0) marks.set(id, worstSeverity(found));
     return marks;
   }, [problems.index]);
 
@@ -535,8 +535,10 @@ export function FlowEditor({
   const onPickProblem = useCallback(
     (p: Problem) => {
       const s = stateRef.current;
-      const node = s.nodeById.get(p.element);
-      const edge = node ? undefined : s.edgeById.get(p.element);
+      // A pool's process stands for its pool; elements off the canvas have nothing to select.
+      const shown = canvasElement(s, p);
+      const node = shown === null ? undefined : s.nodeById.get(shown);
+      const edge = node || shown === null ? undefined : s.edgeById.get(shown);
       if (node) {
         focusNode(node);
       } else if (edge) {
@@ -544,7 +546,8 @@ export function FlowEditor({
         update((st) => selectOnly(st, [], [edge.id]));
         view.current?.focusElement(edge.id);
       } else {
-        // A problem of the whole flow: frame it as when it opens.
+        // A problem of the whole flow, or of an element off the canvas: frame the flow as when
+        // it opens.
         select([]);
         frameFlow();
       }
@@ -769,7 +772,7 @@ export function FlowEditor({
               ariaLabel={t("canvas.label")}
             />
             <PresenceLayer peers={peers} view={view} container={canvasRef} viewportListeners={viewportListeners} />
-            <ProblemTooltip container={canvasRef} elementAt={elementAt} index={problems.index} nameOf={nameOf} />
+            <ProblemTooltip container={canvasRef} elementAt={elementAt} index={problems.index} lookup={lookup} />
             {renamingId && renameTarget && (
               <div className="canvas-rename" style={renameTarget.style}>
                 <InlineInput

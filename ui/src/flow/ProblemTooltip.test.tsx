@@ -3,13 +3,27 @@ import { useRef } from "react";
 import { afterEach, describe, expect, it } from "vitest";
 import i18n from "../i18n";
 import { ProblemTooltip } from "./ProblemTooltip";
-import type { ProblemCode } from "./problems";
+import { makeNode } from "../model";
+import type { ProblemMark } from "./problems";
 
-const index = new Map<string, readonly ProblemCode[]>([["archive", ["unreachable", "deadEnd"]]]);
+const defaultIndex = new Map<string, readonly ProblemMark[]>([
+  [
+    "archive",
+    [
+      { code: "unreachable", severity: "error" },
+      { code: "deadEnd", severity: "error" },
+    ],
+  ],
+]);
+/** The flow: one task, "archive", named 归档. */
+const flow = {
+  nodeById: new Map([["archive", makeNode({ id: "archive", kind: "task", name: "归档", x: 0, y: 0, w: 120, h: 72 })]]),
+  edgeById: new Map(),
+};
 /** "archive" lies left of x = 1000, anything else is empty canvas. */
 const elementAt = (x: number) => (x < 1000 ? "archive" : null);
 
-function Harness() {
+function Harness({ index = defaultIndex }: { index?: ReadonlyMap<string, readonly ProblemMark[]> }) {
   const ref = useRef<HTMLDivElement | null>(null);
   return (
     <div
@@ -20,7 +34,7 @@ function Harness() {
       }}
       data-testid="host"
     >
-      <ProblemTooltip container={ref} elementAt={elementAt} index={index} nameOf={() => "归档"} />
+      <ProblemTooltip container={ref} elementAt={elementAt} index={index} lookup={() => flow} />
     </div>
   );
 }
@@ -47,6 +61,38 @@ describe("ProblemTooltip", () => {
     expect([near.style.left, near.style.right, near.style.top, near.style.bottom]).toEqual(["", "114px", "", "54px"]);
     await act(() => i18n.changeLanguage("en"));
     expect(screen.getByRole("tooltip").textContent).toContain("“归档” cannot be reached from any start event");
+  });
+
+  it("shows a warning-only element as a warning, and puts an error first when there are both", () => {
+    const warned = new Map<string, readonly ProblemMark[]>([["archive", [{ code: "fakeJoin", severity: "warning" }]]]);
+    const { unmount } = render(<Harness index={warned} />);
+    fireEvent.pointerMove(screen.getByTestId("host"), { clientX: 40, clientY: 30, buttons: 0 });
+    const tip = screen.getByRole("tooltip");
+    expect(tip.dataset.severity).toBe("warning");
+    expect(tip.querySelector(".severity-icon")?.classList.contains("severity-warning")).toBe(true);
+    expect(tip.textContent).toContain("“归档” has several incoming sequence flows but does not wait for all of them");
+    unmount();
+
+    const both = new Map<string, readonly ProblemMark[]>([
+      [
+        "archive",
+        [
+          { code: "inclusiveGateway", severity: "warning" },
+          { code: "gatewayJoinFork", severity: "error" },
+        ],
+      ],
+    ]);
+    render(<Harness index={both} />);
+    fireEvent.pointerMove(screen.getByTestId("host"), { clientX: 40, clientY: 30, buttons: 0 });
+    const mixed = screen.getByRole("tooltip");
+    expect(mixed.dataset.severity).toBe("error");
+    const items = [...mixed.querySelectorAll("li")];
+    expect(items.map((li) => [li.dataset.code, li.dataset.severity])).toEqual([
+      ["gatewayJoinFork", "error"],
+      ["inclusiveGateway", "warning"],
+    ]);
+    expect(items[0].querySelector(".severity-error")).not.toBeNull();
+    expect(items[1].querySelector(".severity-warning")).not.toBeNull();
   });
 
   it("goes away over empty canvas, when the pointer leaves, on a press and during a drag", () => {

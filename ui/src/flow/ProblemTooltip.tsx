@@ -7,7 +7,7 @@
 import { useEffect, useState, type RefObject } from "react";
 import { useTranslation } from "react-i18next";
 import { SeverityIcon } from "./ProblemsPanel";
-import { problemText, severityOf, type ProblemCode } from "./problems";
+import { problemText, worstSeverity, type FlowLookup, type ProblemMark } from "./problems";
 
 /** How far from the pointer the tooltip sits (px), below and to the right. */
 const OFFSET = 14;
@@ -22,16 +22,16 @@ export function ProblemTooltip({
   container,
   elementAt,
   index,
-  nameOf,
+  lookup,
 }: {
   /** The element the canvas fills; the tooltip is positioned inside it. */
   container: RefObject<HTMLElement | null>;
   /** The element under a client point (null: none). */
   elementAt: (clientX: number, clientY: number) => string | null;
-  /** Problem codes per element id. */
-  index: ReadonlyMap<string, readonly ProblemCode[]>;
-  /** How messages name an element. */
-  nameOf: (id: string) => string;
+  /** Problems (code and severity) per element id. */
+  index: ReadonlyMap<string, readonly ProblemMark[]>;
+  /** The flow as it is now, for naming elements in messages. */
+  lookup: () => FlowLookup;
 }) {
   const { t } = useTranslation();
   const [hover, setHover] = useState<Hover | null>(null);
@@ -60,9 +60,11 @@ export function ProblemTooltip({
     };
   }, [container, elementAt, index]);
 
-  const codes = hover ? index.get(hover.id) : undefined;
-  if (!hover || !codes?.length) return null;
-  const name = nameOf(hover.id);
+  const marks = hover ? index.get(hover.id) : undefined;
+  if (!hover || !marks?.length) return null;
+  const flow = lookup();
+  // Errors first, as on the canvas, where an element with an error and a warning shows the error.
+  const listed = [...marks].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
   const style = {
     ...(hover.x + OFFSET + MAX_WIDTH > hover.width ? { right: hover.width - hover.x + OFFSET } : { left: hover.x + OFFSET }),
     ...(hover.y + OFFSET + TYPICAL_HEIGHT > hover.height ? { bottom: hover.height - hover.y + OFFSET } : { top: hover.y + OFFSET }),
@@ -73,13 +75,14 @@ export function ProblemTooltip({
       role="tooltip"
       data-testid="problem-tooltip"
       data-element={hover.id}
+      data-severity={worstSeverity(marks)}
       style={style}
     >
       <ul>
-        {codes.map((code) => (
-          <li key={code} data-code={code}>
-            <SeverityIcon severity={severityOf(code)} />
-            <span>{problemText(t, code, name)}</span>
+        {listed.map(({ code, severity }) => (
+          <li key={code} data-code={code} data-severity={severity}>
+            <SeverityIcon severity={severity} />
+            <span>{problemText(t, flow, code, hover.id)}</span>
           </li>
         ))}
       </ul>

@@ -5,7 +5,7 @@ import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import { AlertIcon, CheckIcon, ChevronIcon, CloseIcon, ErrorIcon } from "../components/icons";
 import type { FlowEdge, FlowNode } from "../model";
-import { problemMessage, severityOf, type Problem, type Severity } from "./problems";
+import { elementKind, problemMessage, worstSeverity, type Problem, type Severity } from "./problems";
 import type { FlowProblems } from "./useFlowProblems";
 
 /** At most this many entries are listed (a flow of 10,000 loose tasks would have 10,000). */
@@ -29,7 +29,7 @@ export const ProblemsToggle = memo(function ProblemsToggle({ problems, open, onT
   if (!list) label = problems.status === "error" ? t("problems.failedShort") : t("problems.checking");
   else if (count === 0) label = t("problems.none");
   else label = count === 1 ? t("problems.countOne") : t("problems.count", { count });
-  const severity: Severity | null = list && count > 0 ? (list.some((p) => severityOf(p.code) === "error") ? "error" : "warning") : null;
+  const severity: Severity | null = list && count > 0 ? worstSeverity(list) : null;
   return (
     <button
       type="button"
@@ -98,9 +98,13 @@ export const ProblemsPanel = memo(function ProblemsPanel({ problems, nodeById, e
       {shown.length > 0 && (
         <ul className="problems-list">
           {shown.map((p) => {
-            const severity = severityOf(p.code);
+            const severity = p.severity;
+            const kind = elementKind(flow, p);
             const message = problemMessage(t, flow, p);
             const hint = t(`problems.hint.${p.code}`);
+            // An element the canvas does not draw (a global message, an element no diagram
+            // draws) is named by its id; the entry says why picking it only frames the flow.
+            const where = kind === "offCanvas" ? t("problems.offCanvas") : null;
             return (
               <li key={`${p.code}:${p.element}`}>
                 <button
@@ -110,11 +114,17 @@ export const ProblemsPanel = memo(function ProblemsPanel({ problems, nodeById, e
                   data-code={p.code}
                   data-element={p.element}
                   data-severity={severity}
-                  title={`${message}\n${hint}`}
+                  data-kind={kind}
+                  title={where ? `${message}\n${where}\n${hint}` : `${message}\n${hint}`}
                   onClick={() => onPick(p)}
                 >
                   <SeverityIcon severity={severity} />
                   <span className="problem-message">{message}</span>
+                  {where && (
+                    <span className="problem-where" data-testid="problem-off-canvas">
+                      {where}
+                    </span>
+                  )}
                   <span className="problem-hint">{hint}</span>
                 </button>
               </li>

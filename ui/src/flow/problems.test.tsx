@@ -2,12 +2,12 @@ import { act, fireEvent, render, screen, waitFor, within } from "@testing-librar
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { App } from "../App";
 import { guardBackend, type Backend } from "../backend";
-import type { ApiError } from "../bindings";
+import type { ApiError, Problem } from "../bindings";
 import type { Result } from "../backend";
 import i18n from "../i18n";
 import { memoryBackend } from "../memoryBackend";
 import { makeEdge, makeNode, type FlowEdge, type FlowNode, type FlowOp } from "../model";
-import { indexProblems, sortForDisplay } from "./problems";
+import { canvasElement, elementKind, indexProblems, problemMessage, sortForDisplay, worstSeverity } from "./problems";
 import { editFlow } from "./flowCalls";
 
 function triloop() {
@@ -120,7 +120,9 @@ describe("problems list", () => {
       .getAllByTestId("problem-item")
       .filter((i) => i.dataset.element === "gate")
       .map((i) => i.textContent);
-    expect(texts.some((x) => x?.includes("Gateway “Approved?” has outgoing sequence flows without conditions and no default flow"))).toBe(true);
+    expect(
+      texts.some((x) => x?.includes("“Approved?” splits by conditions, but an outgoing sequence flow has no condition and is not the default flow")),
+    ).toBe(true);
   });
 
   it("revalidates after an edit settles and says when there are no problems", async () => {
@@ -177,6 +179,84 @@ describe("problems list", () => {
     expect(toggle.dataset.count).toBe("4");
     expect(calls).toHaveBeenCalledTimes(2);
   });
+
+  /** The seeded flow, with the core's answer replaced by `problems` (rules the double lacks). */
+  const answering = (problems: Problem[]) =>
+    seeded((inner) => ({
+      ...inner,
+      validateDocument: async () => ({ status: "ok", data: { kind: "businessFlow", problems } }) as const,
+    }));
+
+  it("marks a warning-only element as a warning, and an element with an error and a warning as an error", async () => {
+    await answering([
+      { code: "fakeJoin", element: "review", severity: "warning" },
+      { code: "inclusiveGateway", element: "archive", severity: "warning" },
+      { code: "disconnected", element: "archive", severity: "error" },
+    ]);
+    await readyCount(3);
+    await waitFor(() => expect(new Map(triloop().problemMarks()).get("review")).toBe("warning"));
+    const marks = new Map(triloop().problemMarks());
+    expect(marks.get("archive")).toBe("error");
+    expect(marks.has("apply")).toBe(false);
+    // The badge takes the worst severity of all.
+    expect(screen.getByTestId("problems-toggle").className).toContain("has-error");
+
+    fireEvent.click(screen.getByTestId("problems-toggle"));
+    const items = screen.getAllByTestId("problem-item");
+    expect(items.map((i) => [i.dataset.code, i.dataset.severity])).toEqual([
+      ["fakeJoin", "warning"],
+      ["disconnected", "error"],
+      ["inclusiveGateway", "warning"],
+    ]);
+  });
+
+  it("renders a new code's message in English and Chinese", async () => {
+    await answering([{ code: "fakeJoin", element: "review", severity: "warning" }]);
+    const toggle = await readyCount(1);
+    expect(toggle.className).toContain("has-warning");
+    fireEvent.click(toggle);
+    const item = screen.getByTestId("problem-item");
+    expect(item.textContent).toContain("“Review” has several incoming sequence flows but does not wait for all of them");
+    expect(item.textContent).toContain("Join the flows with a parallel gateway before it");
+    fireEvent.click(screen.getByTestId("lang-zh"));
+    await waitFor(() => expect(screen.getByTestId("problem-item").textContent).toContain("「Review」有多条入向顺序流，但不会等待它们全部到达"));
+    expect(screen.getByTestId("problem-item").textContent).toContain("用并行网关汇合这些顺序流");
+  });
+
+  it("lists problems of elements the canvas does not draw, by id, and says so", async () => {
+    await answering([
+      { code: "deadEnd", element: "review", severity: "error" },
+      { code: "globalUnused", element: "Message_1", severity: "warning" },
+      { code: "noEnd", element: "process", severity: "error" },
+    ]);
+    await readyCount(3);
+    // Nothing on the canvas carries the global's problem.
+    await waitFor(() => expect(new Map(triloop().problemMarks()).get("review")).toBe("error"));
+    expect(new Map(triloop().problemMarks()).has("Message_1")).toBe(false);
+
+    fireEvent.click(screen.getByTestId("problems-toggle"));
+    const items = screen.getAllByTestId("problem-item");
+    expect(items.map((i) => [i.dataset.element, i.dataset.kind])).toEqual([
+      ["process", "flow"],
+      ["Message_1", "offCanvas"],
+      ["review", "node"],
+    ]);
+    const global = items[1];
+    expect(global.textContent).toContain("Global element “Message_1” (a message, error, signal or escalation) is not used by any element");
+    expect(within(global).getByTestId("problem-off-canvas").textContent).toBe("Not on the canvas");
+    expect(within(items[2]).queryByTestId("problem-off-canvas")).toBeNull();
+
+    // Picking it frames the flow and selects nothing, as for the flow's own problems.
+    act(() => triloop().selectNodes(["review"]));
+    fireEvent.click(global);
+    await waitFor(() => expect(triloop().selection()).toEqual([]));
+
+    fireEvent.click(screen.getByTestId("lang-zh"));
+    await waitFor(() =>
+      expect(screen.getAllByTestId("problem-item")[1].textContent).toContain("全局元素「Message_1」（消息、错误、信号或升级）未被任何元素使用"),
+    );
+    expect(screen.getAllByTestId("problem-item")[1].textContent).toContain("不在画布上");
+  });
 });
 
 describe("problem index", () => {
@@ -185,34 +265,84 @@ describe("problem index", () => {
       ["g", node("g", "exclusiveGateway", "Approved?", 0)],
       ["a", node("a", "task", "Sign", 200)],
       ["b", node("b", "task", "", 400)],
+      ["t", { ...node("t", "task", "Check", 600), defaultFlow: "td" }],
     ]),
     edgeById: new Map([
-      ["ga", edge("ga", "g", "a", "yes")],
+      ["ga", { ...edge("ga", "g", "a", "yes"), condition: "${approved}" }],
       ["gb", edge("gb", "g", "b")],
+      ["ta", { ...edge("ta", "t", "a"), condition: "${ok}" }],
+      ["tb", edge("tb", "t", "b")],
+      ["td", edge("td", "t", "b")],
     ]),
   };
 
-  it("maps elements to codes and marks the unconditioned flows of a gateway", () => {
+  it("maps canvas elements to their problems and marks the unconditioned flows of a conditional split", () => {
     const index = indexProblems(
       [
-        { code: "missingConditions", element: "g" },
-        { code: "deadEnd", element: "b" },
-        { code: "unreachable", element: "b" },
+        { code: "missingConditions", element: "g", severity: "error" },
+        { code: "deadEnd", element: "b", severity: "error" },
+        { code: "unreachable", element: "b", severity: "error" },
+        { code: "fakeJoin", element: "b", severity: "warning" },
+        { code: "missingConditions", element: "t", severity: "error" },
+        { code: "globalUnused", element: "Message_1", severity: "warning" },
       ],
       flow,
     );
-    expect(Object.fromEntries(index)).toEqual({ g: ["missingConditions"], b: ["deadEnd", "unreachable"], gb: ["missingConditions"] });
+    expect(Object.fromEntries(index)).toEqual({
+      g: [{ code: "missingConditions", severity: "error" }],
+      b: [
+        { code: "deadEnd", severity: "error" },
+        { code: "unreachable", severity: "error" },
+        { code: "fakeJoin", severity: "warning" },
+      ],
+      t: [{ code: "missingConditions", severity: "error" }],
+      // The flows without a condition; neither conditioned ones nor a default flow.
+      gb: [{ code: "missingConditions", severity: "error" }],
+      tb: [{ code: "missingConditions", severity: "error" }],
+    });
   });
 
-  it("sorts the flow's own problems first, then by code and position", () => {
+  it("names a process as the flow, a sub-process on the canvas by its kind, and an element off the canvas by its id", async () => {
+    const withSub = { ...flow, nodeById: new Map([...flow.nodeById, ["sub", node("sub", "subProcess", "Review loop", 800)]]) };
+    const text = (p: Problem) => problemMessage(i18n.t, withSub, p);
+    expect(text({ code: "noEnd", element: "process", severity: "error" })).toBe("The flow has no end event");
+    expect(text({ code: "noStart", element: "sub", severity: "error" })).toBe("Sub-process “Review loop” has no start event");
+    expect(text({ code: "notDrawn", element: "DataStore_1", severity: "error" })).toBe("“DataStore_1” is not drawn in any diagram");
+    await act(() => i18n.changeLanguage("zh-CN"));
+    expect(text({ code: "noStart", element: "sub", severity: "error" })).toBe("子流程「Review loop」缺少开始事件");
+    expect(text({ code: "notDrawn", element: "DataStore_1", severity: "error" })).toBe("「DataStore_1」没有出现在任何图中");
+  });
+
+  it("shows a problem of a pool's process on the pool", () => {
+    const pooled = {
+      ...flow,
+      nodeById: new Map([...flow.nodeById, ["lender", { ...node("lender", "pool", "Lender", 0), processRef: "Process_lender" }]]),
+    };
+    const p: Problem = { code: "noEnd", element: "Process_lender", severity: "error" };
+    expect(canvasElement(pooled, p)).toBe("lender");
+    expect(Object.fromEntries(indexProblems([p], pooled))).toEqual({ lender: [{ code: "noEnd", severity: "error" }] });
+    expect(problemMessage(i18n.t, pooled, p)).toBe("Pool “Lender” has no end event");
+    // The flow's own process is not a pool's.
+    expect(canvasElement(pooled, { ...p, element: "Process_1" })).toBeNull();
+  });
+
+  it("takes an element's worst severity: an error wins over a warning", () => {
+    expect(worstSeverity([{ severity: "warning" }])).toBe("warning");
+    expect(worstSeverity([{ severity: "warning" }, { severity: "error" }])).toBe("error");
+  });
+
+  it("sorts the flow's own problems first, then those off the canvas, then by code and position", () => {
     const sorted = sortForDisplay(
       [
-        { code: "deadEnd", element: "b" },
-        { code: "deadEnd", element: "a" },
-        { code: "noStart", element: "process" },
+        { code: "deadEnd", element: "b", severity: "error" },
+        { code: "notDrawn", element: "DataStore_1", severity: "error" },
+        { code: "deadEnd", element: "a", severity: "error" },
+        { code: "globalUnused", element: "Message_1", severity: "warning" },
+        { code: "noStart", element: "process", severity: "error" },
       ],
       flow,
     );
-    expect(sorted.map((p) => p.element)).toEqual(["process", "a", "b"]);
+    expect(sorted.map((p) => p.element)).toEqual(["process", "Message_1", "DataStore_1", "a", "b"]);
+    expect(sorted.map((p) => elementKind(flow, p))).toEqual(["flow", "offCanvas", "offCanvas", "node", "node"]);
   });
 });

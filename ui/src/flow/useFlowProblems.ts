@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
-import { indexProblems, sortForDisplay, type Problem, type ProblemCode } from "./problems";
+import { indexProblems, sortForDisplay, type Problem, type ProblemMark } from "./problems";
 import type { FlowSession } from "./useFlowSession";
 import { validateFlow } from "./flowCalls";
 
@@ -23,8 +23,8 @@ export type FlowProblems = {
   status: ProblemsStatus;
   /** The last result for the open flow, in reading order; null before the first one. */
   problems: Problem[] | null;
-  /** Problem codes per element id (canvas marks included), built once per result. */
-  index: ReadonlyMap<string, readonly ProblemCode[]>;
+  /** Problems (code and severity) per canvas element id, built once per result. */
+  index: ReadonlyMap<string, readonly ProblemMark[]>;
   error: ApiError | null;
 };
 
@@ -33,11 +33,11 @@ type Result = {
   /** session.confirmed when the check was asked for. */
   confirmed: number;
   problems: Problem[] | null;
-  index: Map<string, ProblemCode[]>;
+  index: Map<string, ProblemMark[]>;
   error: ApiError | null;
 };
 
-const EMPTY_INDEX = new Map<string, ProblemCode[]>();
+const EMPTY_INDEX = new Map<string, ProblemMark[]>();
 
 export function useFlowProblems(backend: Backend, session: FlowSession): FlowProblems {
   const { documentId, status, confirmed } = session;
@@ -88,7 +88,7 @@ export function useFlowProblems(backend: Backend, session: FlowSession): FlowPro
   const current = result && result.docId === documentId ? result : null;
   const index = current?.index ?? EMPTY_INDEX;
 
-  // The canvas marks follow the index (only elements whose codes changed re-render).
+  // The canvas marks follow the index (only elements whose problems changed re-render).
 
   let problemsStatus: ProblemsStatus = "none";
   if (documentId && status === "ready") {
