@@ -199,7 +199,7 @@ async fn main() -> Result<()> {
         .await?;
         let doc = doc.as_str().unwrap_or_default().to_string();
         let reopen = js(&c, &format!(
-            "const t = performance.now(); const r = await window.__TAURI_INTERNALS__.invoke('open_flow', {{ documentId: '{doc}' }}); return [performance.now() - t, r.nodes.length];"
+            "const t = performance.now(); const r = await window.__TAURI_INTERNALS__.invoke('open_document', {{ documentId: '{doc}' }}); return [performance.now() - t, r.content.content.nodes.length];"
         )).await?;
         // Interactive: an edit round trip (add a node, durable, shown) on the big flow.
         let t = Instant::now();
@@ -241,7 +241,7 @@ async fn main() -> Result<()> {
         let pid = app_pid(data.path())?;
         let mem = memory_kb(pid)?;
         println!(
-            "{n} nodes: generate+store {gen_ms:.0} ms; launch to painted canvas {ms:.0} ms; open_flow IPC {:.0} ms ({} nodes); add-node edit round trip {edit_ms:.0} ms; panning {fps:.1} animation frames/s, the canvas painted {repaints:.0} frames for the 120 pointer steps in {pan_ms:.0} ms = {:.1} frames/s; memory {:.1} MiB",
+            "{n} nodes: generate+store {gen_ms:.0} ms; launch to painted canvas {ms:.0} ms; open_document IPC {:.0} ms ({} nodes); add-node edit round trip {edit_ms:.0} ms; panning {fps:.1} animation frames/s, the canvas painted {repaints:.0} frames for the 120 pointer steps in {pan_ms:.0} ms = {:.1} frames/s; memory {:.1} MiB",
             reopen[0].as_f64().unwrap_or(-1.0),
             reopen[1],
             repaints * 1000.0 / pan_ms,
