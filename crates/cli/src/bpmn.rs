@@ -50,22 +50,12 @@ pub fn run(cmd: &BpmnCommand) -> Result<(), ApiError> {
             Ok(())
         }
         BpmnCommand::Roundtrip { input, output } => {
-            write_atomically(output, &bpmn::export(&import(input)?))
+            crate::write_atomically(output, &bpmn::export(&import(input)?))
         }
         BpmnCommand::Svg { input, output } => {
-            write_atomically(output, &bpmn::to_svg(&import(input)?))
+            crate::write_atomically(output, &bpmn::to_svg(&import(input)?))
         }
     }
-}
-
-/// Writes through a temporary file and a rename: OUT is never left half written.
-fn write_atomically(output: &Path, text: &str) -> Result<(), ApiError> {
-    let tmp = output.with_extension("tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, output))
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", output.display())))?;
-    eprintln!("wrote {}", output.display());
-    Ok(())
 }
 
 fn import(file: &Path) -> Result<bpmn::BpmnModel, ApiError> {

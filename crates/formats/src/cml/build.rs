@@ -30,8 +30,8 @@ pub(crate) fn extra_id(key: &str, id: &str) -> String {
 /// The size of a bounded context on the context map and the grid it is laid out in.
 pub(crate) const CONTEXT_W: f64 = 240.0;
 pub(crate) const CONTEXT_H: f64 = 140.0;
-const CONTEXT_STEP_X: f64 = 320.0;
-const CONTEXT_STEP_Y: f64 = 220.0;
+const CONTEXT_STEP_X: f64 = 420.0;
+const CONTEXT_STEP_Y: f64 = 300.0;
 /// Members of an aggregate: two columns of cells inside it.
 const CELL_W: f64 = 200.0;
 const CELL_H: f64 = 140.0;

@@ -40,6 +40,16 @@ fn border(c: &BoundedContext, (tx, ty): (f64, f64)) -> (f64, f64) {
     (cx + dx * s, cy + dy * s)
 }
 
+/// Whether the segment a → b passes through box `c` (sampled: boxes are large next to
+/// the steps).
+fn segment_hits_box(a: (f64, f64), b: (f64, f64), c: &BoundedContext) -> bool {
+    (1..40).any(|i| {
+        let t = f64::from(i) / 40.0;
+        let (x, y) = (a.0 + (b.0 - a.0) * t, a.1 + (b.1 - a.1) * t);
+        x > c.x && x < c.x + c.w && y > c.y && y < c.y + c.h
+    })
+}
+
 /// A badge (a small labelled box) near an end of a relationship.
 fn badge(out: &mut String, (x, y): (f64, f64), text: &str) {
     let w = 12.0 + 7.0 * text.chars().count() as f64;
@@ -65,24 +75,47 @@ pub fn to_svg(model: &DomainModel) -> String {
     if model.contexts.is_empty() {
         (minx, miny, maxx, maxy) = (0.0, 0.0, 320.0, 60.0);
     }
-    let pad = 40.0;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{:.1} {:.1} {:.1} {:.1}" width="{:.0}" height="{:.0}" font-family="sans-serif">"#,
-        minx - pad,
-        miny - pad,
-        maxx - minx + 2.0 * pad,
-        maxy - miny + 2.0 * pad,
-        maxx - minx + 2.0 * pad,
-        maxy - miny + 2.0 * pad
-    );
     for r in &model.relationships {
         let (Some(a), Some(b)) = (model.context(&r.upstream), model.context(&r.downstream)) else {
             continue;
         };
-        let p = border(a, centre(b));
-        let q = border(b, centre(a));
+        // A straight line, or a curve bent aside when the line would cross another context
+        // (or run along another relationship between the same two).
+        let (ca, cb) = (centre(a), centre(b));
+        let crosses = model
+            .contexts
+            .iter()
+            .any(|c| c.id != a.id && c.id != b.id && segment_hits_box(ca, cb, c));
+        let twin = model
+            .relationships
+            .iter()
+            .take_while(|x| x.id != r.id)
+            .any(|x| {
+                (x.upstream == r.upstream && x.downstream == r.downstream)
+                    || (x.upstream == r.downstream && x.downstream == r.upstream)
+            });
+        let ctrl = if crosses || twin {
+            let (dx, dy) = (cb.0 - ca.0, cb.1 - ca.1);
+            let bend = if twin { 0.25 } else { 0.35 };
+            (
+                (ca.0 + cb.0) / 2.0 - dy * bend,
+                (ca.1 + cb.1) / 2.0 + dx * bend,
+            )
+        } else {
+            ((ca.0 + cb.0) / 2.0, (ca.1 + cb.1) / 2.0)
+        };
+        let p = border(a, ctrl);
+        let q = border(b, ctrl);
+        // The middle of the quadratic curve p → q around ctrl.
+        let mid = (
+            0.25 * p.0 + 0.5 * ctrl.0 + 0.25 * q.0,
+            0.25 * p.1 + 0.5 * ctrl.1 + 0.25 * q.1,
+        );
+        minx = minx.min(mid.0 - 80.0);
+        maxx = maxx.max(mid.0 + 80.0);
+        miny = miny.min(mid.1 - 20.0);
+        maxy = maxy.max(mid.1 + 10.0);
         let label = match r.pattern {
             RelationshipPattern::Partnership => "Partnership",
             RelationshipPattern::SharedKernel => "Shared Kernel",
@@ -97,24 +130,28 @@ pub fn to_svg(model: &DomainModel) -> String {
         };
         let _ = writeln!(
             out,
-            r##"<g class="relationship"><line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#333" stroke-width="1.5"{dash}/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#333">{}</text></g>"##,
+            r##"<g class="relationship"><path d="M {:.1} {:.1} Q {:.1} {:.1} {:.1} {:.1}" fill="none" stroke="#333" stroke-width="1.5"{dash}/><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#fff" stroke="#fff" stroke-width="4">{label}</text><text x="{:.1}" y="{:.1}" text-anchor="middle" font-size="12" fill="#333">{label}</text></g>"##,
             p.0,
             p.1,
+            ctrl.0,
+            ctrl.1,
             q.0,
             q.1,
-            (p.0 + q.0) / 2.0,
-            (p.1 + q.1) / 2.0 - 6.0,
-            esc(&match &r.name {
+            mid.0,
+            mid.1 - 6.0,
+            mid.0,
+            mid.1 - 6.0,
+            label = esc(&match &r.name {
                 Some(n) => format!("{label}: {n}"),
                 None => label.to_string(),
             })
         );
-        // Badges a fifth of the way in from each end.
-        let at = |from: (f64, f64), to: (f64, f64)| {
-            (
-                from.0 + (to.0 - from.0) * 0.2,
-                from.1 + (to.1 - from.1) * 0.2,
-            )
+        // Badges just off each end, along the curve's tangent (towards the control point).
+        let at = |from: (f64, f64)| {
+            let (dx, dy) = (ctrl.0 - from.0, ctrl.1 - from.1);
+            let len = (dx * dx + dy * dy).sqrt().max(1.0);
+            let d = 30.0_f64.min(len / 2.0);
+            (from.0 + dx * d / len, from.1 + dy * d / len)
         };
         if r.pattern.is_symmetric() {
             let tag = match r.pattern {
@@ -122,8 +159,8 @@ pub fn to_svg(model: &DomainModel) -> String {
                 RelationshipPattern::SharedKernel => "SK",
                 _ => continue,
             };
-            badge(&mut out, at(p, q), tag);
-            badge(&mut out, at(q, p), tag);
+            badge(&mut out, at(p), tag);
+            badge(&mut out, at(q), tag);
         } else {
             let mut up = vec!["U"];
             up.extend(r.upstream_roles.iter().map(|x| match x {
@@ -135,8 +172,8 @@ pub fn to_svg(model: &DomainModel) -> String {
                 DownstreamRole::AnticorruptionLayer => "ACL",
                 DownstreamRole::Conformist => "CF",
             }));
-            badge(&mut out, at(p, q), &up.join(","));
-            badge(&mut out, at(q, p), &down.join(","));
+            badge(&mut out, at(p), &up.join(","));
+            badge(&mut out, at(q), &down.join(","));
         }
     }
     for c in &model.contexts {
@@ -153,5 +190,12 @@ pub fn to_svg(model: &DomainModel) -> String {
         );
     }
     out.push_str("</svg>\n");
-    out
+    let pad = 40.0;
+    let (w, h) = (maxx - minx + 2.0 * pad, maxy - miny + 2.0 * pad);
+    format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="{:.1} {:.1} {w:.1} {h:.1}" width="{w:.0}" height="{h:.0}" font-family="sans-serif">
+{out}"#,
+        minx - pad,
+        miny - pad,
+    )
 }

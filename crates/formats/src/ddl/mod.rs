@@ -347,9 +347,19 @@ impl<'a> Deriver<'a> {
                 );
                 path.pop();
             }
-            // An unresolved type, a cycle of value objects, or a reference to something
-            // that holds no data: its value as text.
-            (DataType::Reference | DataType::Enumeration, _) => {
+            // An unresolved type (a name the model does not define yet, often an identifier
+            // type such as `TrackingId`): a text column that can still be indexed.
+            (DataType::Reference | DataType::Enumeration, None) => {
+                self.tables[t].columns.push(Draft {
+                    col: simple(SqlType::Varchar, Some(TEXT_LENGTH)),
+                    refers: None,
+                    unique: a.unique,
+                    check: None,
+                });
+            }
+            // A cycle of value objects, or a reference to something that holds no data: its
+            // value as text.
+            (DataType::Reference, Some(_)) => {
                 self.tables[t].columns.push(Draft {
                     col: simple(SqlType::Text, None),
                     refers: None,
