@@ -19,6 +19,8 @@ pub(crate) const COMMENT: &str = "cml:comment";
 pub(crate) const HEADER: &str = "cml:header";
 pub(crate) const APPLICATION: &str = "cml:application";
 pub(crate) const DOMAIN: &str = "cml:domain";
+pub(crate) const MODULE: &str = "cml:module";
+pub(crate) const MODULE_MEMBERS: &str = "cml:moduleMembers";
 pub(crate) const BLOCK: &str = "cml:block";
 
 /// The id of the extra of `key` that belongs to record `id` (a comment, a header, an
@@ -168,8 +170,15 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
             }
             found
         });
-        if let Some(h) = &c.header {
-            extra(&mut m, extra_id(HEADER, &id), HEADER, h.clone());
+        // A header naming what the file does not define as a subdomain is kept as written.
+        let header = c.header.clone().or_else(|| {
+            c.implements
+                .as_ref()
+                .filter(|_| subdomain.is_none())
+                .map(|(n, _)| format!("implements {n}"))
+        });
+        if let Some(h) = header {
+            extra(&mut m, extra_id(HEADER, &id), HEADER, h);
         }
         if let Some(text) = &c.comment {
             extra(&mut m, extra_id(COMMENT, &id), COMMENT, text.clone());
@@ -193,9 +202,12 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
     let mut object_ids: Vec<String> = Vec::new();
     for c in &f.contexts {
         let ctx = &context_ids[&c.name];
+        // Aggregates of modules first (the exporter writes modules before the others).
         let objects = c
-            .aggregates
+            .modules
             .iter()
+            .flat_map(|m| m.aggregates.iter())
+            .chain(c.aggregates.iter())
             .flat_map(|a| a.objects.iter())
             .chain(c.application.iter().flat_map(|a| a.objects.iter()));
         for o in objects {
@@ -215,8 +227,23 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
         let ctx = context_ids[&c.name].clone();
         let mut y = 40.0;
         let mut row_h: f64 = 0.0;
-        for (k, a) in c.aggregates.into_iter().enumerate() {
+        let mut module_of = Vec::new();
+        let mut all = Vec::new();
+        for (i, module) in c.modules.into_iter().enumerate() {
+            let key = format!("{ctx}/{}", module.name);
+            extra(&mut m, extra_id(MODULE, &key), MODULE, module.text);
+            module_of.extend(std::iter::repeat_n(Some(i), module.aggregates.len()));
+            all.extend(module.aggregates);
+        }
+        module_of.extend(std::iter::repeat_n(None, c.aggregates.len()));
+        all.extend(c.aggregates);
+        let mut module_members: Vec<Vec<String>> = Vec::new();
+        for (k, a) in all.into_iter().enumerate() {
             let agg_id = ids.unique(format!("agg:{}/{}", c.name, a.name));
+            if let Some(i) = module_of[k] {
+                module_members.resize(module_members.len().max(i + 1), Vec::new());
+                module_members[i].push(agg_id.clone());
+            }
             let rows = a.objects.len().div_ceil(2).max(1);
             let (w, h) = (2.0 * CELL_W + 40.0, 60.0 + rows as f64 * CELL_H);
             let x = 40.0 + (k % 2) as f64 * (w + 40.0);
@@ -267,6 +294,26 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
             agg.root = roots.first().map(|r| r.0.clone());
             m.elements.push(agg);
             m.elements.extend(members);
+        }
+        // Which aggregates each module holds, by id (after the modules, in their order).
+        let modules: Vec<String> = m
+            .extras
+            .iter()
+            .filter(|e| e.key == MODULE && e.id.starts_with(&format!("module:{ctx}/")))
+            .map(|e| e.id.clone())
+            .collect();
+        for (i, module) in modules.into_iter().enumerate() {
+            let list = module_members
+                .get(i)
+                .cloned()
+                .unwrap_or_default()
+                .join("\n");
+            extra(
+                &mut m,
+                extra_id(MODULE_MEMBERS, &module),
+                MODULE_MEMBERS,
+                list,
+            );
         }
         if let Some(app) = c.application {
             let base_y = y + row_h + 80.0;
@@ -369,6 +416,15 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
                 name: r.name,
                 kept: joined(r.kept),
             });
+        }
+        // The ends of relationships are on the map too (the exporter names them in
+        // `contains`, as Context Mapper wants).
+        for r in &m.relationships {
+            for end in [&r.upstream, &r.downstream] {
+                if !contained.contains(end) {
+                    contained.push(end.clone());
+                }
+            }
         }
         extra(&mut m, "contextMap".into(), CONTEXT_MAP, source);
         extra(&mut m, "contains".into(), CONTAINS, contained.join("\n"));

@@ -11,7 +11,8 @@ use model::domain::{
 };
 
 use super::build::{
-    APPLICATION, BLOCK, COMMENT, CONTAINS, CONTEXT_MAP, DOMAIN, HEADER, TOP_COMMENT, extra_id,
+    APPLICATION, BLOCK, COMMENT, CONTAINS, CONTEXT_MAP, DOMAIN, HEADER, MODULE, MODULE_MEMBERS,
+    TOP_COMMENT, extra_id,
 };
 
 /// Words of CML that a name must escape with `^` to be read as a name.
@@ -355,25 +356,45 @@ fn context(w: &mut Writer, c: &model::domain::BoundedContext) {
         kept(&mut w.out, app_kept);
         w.out.push_str("\t}\n");
     }
+    // Modules with their aggregates (by id, as imported), then the other aggregates.
+    let prefix = format!("module:{}/", c.id);
+    let mut written: Vec<&str> = Vec::new();
+    for module in m
+        .extras
+        .iter()
+        .filter(|e| e.key == MODULE && e.id.starts_with(&prefix))
+    {
+        let members: Vec<&DomainElement> = w
+            .extra(MODULE_MEMBERS, &module.id)
+            .unwrap_or("")
+            .lines()
+            .filter_map(|id| w.elements.get(id).copied())
+            .filter(|a| a.kind == ElementKind::Aggregate && a.context == c.id)
+            .collect();
+        match module.source.rsplit_once('\n') {
+            Some((head, close)) if close.trim() == "}" => {
+                w.out.push_str(head);
+                w.out.push('\n');
+                for a in &members {
+                    aggregate(w, a, "\t\t");
+                    written.push(&a.id);
+                }
+                w.out.push_str(close);
+                w.out.push('\n');
+            }
+            _ => {
+                w.out.push_str(&module.source);
+                w.out.push('\n');
+            }
+        }
+    }
     for a in m
         .elements
         .iter()
         .filter(in_context)
-        .filter(|e| e.kind == ElementKind::Aggregate)
+        .filter(|e| e.kind == ElementKind::Aggregate && !written.contains(&e.id.as_str()))
     {
-        if let Some(d) = &a.description {
-            comment(&mut w.out, "\t", d);
-        }
-        let _ = writeln!(w.out, "\tAggregate {} {{", name(&a.name));
-        kept(&mut w.out, a.kept.as_deref());
-        for e in m
-            .elements
-            .iter()
-            .filter(|e| e.aggregate.as_deref() == Some(a.id.as_str()))
-        {
-            object(w, e, "\t\t");
-        }
-        w.out.push_str("\t}\n");
+        aggregate(w, a, "\t");
     }
     // Elements CML has no place for outside an aggregate: entities and value objects go
     // into one aggregate of their own; the others (policies, read models, actors, external
@@ -401,6 +422,24 @@ fn context(w: &mut Writer, c: &model::domain::BoundedContext) {
         );
     }
     w.out.push_str("}\n\n");
+}
+
+fn aggregate(w: &mut Writer, a: &DomainElement, indent: &str) {
+    if let Some(d) = &a.description {
+        comment(&mut w.out, indent, d);
+    }
+    let _ = writeln!(w.out, "{indent}Aggregate {} {{", name(&a.name));
+    kept(&mut w.out, a.kept.as_deref());
+    let m = w.m;
+    let inner = format!("{indent}\t");
+    for e in m
+        .elements
+        .iter()
+        .filter(|e| e.aggregate.as_deref() == Some(a.id.as_str()))
+    {
+        object(w, e, &inner);
+    }
+    let _ = writeln!(w.out, "{indent}}}");
 }
 
 fn object(w: &mut Writer, e: &DomainElement, indent: &str) {

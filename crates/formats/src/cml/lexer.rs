@@ -63,14 +63,21 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<&str, CmlError> {
                 std::str::from_utf8(&bytes[..at]).unwrap_or_default(),
                 at,
             );
-            return Err(CmlError::new(
-                line,
-                column,
+            // A NUL byte anywhere, or bad bytes at the very start, mean binary data rather
+            // than text in another encoding.
+            let message = if bytes.contains(&0) || at == 0 {
                 format!(
-                    "the input is not UTF-8 text (byte 0x{:02X}); a CML file is UTF-8 text",
+                    "the input is binary data, not a CML text file (byte 0x{:02X})",
                     bytes[at]
-                ),
-            ));
+                )
+            } else {
+                format!(
+                    "the input is not UTF-8 text (byte 0x{:02X}); a CML file is UTF-8 text: \
+                     re-save it as UTF-8",
+                    bytes[at]
+                )
+            };
+            return Err(CmlError::new(line, column, message));
         }
     };
     if let Some(at) = text

@@ -62,7 +62,18 @@ pub(crate) struct ContextDecl {
     pub vision: Option<String>,
     pub kept: Vec<String>,
     pub aggregates: Vec<AggregateDecl>,
+    /// The modules, each with its aggregates.
+    pub modules: Vec<ModuleDecl>,
     pub application: Option<ApplicationDecl>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct ModuleDecl {
+    pub name: String,
+    /// The module as written without its aggregates (header, settings, other content, the
+    /// closing brace).
+    pub text: String,
+    pub aggregates: Vec<AggregateDecl>,
 }
 
 #[derive(Debug, Default)]
@@ -733,8 +744,14 @@ impl<'a> Parser<'a> {
             if self.eat_punct("}") {
                 break;
             }
-            if self.tok(0).is_none() {
-                return self.error(format!("expected `}}` to close bounded context {}", c.name));
+            let top_level = ["BoundedContext", "ContextMap", "Domain"]
+                .iter()
+                .any(|w| self.is_ident(0, w));
+            if self.tok(0).is_none() || top_level {
+                return self.error(format!(
+                    "expected `}}` to close bounded context {} (opened at line {}, column {})",
+                    c.name, c.pos.line, c.pos.column
+                ));
             }
             let doc_aggregate = matches!(
                 self.tok(0),
@@ -749,8 +766,8 @@ impl<'a> Parser<'a> {
                 let a = self.aggregate()?;
                 c.aggregates.push(a);
             } else if self.is_ident(0, "Module") {
-                let text = self.module(&mut c)?;
-                c.kept.push(text);
+                let m = self.module()?;
+                c.modules.push(m);
             } else if self.is_ident(0, "Application") {
                 if c.application.is_some() {
                     return self.error("a bounded context has at most one Application");
@@ -763,14 +780,18 @@ impl<'a> Parser<'a> {
         Ok(c)
     }
 
-    /// A module: its aggregates join the context; the module itself (its settings and any
-    /// other content) comes back as text to keep.
-    fn module(&mut self, c: &mut ContextDecl) -> Result<String> {
+    /// A module: its aggregates, and the rest of it as text to keep.
+    fn module(&mut self) -> Result<ModuleDecl> {
         let from = self.at;
         self.bump();
-        self.name("the module")?;
+        let (name, _) = self.name("the module")?;
+        let mut m = ModuleDecl {
+            name,
+            ..ModuleDecl::default()
+        };
         if !self.is_punct(0, "{") {
-            return Ok(self.text_from(from));
+            m.text = self.text_from(from);
+            return Ok(m);
         }
         self.bump();
         let mut text = self.text_from(from);
@@ -786,14 +807,15 @@ impl<'a> Parser<'a> {
                     text.push_str(indent);
                 }
                 text.push('}');
-                return Ok(text);
+                m.text = text;
+                return Ok(m);
             }
             if self.tok(0).is_none() {
                 return self.error("expected `}` to close the module");
             }
             if self.is_ident(0, "Aggregate") {
                 let a = self.aggregate()?;
-                c.aggregates.push(a);
+                m.aggregates.push(a);
             } else {
                 let item = self.skip_item(&|p| p.is_ident(0, "Aggregate"))?;
                 text.push('\n');
@@ -859,7 +881,7 @@ impl<'a> Parser<'a> {
             self.bump();
         }
         self.bump();
-        let (name, _) = self.name("the aggregate")?;
+        let (name, pos) = self.name("the aggregate")?;
         let mut a = AggregateDecl {
             name,
             comment,
@@ -873,7 +895,10 @@ impl<'a> Parser<'a> {
                 break;
             }
             if self.tok(0).is_none() {
-                return self.error(format!("expected `}}` to close aggregate {}", a.name));
+                return self.error(format!(
+                    "expected `}}` to close aggregate {} (opened at line {}, column {})",
+                    a.name, pos.line, pos.column
+                ));
             }
             if self.object_start() {
                 a.objects.push(self.object()?);
@@ -931,7 +956,10 @@ impl<'a> Parser<'a> {
                 break;
             }
             if self.tok(0).is_none() {
-                return self.error(format!("expected `}}` to close {keyword} {}", o.name));
+                return self.error(format!(
+                    "expected `}}` to close {keyword} {} (opened at line {}, column {})",
+                    o.name, o.pos.line, o.pos.column
+                ));
             }
             if kind == ElementKind::DomainService {
                 o.kept.push(self.skip_item(&|_| false)?);
@@ -981,8 +1009,10 @@ impl<'a> Parser<'a> {
         if OBJECT_SETTINGS.contains(&w) || w == "aggregateRoot" {
             return false;
         }
-        // `Type name`, `A.B name`, `List<T> name`.
-        self.ident_at(1).is_some() || self.is_punct(1, ".") || self.is_punct(1, "<")
+        // `Type name`, `A.B name`, `List<T> name`, starting on one line.
+        let same_line =
+            matches!((self.tok(0), self.tok(1)), (Some(a), Some(b)) if a.line == b.line);
+        same_line && (self.ident_at(1).is_some() || self.is_punct(1, ".") || self.is_punct(1, "<"))
     }
 
     /// `Type name options [;]` (after the `-` of a reference). `None` when the tokens are
@@ -1021,6 +1051,10 @@ impl<'a> Parser<'a> {
             return Ok(None);
         };
         let line = self.tok(0).map(|t| t.line).unwrap_or(0);
+        // The name belongs to the type's line; anything else is not an attribute.
+        if line != pos.line {
+            return Ok(None);
+        }
         self.bump();
         let mut a = AttributeDecl {
             name: name.to_string(),

@@ -143,5 +143,9 @@ fn kept_parts_survive_export_and_import() {
     ] {
         assert!(out.contains(part), "{part:?} missing from\n{out}");
     }
+    assert!(
+        out.contains("basePackage = a.b\n\t\tAggregate G {"),
+        "the aggregate stays in its module:\n{out}"
+    );
     assert_eq!(model(&out).model, m, "{out}");
 }
