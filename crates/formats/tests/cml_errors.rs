@@ -2,8 +2,11 @@
 //! fail with the line and column and import nothing; names a file does not define import
 //! with warnings and show as problems. And no damaged fixture makes the importer panic.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::cml_fixtures;
 use formats::cml;
 use model::domain::{DomainProblemCode, validate};
 
@@ -80,24 +83,13 @@ fn undefined_names_import_with_warnings_and_problems() {
     assert_eq!(again.warnings.len(), imported.warnings.len());
 }
 
-fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/cml");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "cml"))
-        .collect();
-    v.sort();
-    v
-}
-
 /// Truncations, deleted characters and swapped brackets of every fixture: the import
 /// never panics, and whatever it accepts exports to CML that imports to the same model.
 #[test]
 fn damaged_fixtures_never_panic_and_what_imports_round_trips() {
     let mut accepted = 0;
     let mut refused = 0;
-    for f in fixtures() {
+    for f in cml_fixtures() {
         let src = std::fs::read_to_string(&f).unwrap();
         let bytes = src.as_bytes();
         let step = (bytes.len() / 80).max(1);

@@ -1,22 +1,13 @@
 //! Every Context Mapper example in the shared fixtures imports, round-trips to the same
 //! model, keeps what Triloop does not model, and gives sensible validation problems.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use std::path::Path;
+
+use common::cml_fixtures;
 use formats::cml;
 use model::domain::{DomainModel, validate};
-
-pub fn cml_fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/cml");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "cml"))
-        .collect();
-    v.sort();
-    assert_eq!(v.len(), 37, "the shared fixtures hold 37 CML files");
-    v
-}
 
 fn import(path: &Path) -> cml::Imported {
     let bytes = std::fs::read(path).unwrap();

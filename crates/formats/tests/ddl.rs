@@ -3,23 +3,14 @@
 //! socket that the test starts and stops (PLATFORM.md). Without PostgreSQL the test fails
 //! and says to run scripts/setup: it is never skipped silently.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 
+use common::cml_fixtures;
 use formats::cml;
 use formats::ddl::{DataModel, Dialect, derive, to_sql};
-
-fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/cml");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "cml"))
-        .collect();
-    v.sort();
-    assert!(!v.is_empty());
-    v
-}
 
 /// A model with Chinese names everywhere, a reserved word as a name, and a long name.
 const CHINESE: &str = "ContextMap { contains 客户管理, 贷款审批\n 客户管理 [U,OHS]->[D,ACL] 贷款审批 }\n\
@@ -31,7 +22,7 @@ BoundedContext 贷款审批 {\n Aggregate 贷款申请 {\n  Entity 申请 {\n   
 - 审批人 审批人\n   - List<审批人> 会签人\n  }\n  Entity 审批人 { String 工号 key\n boolean 在职 }\n }\n}\n";
 
 fn models() -> Vec<(String, DataModel)> {
-    let mut out: Vec<(String, DataModel)> = fixtures()
+    let mut out: Vec<(String, DataModel)> = cml_fixtures()
         .into_iter()
         .map(|f| {
             let m = cml::import(&std::fs::read(&f).unwrap())
@@ -138,7 +129,7 @@ impl Postgres {
                 )
             });
         let dir = tempfile::tempdir().unwrap();
-        let root = unsafe_is_root();
+        let root = is_root();
         if root {
             // PostgreSQL refuses to run as root: the cluster belongs to the postgres user.
             let ok = Command::new("chown")
@@ -185,18 +176,20 @@ impl Postgres {
         pg
     }
 
-    fn run_as_owner(&self, tool: &str, args: &[&str]) {
+    /// `tool` of PostgreSQL's, run as the cluster's owner.
+    fn as_owner(&self, tool: &str) -> Command {
         let exe = self.bin.join(tool);
-        let out = if unsafe_is_root() {
-            Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&exe)
-                .args(args)
-                .output()
+        if is_root() {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
         } else {
-            Command::new(&exe).args(args).output()
+            Command::new(exe)
         }
-        .unwrap();
+    }
+
+    fn run_as_owner(&self, tool: &str, args: &[&str]) {
+        let out = self.as_owner(tool).args(args).output().unwrap();
         assert!(
             out.status.success(),
             "{tool} failed: {}{}",
@@ -262,22 +255,15 @@ impl Postgres {
 impl Drop for Postgres {
     fn drop(&mut self) {
         let data = self.dir.path().join("pg");
-        let exe = self.bin.join("pg_ctl");
-        let args = ["-D", data.to_str().unwrap(), "-m", "fast", "-w", "stop"];
-        let _ = if unsafe_is_root() {
-            Command::new("runuser")
-                .args(["-u", "postgres", "--"])
-                .arg(&exe)
-                .args(args)
-                .output()
-        } else {
-            Command::new(&exe).args(args).output()
-        };
+        let _ = self
+            .as_owner("pg_ctl")
+            .args(["-D", data.to_str().unwrap(), "-m", "fast", "-w", "stop"])
+            .output();
     }
 }
 
 /// Whether the test runs as root (then PostgreSQL's tools run as the postgres user).
-fn unsafe_is_root() -> bool {
+fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
         .output()

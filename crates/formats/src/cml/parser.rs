@@ -297,6 +297,18 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// In a block's body: false once its `}` is consumed, an error at the end of the file
+    /// (`what` names the block), true while items remain.
+    fn more(&mut self, what: &str) -> Result<bool> {
+        if self.eat_punct("}") {
+            return Ok(false);
+        }
+        if self.tok(0).is_none() {
+            return self.error(format!("expected `}}` to close {what}"));
+        }
+        Ok(true)
+    }
+
     fn expect_punct(&mut self, p: &str, context: &str) -> Result<()> {
         if self.eat_punct(p) {
             Ok(())
@@ -482,13 +494,7 @@ impl<'a> Parser<'a> {
             ..MapDecl::default()
         };
         self.expect_punct("{", "to open the ContextMap")?;
-        loop {
-            if self.eat_punct("}") {
-                break;
-            }
-            if self.tok(0).is_none() {
-                return self.error("expected `}` to close the ContextMap");
-            }
+        while self.more("the ContextMap")? {
             if (self.is_ident(0, "type") || self.is_ident(0, "state")) && self.tok(1).is_some() {
                 let from = self.at;
                 self.bump();
@@ -582,10 +588,7 @@ impl<'a> Parser<'a> {
         };
         let mut kept = Vec::new();
         if self.eat_punct("{") {
-            while !self.eat_punct("}") {
-                if self.tok(0).is_none() {
-                    return self.error("expected `}` to close the relationship");
-                }
+            while self.more("the relationship")? {
                 kept.push(self.skip_item(&|_| false)?);
             }
         }
@@ -740,18 +743,17 @@ impl<'a> Parser<'a> {
                 || p.is_ident(0, "Module")
                 || p.is_ident(0, "Application")
         };
-        loop {
-            if self.eat_punct("}") {
-                break;
-            }
-            let top_level = ["BoundedContext", "ContextMap", "Domain"]
+        let what = format!(
+            "bounded context {} (opened at line {}, column {})",
+            c.name, c.pos.line, c.pos.column
+        );
+        while self.more(&what)? {
+            // A missing brace shows where the next top-level declaration starts.
+            if ["BoundedContext", "ContextMap", "Domain"]
                 .iter()
-                .any(|w| self.is_ident(0, w));
-            if self.tok(0).is_none() || top_level {
-                return self.error(format!(
-                    "expected `}}` to close bounded context {} (opened at line {}, column {})",
-                    c.name, c.pos.line, c.pos.column
-                ));
+                .any(|w| self.is_ident(0, w))
+            {
+                return self.error(format!("expected `}}` to close {what}"));
             }
             let doc_aggregate = matches!(
                 self.tok(0),
@@ -835,13 +837,7 @@ impl<'a> Parser<'a> {
                 .iter()
                 .any(|w| p.is_ident(0, w))
         };
-        loop {
-            if self.eat_punct("}") {
-                break;
-            }
-            if self.tok(0).is_none() {
-                return self.error("expected `}` to close the Application");
-            }
+        while self.more("the Application")? {
             if starts(self) {
                 app.objects.push(self.object()?);
             } else {
@@ -890,16 +886,11 @@ impl<'a> Parser<'a> {
         if !self.eat_punct("{") {
             return Ok(a);
         }
-        loop {
-            if self.eat_punct("}") {
-                break;
-            }
-            if self.tok(0).is_none() {
-                return self.error(format!(
-                    "expected `}}` to close aggregate {} (opened at line {}, column {})",
-                    a.name, pos.line, pos.column
-                ));
-            }
+        let what = format!(
+            "aggregate {} (opened at line {}, column {})",
+            a.name, pos.line, pos.column
+        );
+        while self.more(&what)? {
             if self.object_start() {
                 a.objects.push(self.object()?);
             } else {
@@ -951,16 +942,11 @@ impl<'a> Parser<'a> {
             self.enum_body(&mut o)?;
             return Ok(o);
         }
-        loop {
-            if self.eat_punct("}") {
-                break;
-            }
-            if self.tok(0).is_none() {
-                return self.error(format!(
-                    "expected `}}` to close {keyword} {} (opened at line {}, column {})",
-                    o.name, o.pos.line, o.pos.column
-                ));
-            }
+        let what = format!(
+            "{keyword} {} (opened at line {}, column {})",
+            o.name, o.pos.line, o.pos.column
+        );
+        while self.more(&what)? {
             if kind == ElementKind::DomainService {
                 o.kept.push(self.skip_item(&|_| false)?);
                 continue;
@@ -1110,13 +1096,8 @@ impl<'a> Parser<'a> {
     }
 
     fn enum_body(&mut self, o: &mut ObjectDecl) -> Result<()> {
-        loop {
-            if self.eat_punct("}") {
-                return Ok(());
-            }
-            if self.tok(0).is_none() {
-                return self.error(format!("expected `}}` to close enum {}", o.name));
-            }
+        let what = format!("enum {}", o.name);
+        while self.more(&what)? {
             let next_is_value_sep = self.is_punct(1, ",")
                 || self.is_punct(1, "}")
                 || self.is_punct(1, ";")
@@ -1141,6 +1122,7 @@ impl<'a> Parser<'a> {
                 self.eat_punct(";");
             }
         }
+        Ok(())
     }
 
     fn domain(&mut self) -> Result<DomainDecl> {
@@ -1153,13 +1135,8 @@ impl<'a> Parser<'a> {
         if !self.eat_punct("{") {
             return Ok(d);
         }
-        loop {
-            if self.eat_punct("}") {
-                return Ok(d);
-            }
-            if self.tok(0).is_none() {
-                return self.error(format!("expected `}}` to close domain {}", d.name));
-            }
+        let what = format!("domain {}", d.name);
+        while self.more(&what)? {
             if self.is_ident(0, "Subdomain") {
                 d.subdomains.push(self.subdomain()?);
             } else {
@@ -1167,6 +1144,7 @@ impl<'a> Parser<'a> {
                     .push(self.skip_item(&|p| p.is_ident(0, "Subdomain"))?);
             }
         }
+        Ok(d)
     }
 
     fn subdomain(&mut self) -> Result<SubdomainDecl> {
@@ -1185,13 +1163,8 @@ impl<'a> Parser<'a> {
             return Ok(s);
         }
         let starts = |p: &Parser| p.is_ident(0, "type") || p.is_ident(0, "domainVisionStatement");
-        loop {
-            if self.eat_punct("}") {
-                return Ok(s);
-            }
-            if self.tok(0).is_none() {
-                return self.error(format!("expected `}}` to close subdomain {}", s.name));
-            }
+        let what = format!("subdomain {}", s.name);
+        while self.more(&what)? {
             if self.is_ident(0, "type") {
                 self.bump();
                 self.eat_punct("=");
@@ -1219,6 +1192,7 @@ impl<'a> Parser<'a> {
                 s.kept.push(self.skip_item(&starts)?);
             }
         }
+        Ok(s)
     }
 }
 

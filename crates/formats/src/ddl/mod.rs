@@ -125,6 +125,31 @@ struct Draft {
     check: Option<Vec<String>>,
 }
 
+impl Draft {
+    /// A column that refers to nothing and carries no constraint of its own.
+    fn plain(col: Column) -> Draft {
+        Draft {
+            col,
+            refers: None,
+            unique: false,
+            check: None,
+        }
+    }
+}
+
+/// A non-null column of a primary key.
+fn key_column(key: String, name: String, sql_type: SqlType, length: Option<u32>) -> Column {
+    Column {
+        key,
+        name,
+        sql_type,
+        length,
+        nullable: false,
+        primary_key: true,
+        generated: false,
+    }
+}
+
 struct DraftTable {
     schema: usize,
     key: String,
@@ -360,12 +385,9 @@ impl<'a> Deriver<'a> {
             // A cycle of value objects, or a reference to something that holds no data: its
             // value as text.
             (DataType::Reference, Some(_)) => {
-                self.tables[t].columns.push(Draft {
-                    col: simple(SqlType::Text, None),
-                    refers: None,
-                    unique: false,
-                    check: None,
-                });
+                self.tables[t]
+                    .columns
+                    .push(Draft::plain(simple(SqlType::Text, None)));
             }
             (dt, _) => {
                 let (sql_type, length) = scalar(dt);
@@ -403,36 +425,20 @@ impl<'a> Deriver<'a> {
             let k = format!("{ckey}<{pkey}");
             owner_cols.push(k.clone());
             refs.push(pkey.clone());
-            self.tables[t].columns.push(Draft {
-                col: Column {
-                    key: k,
-                    name: format!("{owner_name}_{pname}"),
-                    sql_type: ptype.clone(),
-                    length: *plen,
-                    nullable: false,
-                    primary_key: true,
-                    generated: false,
-                },
-                refers: None,
-                unique: false,
-                check: None,
-            });
+            self.tables[t].columns.push(Draft::plain(key_column(
+                k,
+                format!("{owner_name}_{pname}"),
+                ptype.clone(),
+                *plen,
+            )));
         }
         self.tables[t].fks.push((owner_cols, owner_key, refs, true));
-        self.tables[t].columns.push(Draft {
-            col: Column {
-                key: format!("{ckey}#position"),
-                name: "position".into(),
-                sql_type: SqlType::Integer,
-                length: None,
-                nullable: false,
-                primary_key: true,
-                generated: false,
-            },
-            refers: None,
-            unique: false,
-            check: None,
-        });
+        self.tables[t].columns.push(Draft::plain(key_column(
+            format!("{ckey}#position"),
+            "position".into(),
+            SqlType::Integer,
+            None,
+        )));
         // The child table's own key, for lists nested inside its value.
         let mut child_pk: Vec<(String, String, SqlType, Option<u32>)> = self.tables[t]
             .columns
@@ -521,20 +527,9 @@ pub fn derive(m: &DomainModel) -> DataModel {
         let t = d.new_table(s, format!("t:{}", e.id), &snake(&e.name));
         let pk = d.pks[e.id.as_str()].clone();
         if pk.len() == 1 && pk[0].0.ends_with("#id") {
-            d.tables[t].columns.push(Draft {
-                col: Column {
-                    key: pk[0].0.clone(),
-                    name: "id".into(),
-                    sql_type: SqlType::BigInt,
-                    length: None,
-                    nullable: false,
-                    primary_key: true,
-                    generated: true,
-                },
-                refers: None,
-                unique: false,
-                check: None,
-            });
+            let mut id = key_column(pk[0].0.clone(), "id".into(), SqlType::BigInt, None);
+            id.generated = true;
+            d.tables[t].columns.push(Draft::plain(id));
         }
         d.columns(t, &e.id, "", "c:", false, &mut Vec::new(), &pk);
         for c in &mut d.tables[t].columns {
