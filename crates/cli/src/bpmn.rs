@@ -59,8 +59,7 @@ pub fn run(cmd: &BpmnCommand) -> Result<(), ApiError> {
 }
 
 fn import(file: &Path) -> Result<bpmn::BpmnModel, ApiError> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))?;
+    let bytes = crate::read_input(file)?;
     bpmn::import(&bytes)
         .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))
 }

@@ -93,8 +93,7 @@ fn display_name(m: &model::domain::DomainModel, id: &str) -> String {
 }
 
 fn import(file: &Path) -> Result<cml::Imported, ApiError> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))?;
+    let bytes = crate::read_input(file)?;
     cml::import(&bytes)
         .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))
 }

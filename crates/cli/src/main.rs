@@ -126,6 +126,12 @@ enum CmlCommand {
     },
 }
 
+/// The bytes of an input file (a clear error naming it when it cannot be read).
+fn read_input(file: &std::path::Path) -> Result<Vec<u8>, ApiError> {
+    std::fs::read(file)
+        .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))
+}
+
 /// Writes through a temporary file and a rename: OUT is never left half written.
 fn write_atomically(output: &std::path::Path, text: &str) -> Result<(), ApiError> {
     let tmp = output.with_extension("tmp");

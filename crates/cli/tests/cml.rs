@@ -1,33 +1,19 @@
 //! `triloop cml check|roundtrip|ddl|svg` on the shared fixtures and on bad files, through
 //! the real binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use common::triloop;
 
 fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/cml");
-    let mut v: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "cml"))
-        .collect();
-    v.sort();
-    assert!(!v.is_empty(), "no fixtures in {}", dir.display());
-    v
+    common::files(&common::fixtures("cml"), "cml")
 }
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/fixtures/cml")
-        .join(name)
-}
-
-fn triloop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_triloop"))
-        .args(args)
-        .env("TRILOOP_DATA_DIR", "/nonexistent")
-        .output()
-        .unwrap()
+    common::fixtures("cml").join(name)
 }
 
 fn stderr(o: &Output) -> String {

@@ -226,6 +226,9 @@ pub(crate) struct Parser<'a> {
 
 type Result<T> = std::result::Result<T, CmlError>;
 
+/// A header clause: its keyword, the name it gives, and where that name is.
+type Clause = (String, String, Pos);
+
 impl<'a> Parser<'a> {
     pub fn new(lx: &'a Lexed<'a>) -> Self {
         Parser {
@@ -683,7 +686,7 @@ impl<'a> Parser<'a> {
 
     /// The header clauses after a name (`implements A, B realizes C`, `extends X with T`):
     /// keywords from `words`, each followed by a comma list of names (with optional `@`).
-    fn header(&mut self, words: &[&str]) -> Result<Option<(String, Vec<(String, String, Pos)>)>> {
+    fn header(&mut self, words: &[&str]) -> Result<Option<(String, Vec<Clause>)>> {
         let from = self.at;
         let mut clauses = Vec::new();
         while let Some(w) = self.ident_at(0).filter(|w| words.contains(w)) {

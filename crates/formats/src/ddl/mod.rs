@@ -116,6 +116,9 @@ const TEXT_LENGTH: u32 = 255;
 /// How deep value objects embed in one another before the rest is stored as text.
 const MAX_EMBEDDING: usize = 4;
 
+/// One column of a primary key: its key, name, type and length.
+type KeyPart = (String, String, SqlType, Option<u32>);
+
 /// A column before names are final: where it comes from and what it refers to.
 struct Draft {
     col: Column,
@@ -163,7 +166,7 @@ struct Deriver<'a> {
     elements: HashMap<&'a str, &'a DomainElement>,
     attributes: HashMap<&'a str, Vec<&'a Attribute>>,
     /// Each entity's primary key: (column key suffix, name, type, length).
-    pks: HashMap<&'a str, Vec<(String, String, SqlType, Option<u32>)>>,
+    pks: HashMap<&'a str, Vec<KeyPart>>,
     tables: Vec<DraftTable>,
     table_names: Vec<names::Scope>,
 }
@@ -213,7 +216,7 @@ impl<'a> Deriver<'a> {
 
     /// The primary key of an entity: its identifier attributes that are single scalar
     /// columns, else a generated `id`.
-    fn primary_key(&self, e: &DomainElement) -> Vec<(String, String, SqlType, Option<u32>)> {
+    fn primary_key(&self, e: &DomainElement) -> Vec<KeyPart> {
         let ids: Vec<_> = self
             .attributes
             .get(e.id.as_str())
@@ -265,7 +268,7 @@ impl<'a> Deriver<'a> {
         key: &str,
         nullable_above: bool,
         path: &mut Vec<String>,
-        pk: &[(String, String, SqlType, Option<u32>)],
+        pk: &[KeyPart],
     ) {
         let attrs = self.attributes.get(owner).cloned().unwrap_or_default();
         for a in attrs {
@@ -291,7 +294,7 @@ impl<'a> Deriver<'a> {
         ckey: &str,
         nullable: bool,
         path: &mut Vec<String>,
-        pk: &[(String, String, SqlType, Option<u32>)],
+        pk: &[KeyPart],
     ) {
         let target = self.target(a);
         let simple = |sql_type: SqlType, length: Option<u32>| Column {
@@ -409,7 +412,7 @@ impl<'a> Deriver<'a> {
         name: &str,
         ckey: &str,
         path: &mut Vec<String>,
-        pk: &[(String, String, SqlType, Option<u32>)],
+        pk: &[KeyPart],
     ) {
         let schema = self.tables[owner_table].schema;
         let owner_key = self.tables[owner_table].key.clone();
@@ -440,7 +443,7 @@ impl<'a> Deriver<'a> {
             None,
         )));
         // The child table's own key, for lists nested inside its value.
-        let mut child_pk: Vec<(String, String, SqlType, Option<u32>)> = self.tables[t]
+        let mut child_pk: Vec<KeyPart> = self.tables[t]
             .columns
             .iter()
             .map(|c| {

@@ -182,7 +182,9 @@ impl Sql {
                 Dialect::Sqlite => {}
             }
         }
-        if !c.nullable && !(c.generated && self.d == Dialect::Mysql) {
+        // MySQL's AUTO_INCREMENT already carries NOT NULL.
+        let mysql_identity = c.generated && self.d == Dialect::Mysql;
+        if !c.nullable && !mysql_identity {
             out.push_str(" NOT NULL");
         }
         if c.sql_type == SqlType::Boolean && self.d == Dialect::Oracle {
