@@ -206,8 +206,29 @@ impl<'a> Writer<'a> {
     }
 }
 
+/// The model with contexts and elements in reading order (top to bottom, left to right):
+/// a document keeps its records by id, and the import lays records out in file order, so
+/// this gives an untouched import's order back, and a sensible one after edits.
+fn in_reading_order(model: &DomainModel) -> DomainModel {
+    let mut m = model.clone();
+    let key = |y: f64, x: f64| (y, x);
+    m.contexts.sort_by(|a, b| {
+        key(a.y, a.x)
+            .partial_cmp(&key(b.y, b.x))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    m.elements.sort_by(|a, b| {
+        key(a.y, a.x)
+            .partial_cmp(&key(b.y, b.x))
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    m
+}
+
 /// Writes `model` as CML.
 pub fn export(model: &DomainModel) -> String {
+    let sorted = in_reading_order(model);
+    let model = &sorted;
     let mut w = Writer {
         m: model,
         extras: model.extras.iter().map(|e| (e.id.as_str(), e)).collect(),
