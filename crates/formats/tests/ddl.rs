@@ -309,3 +309,59 @@ fn postgres_executes_the_ddl_of_every_model() {
         "a value outside the enumeration is refused"
     );
 }
+
+/// Keys and names are unique where the engines need them to be, and every quoted name in
+/// the DDL fits the engine's limit.
+#[test]
+fn keys_and_names_are_unique_and_fit() {
+    use std::collections::HashSet;
+    for (name, d) in models() {
+        let mut table_keys = HashSet::new();
+        for s in &d.schemas {
+            let mut table_names = HashSet::new();
+            for t in &s.tables {
+                assert!(
+                    table_keys.insert(&t.key),
+                    "{name}: table key {} twice",
+                    t.key
+                );
+                assert!(
+                    table_names.insert(&t.name),
+                    "{name}: table {} twice",
+                    t.name
+                );
+                let mut keys = HashSet::new();
+                let mut cols = HashSet::new();
+                for c in &t.columns {
+                    assert!(keys.insert(&c.key), "{name}: column key {} twice", c.key);
+                    assert!(cols.insert(&c.name), "{name}: {}.{} twice", t.name, c.name);
+                }
+                assert!(
+                    !t.primary_key.is_empty(),
+                    "{name}: {} has no primary key",
+                    t.name
+                );
+            }
+        }
+        for (dialect, max, open, close) in [
+            (Dialect::Postgres, 63, '"', '"'),
+            (Dialect::Mysql, 64, '`', '`'),
+            (Dialect::Oracle, 128, '"', '"'),
+        ] {
+            let sql = to_sql(&d, dialect);
+            // Quoted names: the text between a quote and the next one (no name holds a quote).
+            let mut rest = sql.as_str();
+            while let Some(i) = rest.find(open) {
+                let after = &rest[i + 1..];
+                let j = after.find(close).unwrap();
+                let ident = &after[..j];
+                assert!(
+                    ident.len() <= max,
+                    "{name} {dialect:?}: {ident} is {} bytes",
+                    ident.len()
+                );
+                rest = &after[j + 1..];
+            }
+        }
+    }
+}
