@@ -1,29 +1,12 @@
 //! `triloop bpmn check|roundtrip`: BPMN 2.0 XML files on their own, without the store.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use api::{ApiError, ErrorCode};
 use formats::bpmn;
 use model::validate::validate;
-use serde::Serialize;
 
-use crate::BpmnCommand;
-
-#[derive(Serialize)]
-struct CheckReport<'a> {
-    file: String,
-    counts: BTreeMap<String, usize>,
-    problems: Vec<ProblemOut>,
-    warnings: &'a [bpmn::Warning],
-}
-
-#[derive(Serialize)]
-struct ProblemOut {
-    code: model::validate::ProblemCode,
-    element: String,
-    message: String,
-}
+use crate::{BpmnCommand, CheckReport, ProblemOut};
 
 pub fn run(cmd: &BpmnCommand) -> Result<(), ApiError> {
     match cmd {
@@ -43,10 +26,7 @@ pub fn run(cmd: &BpmnCommand) -> Result<(), ApiError> {
                 problems,
                 warnings: &model.warnings,
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            report.print();
             Ok(())
         }
         BpmnCommand::Roundtrip { input, output } => {

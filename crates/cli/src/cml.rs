@@ -1,30 +1,13 @@
 //! `triloop cml check|roundtrip|ddl|svg`: Context Mapper CML files on their own, without
 //! the store.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use api::{ApiError, ErrorCode};
 use formats::{cml, ddl};
-use model::domain::{DomainProblemCode, validate};
-use serde::Serialize;
+use model::domain::validate;
 
-use crate::CmlCommand;
-
-#[derive(Serialize)]
-struct CheckReport<'a> {
-    file: String,
-    counts: BTreeMap<String, usize>,
-    problems: Vec<ProblemOut>,
-    warnings: &'a [cml::CmlWarning],
-}
-
-#[derive(Serialize)]
-struct ProblemOut {
-    code: DomainProblemCode,
-    element: String,
-    message: String,
-}
+use crate::{CheckReport, CmlCommand, ProblemOut};
 
 pub fn run(cmd: &CmlCommand) -> Result<(), ApiError> {
     match cmd {
@@ -49,10 +32,7 @@ pub fn run(cmd: &CmlCommand) -> Result<(), ApiError> {
                 problems,
                 warnings: &imported.warnings,
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            report.print();
             Ok(())
         }
         CmlCommand::Roundtrip { input, output } => {

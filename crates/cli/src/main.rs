@@ -126,6 +126,29 @@ enum CmlCommand {
     },
 }
 
+/// What `bpmn check` and `cml check` print: the file, its counts, the model's problems
+/// (`C` is the kind's problem code) and the import's warnings (`W`).
+#[derive(serde::Serialize)]
+struct CheckReport<'a, C, W> {
+    file: String,
+    counts: std::collections::BTreeMap<String, usize>,
+    problems: Vec<ProblemOut<C>>,
+    warnings: &'a [W],
+}
+
+#[derive(serde::Serialize)]
+struct ProblemOut<C> {
+    code: C,
+    element: String,
+    message: String,
+}
+
+impl<C: serde::Serialize, W: serde::Serialize> CheckReport<'_, C, W> {
+    fn print(&self) {
+        println!("{}", serde_json::to_string_pretty(self).unwrap_or_default());
+    }
+}
+
 /// The bytes of an input file (a clear error naming it when it cannot be read).
 fn read_input(file: &std::path::Path) -> Result<Vec<u8>, ApiError> {
     std::fs::read(file)
