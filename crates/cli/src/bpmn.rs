@@ -1,24 +1,16 @@
 //! `triloop bpmn check|roundtrip`: BPMN 2.0 XML files on their own, without the store.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use api::{ApiError, ErrorCode};
 use formats::bpmn;
 use model::validate::validate;
-use serde::Serialize;
 
-use crate::BpmnCommand;
+use crate::{BpmnCommand, CheckReport};
 
-#[derive(Serialize)]
-struct CheckReport<'a> {
-    file: String,
-    counts: BTreeMap<String, usize>,
-    problems: Vec<ProblemOut>,
-    warnings: &'a [bpmn::Warning],
-}
-
-#[derive(Serialize)]
+/// A flow problem as `bpmn check` prints it: with its severity and the bpmnlint rules it
+/// stands for.
+#[derive(serde::Serialize)]
 struct ProblemOut {
     code: model::validate::ProblemCode,
     element: String,
@@ -48,34 +40,20 @@ pub fn run(cmd: &BpmnCommand) -> Result<(), ApiError> {
                 problems,
                 warnings: &model.warnings,
             };
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&report).unwrap_or_default()
-            );
+            report.print();
             Ok(())
         }
         BpmnCommand::Roundtrip { input, output } => {
-            write_atomically(output, &bpmn::export(&import(input)?))
+            crate::write_atomically(output, &bpmn::export(&import(input)?))
         }
         BpmnCommand::Svg { input, output } => {
-            write_atomically(output, &bpmn::to_svg(&import(input)?))
+            crate::write_atomically(output, &bpmn::to_svg(&import(input)?))
         }
     }
 }
 
-/// Writes through a temporary file and a rename: OUT is never left half written.
-fn write_atomically(output: &Path, text: &str) -> Result<(), ApiError> {
-    let tmp = output.with_extension("tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|_| std::fs::rename(&tmp, output))
-        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", output.display())))?;
-    eprintln!("wrote {}", output.display());
-    Ok(())
-}
-
 fn import(file: &Path) -> Result<bpmn::BpmnModel, ApiError> {
-    let bytes = std::fs::read(file)
-        .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))?;
+    let bytes = crate::read_input(file)?;
     bpmn::import(&bytes)
         .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))
 }

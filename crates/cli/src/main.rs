@@ -10,6 +10,7 @@ use api::{
 use clap::{Parser, Subcommand};
 
 mod bpmn;
+mod cml;
 
 #[derive(Parser)]
 #[command(
@@ -41,6 +42,9 @@ enum Command {
     /// BPMN 2.0 XML files: check, round-trip, draw and lay them out.
     #[command(subcommand)]
     Bpmn(BpmnCli),
+    /// Context Mapper CML files: check, round-trip, derive SQL DDL, draw the context map.
+    #[command(subcommand)]
+    Cml(CmlCommand),
     /// Create a workspace with one generated business flow (for benchmarks).
     #[command(hide = true)]
     GenFlow {
@@ -93,6 +97,74 @@ enum BpmnCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum CmlCommand {
+    /// Import FILE and print, as JSON, the count of each element kind, the domain model's
+    /// problems and the import warnings. Exits 0 when the file imported (problems or not).
+    Check { file: PathBuf },
+    /// Import IN and export it to OUT (what Triloop does not model is written back).
+    Roundtrip {
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        #[arg(value_name = "OUT")]
+        output: PathBuf,
+    },
+    /// Derive the data model of IN and print its SQL DDL.
+    Ddl {
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        /// The SQL dialect.
+        #[arg(long, value_parser = ["postgres", "mysql", "sqlite", "oracle"])]
+        dialect: String,
+    },
+    /// Draw IN's context map as an SVG picture into OUT.
+    Svg {
+        #[arg(value_name = "IN")]
+        input: PathBuf,
+        #[arg(value_name = "OUT")]
+        output: PathBuf,
+    },
+}
+
+/// What `bpmn check` and `cml check` print: the file, its counts, the model's problems
+/// (`C` is the kind's problem code) and the import's warnings (`W`).
+#[derive(serde::Serialize)]
+struct CheckReport<'a, P, W> {
+    file: String,
+    counts: std::collections::BTreeMap<String, usize>,
+    problems: Vec<P>,
+    warnings: &'a [W],
+}
+
+#[derive(serde::Serialize)]
+struct ProblemOut<C> {
+    code: C,
+    element: String,
+    message: String,
+}
+
+impl<P: serde::Serialize, W: serde::Serialize> CheckReport<'_, P, W> {
+    fn print(&self) {
+        println!("{}", serde_json::to_string_pretty(self).unwrap_or_default());
+    }
+}
+
+/// The bytes of an input file (a clear error naming it when it cannot be read).
+fn read_input(file: &std::path::Path) -> Result<Vec<u8>, ApiError> {
+    std::fs::read(file)
+        .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("{}: {e}", file.display())))
+}
+
+/// Writes through a temporary file and a rename: OUT is never left half written.
+fn write_atomically(output: &std::path::Path, text: &str) -> Result<(), ApiError> {
+    let tmp = output.with_extension("tmp");
+    std::fs::write(&tmp, text)
+        .and_then(|_| std::fs::rename(&tmp, output))
+        .map_err(|e| ApiError::new(ErrorCode::Storage, format!("{}: {e}", output.display())))?;
+    eprintln!("wrote {}", output.display());
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let rt = match tokio::runtime::Runtime::new() {
@@ -122,6 +194,10 @@ async fn run(cli: Cli) -> Result<(), ApiError> {
                 replace,
             } => bpmn_layout(input, output, *replace, cli.json),
         };
+    }
+    // So are CML files.
+    if let Command::Cml(cmd) = &cli.command {
+        return cml::run(cmd);
     }
     let mut config = Config::resolve(cli.data_dir)?;
     config.seed_demo = false;
@@ -176,7 +252,7 @@ async fn command(core: &Core, command: Command, json: bool) -> Result<(), ApiErr
                 );
             }
         }
-        Command::Bpmn(_) => unreachable!("handled before the store opens"),
+        Command::Bpmn(_) | Command::Cml(_) => unreachable!("handled before the store opens"),
         Command::GenFlow { nodes, name } => {
             let ws = core.create_workspace(&name).await?;
             let doc = core

@@ -1,29 +1,18 @@
 //! `triloop bpmn check|roundtrip` on the shared fixtures, through the real binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
+
+use common::{files, triloop};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/bpmn")
-}
-
-fn triloop(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_triloop"))
-        .args(args)
-        .env("TRILOOP_DATA_DIR", "/nonexistent")
-        .output()
-        .unwrap()
+    common::fixtures("bpmn")
 }
 
 fn bpmn_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "bpmn"))
-        .collect();
-    v.sort();
-    assert!(!v.is_empty(), "no fixtures in {}", dir.display());
-    v
+    files(dir, "bpmn")
 }
 
 #[test]

@@ -2,5 +2,9 @@
 //!
 //! - [`bpmn`]: BPMN 2.0 XML with diagram interchange, imported into a lossless typed model
 //!   and exported back.
+//! - [`cml`]: Context Mapper's CML, imported into a domain model and exported back.
+//! - [`ddl`]: the data model derived from a domain model, and its SQL DDL.
 
 pub mod bpmn;
+pub mod cml;
+pub mod ddl;

@@ -1,6 +1,6 @@
-//! Helpers shared by the BPMN integration tests: fixture paths, an independent XML reading
-//! (quick-xml's namespace reader, not the crate's) to compare documents, normalized model
-//! summaries, and xmllint.
+//! Helpers shared by the integration tests: fixture paths (BPMN and CML), an independent XML
+//! reading (quick-xml's namespace reader, not the crate's) to compare documents, normalized
+//! model summaries, and xmllint.
 
 #![allow(dead_code)]
 
@@ -18,6 +18,16 @@ use quick_xml::reader::NsReader;
 /// `shared/fixtures/bpmn`, beside the checkout.
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/bpmn")
+}
+
+/// The Context Mapper examples in `shared/fixtures/cml`, sorted.
+pub fn cml_fixtures() -> Vec<PathBuf> {
+    let v = files(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/cml"),
+        ".cml",
+    );
+    assert_eq!(v.len(), 37, "the shared fixtures hold 37 CML files");
+    v
 }
 
 /// The files directly in `dir` whose name ends with `suffix`, sorted.
