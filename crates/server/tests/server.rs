@@ -358,7 +358,12 @@ fn node_ids(h: &DocHandle) -> Vec<String> {
 
 async fn wait_for_node(h: &DocHandle, id: &str) {
     let deadline = Instant::now() + Duration::from_secs(15);
-    while !node_ids(h).iter().any(|n| n == id) {
+    // Until its first changes arrive, a found document is empty: not yet a flow.
+    let has = |h: &DocHandle| {
+        h.with_document(|d| flow::read(d).map(|f| f.nodes.iter().any(|n| n.id == id)))
+            .unwrap_or(false)
+    };
+    while !has(h) {
         assert!(Instant::now() < deadline, "node {id} never arrived");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
