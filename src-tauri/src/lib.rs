@@ -10,8 +10,8 @@ use std::sync::Arc;
 use api::{
     ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocOps, DocProblems, DocumentSummary,
     DocumentView, EditResult, ErrorCode, Link, LinkKind, LinkTarget, MeetingInvitation,
-    MeetingRoom, PresencePeer, PresencePoint, ResolvedLink, SyncStatus, WorkspaceSummary,
-    WorkspaceView,
+    MeetingRoom, PresencePeer, PresencePoint, ResolvedLink, SqlDialect, SyncStatus,
+    WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -163,7 +163,11 @@ async fn open_document(
     state: State<'_, AppState>,
     document_id: String,
 ) -> Result<DocumentView, ApiError> {
-    call(state, |c| async move { c.open_document(&document_id).await }).await
+    call(
+        state,
+        |c| async move { c.open_document(&document_id).await },
+    )
+    .await
 }
 
 /// One edit of any document kind: its ops, tagged with the kind.
@@ -186,7 +190,11 @@ async fn undo_document(
     state: State<'_, AppState>,
     document_id: String,
 ) -> Result<EditResult, ApiError> {
-    call(state, |c| async move { c.undo_document(&document_id).await }).await
+    call(
+        state,
+        |c| async move { c.undo_document(&document_id).await },
+    )
+    .await
 }
 
 #[tauri::command]
@@ -195,7 +203,11 @@ async fn redo_document(
     state: State<'_, AppState>,
     document_id: String,
 ) -> Result<EditResult, ApiError> {
-    call(state, |c| async move { c.redo_document(&document_id).await }).await
+    call(
+        state,
+        |c| async move { c.redo_document(&document_id).await },
+    )
+    .await
 }
 
 #[tauri::command]
@@ -204,9 +216,10 @@ async fn validate_document(
     state: State<'_, AppState>,
     document_id: String,
 ) -> Result<DocProblems, ApiError> {
-    call(state, |c| async move {
-        c.validate_document(&document_id).await
-    })
+    call(
+        state,
+        |c| async move { c.validate_document(&document_id).await },
+    )
     .await
 }
 
@@ -371,6 +384,57 @@ async fn export_bpmn_file(
     call(state, |c| async move {
         let xml = c.export_bpmn(&document_id).await?;
         write_file(&path, xml.as_bytes())
+    })
+    .await
+}
+
+/// Imports a Context Mapper CML file as a new domain model of the workspace.
+#[tauri::command]
+#[specta::specta]
+async fn import_cml_file(
+    state: State<'_, AppState>,
+    workspace_id: String,
+    path: String,
+) -> Result<DocumentSummary, ApiError> {
+    call(state, |c| async move {
+        let p = PathBuf::from(&path);
+        let bytes = std::fs::read(&p)
+            .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("cannot read {path}: {e}")))?;
+        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        c.import_cml(&workspace_id, bytes, stem)
+            .await
+            .map_err(|e| ApiError::new(e.code, format!("{path}: {}", e.detail)))
+    })
+    .await
+}
+
+/// Writes the domain model as Context Mapper CML to `path`.
+#[tauri::command]
+#[specta::specta]
+async fn export_cml_file(
+    state: State<'_, AppState>,
+    document_id: String,
+    path: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        let cml = c.export_cml(&document_id).await?;
+        write_file(&path, cml.as_bytes())
+    })
+    .await
+}
+
+/// Writes the SQL DDL of the domain model's data model to `path`.
+#[tauri::command]
+#[specta::specta]
+async fn export_ddl_file(
+    state: State<'_, AppState>,
+    document_id: String,
+    dialect: SqlDialect,
+    path: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        let sql = c.domain_ddl(&document_id, dialect).await?;
+        write_file(&path, sql.as_bytes())
     })
     .await
 }
@@ -591,6 +655,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             choose_save_path,
             import_bpmn_file,
             export_bpmn_file,
+            import_cml_file,
+            export_cml_file,
+            export_ddl_file,
             save_picture,
             edit_document,
             undo_document,

@@ -30,6 +30,12 @@ export const commands = {
 	importBpmnFile: (workspaceId: string, path: string) => typedError<DocumentSummary, ApiError>(__TAURI_INVOKE("import_bpmn_file", { workspaceId, path })),
 	/**  Writes the flow as BPMN 2.0 XML to `path`. */
 	exportBpmnFile: (documentId: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_bpmn_file", { documentId, path })),
+	/**  Imports a Context Mapper CML file as a new domain model of the workspace. */
+	importCmlFile: (workspaceId: string, path: string) => typedError<DocumentSummary, ApiError>(__TAURI_INVOKE("import_cml_file", { workspaceId, path })),
+	/**  Writes the domain model as Context Mapper CML to `path`. */
+	exportCmlFile: (documentId: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_cml_file", { documentId, path })),
+	/**  Writes the SQL DDL of the domain model's data model to `path`. */
+	exportDdlFile: (documentId: string, dialect: SqlDialect, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_ddl_file", { documentId, dialect, path })),
 	/**  Writes a picture of the canvas (SVG text or PNG bytes, made by the UI) to `path`. */
 	savePicture: (path: string, data: number[]) => typedError<null, ApiError>(__TAURI_INVOKE("save_picture", { path, data })),
 	/**  One edit of any document kind: its ops, tagged with the kind. */
@@ -1152,6 +1158,9 @@ export type ResolvedLink_Serialize = {
  *  warnings are flows that run, but probably not as meant, or are hard to read.
  */
 export type Severity = "error" | "warning";
+
+/**  The SQL dialects the data model's DDL is written for. */
+export type SqlDialect = "postgres" | "mysql" | "sqlite" | "oracle";
 
 /**  A part of the problem space; bounded contexts implement it. */
 export type Subdomain = Subdomain_Serialize | Subdomain_Deserialize;

@@ -7,6 +7,7 @@
 //! change is committed -> only then does the call return (and the UI show "saved").
 
 mod documents;
+mod domains;
 mod error;
 pub mod exchange;
 mod flows;

@@ -260,3 +260,24 @@ pub struct MeetingRoom {
     /// The server the workspace goes back to when the room closes.
     pub previous_server: Option<String>,
 }
+
+/// The SQL dialects the data model's DDL is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SqlDialect {
+    Postgres,
+    Mysql,
+    Sqlite,
+    Oracle,
+}
+
+impl From<SqlDialect> for formats::ddl::Dialect {
+    fn from(d: SqlDialect) -> Self {
+        match d {
+            SqlDialect::Postgres => formats::ddl::Dialect::Postgres,
+            SqlDialect::Mysql => formats::ddl::Dialect::Mysql,
+            SqlDialect::Sqlite => formats::ddl::Dialect::Sqlite,
+            SqlDialect::Oracle => formats::ddl::Dialect::Oracle,
+        }
+    }
+}

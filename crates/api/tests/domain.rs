@@ -244,3 +244,66 @@ async fn the_demo_workspace_has_the_scrm_domain_model_linked_from_its_flows() {
     };
     assert_eq!(all_links, 7);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_cml_file_imports_whole_or_not_at_all_and_exports_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path()).await;
+    let ws = c.create_workspace("保险").await.unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/cml/insurance-example__Insurance-Example-Stage-2.cml");
+    let bytes = std::fs::read(&fixture).unwrap();
+    let d = c
+        .import_cml(&ws.id, bytes.clone(), Some("Insurance".into()))
+        .await
+        .unwrap();
+    assert_eq!(d.kind, DocKind::DomainModel);
+    let m = c.domain_model(&d.id).await.unwrap();
+    assert!(m.contexts.len() >= 4, "{:?}", m.contexts);
+    assert!(!m.relationships.is_empty());
+    // Export and import again: the same model.
+    let cml = c.export_cml(&d.id).await.unwrap();
+    let again = formats::cml::import(cml.as_bytes()).unwrap().model;
+    // The document reads records sorted by id; a file has them in its own order.
+    assert_eq!(
+        by_id(again),
+        by_id(formats::cml::import(&bytes).unwrap().model)
+    );
+    // Its DDL runs on SQLite.
+    let sql = c.domain_ddl(&d.id, api::SqlDialect::Sqlite).await.unwrap();
+    rusqlite::Connection::open_in_memory()
+        .unwrap()
+        .execute_batch(&sql)
+        .unwrap();
+
+    // A syntax error names its place and creates nothing.
+    let before = c.open_workspace(&ws.id).await.unwrap().documents.len();
+    let err = c
+        .import_cml(&ws.id, b"BoundedContext A {\n  Aggregate {".to_vec(), None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, api::ErrorCode::BadFile);
+    assert!(err.detail.contains("line"), "{}", err.detail);
+    assert_eq!(
+        c.open_workspace(&ws.id).await.unwrap().documents.len(),
+        before
+    );
+    // A flow is not a domain model.
+    let flow = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "流程")
+        .await
+        .unwrap();
+    assert_eq!(
+        c.export_cml(&flow.id).await.unwrap_err().code,
+        api::ErrorCode::InvalidInput
+    );
+}
+
+fn by_id(mut m: model::domain::DomainModel) -> model::domain::DomainModel {
+    m.subdomains.sort_by(|a, b| a.id.cmp(&b.id));
+    m.contexts.sort_by(|a, b| a.id.cmp(&b.id));
+    m.relationships.sort_by(|a, b| a.id.cmp(&b.id));
+    m.elements.sort_by(|a, b| a.id.cmp(&b.id));
+    m.attributes.sort_by(|a, b| a.id.cmp(&b.id));
+    m
+}

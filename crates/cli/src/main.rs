@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use api::{
     ApiError, Config, Core, DocKind, EdgeKind, ErrorCode, FlowEdge, FlowNode, FlowOp, Lane,
-    NodeKind,
+    NodeKind, SqlDialect,
 };
 use clap::{Parser, Subcommand};
 
@@ -45,6 +45,9 @@ enum Command {
     /// Context Mapper CML files: check, round-trip, derive SQL DDL, draw the context map.
     #[command(subcommand)]
     Cml(CmlCommand),
+    /// Domain models in the store.
+    #[command(subcommand)]
+    Domain(DomainCommand),
     /// Create a workspace with one generated business flow (for benchmarks).
     #[command(hide = true)]
     GenFlow {
@@ -123,6 +126,19 @@ enum CmlCommand {
         input: PathBuf,
         #[arg(value_name = "OUT")]
         output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DomainCommand {
+    /// Print the SQL DDL of DOCUMENT's data model (a domain model of WORKSPACE, by id or
+    /// exact title), with the overrides made in the app.
+    Ddl {
+        workspace: String,
+        document: String,
+        /// The SQL dialect.
+        #[arg(long, value_parser = ["postgres", "mysql", "sqlite", "oracle"])]
+        dialect: String,
     },
 }
 
@@ -253,6 +269,33 @@ async fn command(core: &Core, command: Command, json: bool) -> Result<(), ApiErr
             }
         }
         Command::Bpmn(_) | Command::Cml(_) => unreachable!("handled before the store opens"),
+        Command::Domain(DomainCommand::Ddl {
+            workspace,
+            document,
+            dialect,
+        }) => {
+            let id = find_workspace(core, &workspace).await?;
+            let view = core.open_workspace(&id).await?;
+            let doc = view
+                .documents
+                .iter()
+                .find(|d| {
+                    d.kind == DocKind::DomainModel && (d.id == document || d.title == document)
+                })
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::NotFound,
+                        format!("workspace {} has no domain model {document:?}", view.name),
+                    )
+                })?;
+            let dialect = match dialect.as_str() {
+                "postgres" => SqlDialect::Postgres,
+                "mysql" => SqlDialect::Mysql,
+                "sqlite" => SqlDialect::Sqlite,
+                _ => SqlDialect::Oracle,
+            };
+            print!("{}", core.domain_ddl(&doc.id, dialect).await?);
+        }
         Command::GenFlow { nodes, name } => {
             let ws = core.create_workspace(&name).await?;
             let doc = core

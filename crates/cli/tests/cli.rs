@@ -108,3 +108,50 @@ fn errors_are_clear_and_exit_non_zero() {
         .unwrap();
     assert!(!o.status.success());
 }
+
+#[test]
+fn domain_ddl_prints_the_data_model_of_a_stored_domain_model() {
+    let data = tempfile::tempdir().unwrap();
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../assets/demo");
+    let o = triloop(data.path(), &["import", demo.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = triloop(
+        data.path(),
+        &[
+            "domain",
+            "ddl",
+            "SCRM 企微私域运营专题",
+            "SCRM 领域模型",
+            "--dialect",
+            "sqlite",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let sql = stdout(&o);
+    // The demo's data model runs on a real SQLite.
+    let conn = rusqlite::Connection::open_in_memory().unwrap();
+    conn.execute_batch(&sql)
+        .unwrap_or_else(|e| panic!("{e}\n{sql}"));
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(tables >= 7, "{tables} tables\n{sql}");
+    assert!(sql.contains("客户"), "{sql}");
+    let o = triloop(
+        data.path(),
+        &[
+            "domain",
+            "ddl",
+            "SCRM 企微私域运营专题",
+            "nope",
+            "--dialect",
+            "postgres",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no domain model"));
+}
