@@ -750,6 +750,12 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
       respond<DocumentSummary>(() => err("badFile", `${path}: BPMN files open only in the desktop app`)),
     exportBpmnFile: (_documentId: string, path: string) =>
       respond<null>(() => err("badFile", `${path}: BPMN files are written only by the desktop app`)),
+    importCmlFile: (_workspaceId: string, path: string) =>
+      respond<DocumentSummary>(() => err("badFile", `${path}: CML files open only in the desktop app`)),
+    exportCmlFile: (_documentId: string, path: string) =>
+      respond<null>(() => err("badFile", `${path}: CML files are written only by the desktop app`)),
+    exportDdlFile: (_documentId: string, _dialect: string, path: string) =>
+      respond<null>(() => err("badFile", `${path}: SQL files are written only by the desktop app`)),
     savePicture: (path: string, _data: number[]) =>
       respond<null>(() => err("badFile", `${path}: pictures are written only by the desktop app`)),
     markCorrupt(documentId: string) {
