@@ -10,6 +10,7 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { AlertIcon } from "./components/icons";
 import { Sidebar } from "./components/Sidebar";
 import { TopBar } from "./components/TopBar";
+import { useCollapse } from "./components/useCollapse";
 import { openCanvas, FlowEditor, type ConfirmRequest, type FocusRequest } from "./flow/FlowEditor";
 import { useFlowProblems, type FlowProblems, type ProblemsStatus } from "./flow/useFlowProblems";
 import { useFlowSession, type FlowSession, type SaveState } from "./flow/useFlowSession";
@@ -75,6 +76,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   const sync = useWorkspaceSync(backend, events, current?.id ?? null, showError);
   const [syncOpen, setSyncOpen] = useState(false);
   const [joinOpen, setJoinOpen] = useState(false);
+  const [sidebarFolded, toggleSidebar] = useCollapse("sidebar");
 
   // Responses to an older "open workspace" request are ignored once a newer one was made.
   const openSeq = useRef(0);
@@ -383,8 +385,10 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
         onLocale={onLocale}
         syncArea={current ? <SyncBadge sync={sync} onOpen={() => setSyncOpen(true)} /> : null}
       />
-      <div className="body">
+      <div className={`body${sidebarFolded ? " sidebar-folded" : ""}`}>
         <Sidebar
+          folded={sidebarFolded}
+          onToggleFold={toggleSidebar}
           workspaces={workspaces}
           current={current}
           currentDocId={docId}

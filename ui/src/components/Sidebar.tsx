@@ -1,10 +1,13 @@
-// The left sidebar: workspaces (专题) and, under the open one, its documents.
+// The left sidebar: workspaces (专题) and, under the open one, its documents. On a narrow
+// window (or by the person's choice) it folds to a strip of icons that keeps the same
+// commands: open a workspace or a document, new flow, import BPMN, join; renaming and
+// deleting need the full sidebar (the strip's toggle brings it back).
 
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { DocumentSummary, WorkspaceSummary, WorkspaceView } from "../bindings";
 import { InlineInput } from "./InlineInput";
-import { DocIcon, FlowDocIcon, FolderIcon, JoinIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { DocIcon, FlowDocIcon, FolderIcon, ImportIcon, JoinIcon, PaneToggleIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
 
 type Props = {
   workspaces: WorkspaceSummary[];
@@ -21,9 +24,109 @@ type Props = {
   onImportBpmn(): void;
   onRenameDocument(id: string, title: string): void;
   onDeleteDocument(doc: DocumentSummary): void;
+  /** Shown as a strip of icons. */
+  folded?: boolean;
+  onToggleFold?(): void;
 };
 
+/** The first letter (or Chinese character) of a name, for a workspace's button in the strip. */
+export function monogram(name: string): string {
+  const first = Array.from(name.trim())[0] ?? "?";
+  return first.toLocaleUpperCase();
+}
+
+function FoldedSidebar(props: Props) {
+  const { t } = useTranslation();
+  const { workspaces, current, currentDocId } = props;
+  return (
+    <nav className="sidebar is-folded" aria-label={t("sidebar.workspaces")} data-testid="sidebar" data-folded="true">
+      <button
+        type="button"
+        className="icon-button rail-button"
+        data-testid="sidebar-toggle"
+        title={t("sidebar.expand")}
+        aria-label={t("sidebar.expand")}
+        aria-expanded={false}
+        onClick={props.onToggleFold}
+      >
+        <PaneToggleIcon />
+      </button>
+      <div className="rail-group">
+        {workspaces.map((ws) => (
+          <button
+            key={ws.id}
+            type="button"
+            className={`rail-button rail-monogram${current?.id === ws.id ? " is-active" : ""}`}
+            data-testid="workspace-item"
+            data-workspace-id={ws.id}
+            aria-current={current?.id === ws.id ? "true" : undefined}
+            title={`${ws.name} · ${t("sidebar.documentCount", { count: ws.documentCount })}`}
+            aria-label={ws.name}
+            onClick={() => props.onOpenWorkspace(ws.id)}
+          >
+            {monogram(ws.name)}
+          </button>
+        ))}
+        <button
+          type="button"
+          className="icon-button rail-button"
+          data-testid="join-workspace"
+          title={t("sidebar.joinWorkspace")}
+          aria-label={t("sidebar.joinWorkspace")}
+          onClick={props.onJoinWorkspace}
+        >
+          <JoinIcon />
+        </button>
+      </div>
+      {current && (
+        <div className="rail-group">
+          {current.documents.map((doc) => (
+            <button
+              key={doc.id}
+              type="button"
+              className={`icon-button rail-button${doc.id === currentDocId ? " is-active" : ""}`}
+              data-testid="document-item"
+              data-document-id={doc.id}
+              data-kind={doc.kind}
+              aria-current={doc.id === currentDocId ? "page" : undefined}
+              title={`${t(`docKind.${doc.kind}`)}: ${doc.title}`}
+              aria-label={doc.title}
+              onClick={() => props.onOpenDocument(doc.id)}
+            >
+              {doc.kind === "businessFlow" ? <FlowDocIcon /> : <DocIcon />}
+            </button>
+          ))}
+          <button
+            type="button"
+            className="icon-button rail-button"
+            data-testid="new-flow"
+            title={t("sidebar.newFlow")}
+            aria-label={t("sidebar.newFlow")}
+            onClick={props.onCreateFlow}
+          >
+            <PlusIcon />
+          </button>
+          <button
+            type="button"
+            className="icon-button rail-button"
+            data-testid="import-bpmn"
+            title={t("bpmnFile.importBpmnHint")}
+            aria-label={t("bpmnFile.importBpmn")}
+            onClick={props.onImportBpmn}
+          >
+            <ImportIcon />
+          </button>
+        </div>
+      )}
+    </nav>
+  );
+}
+
 export function Sidebar(props: Props) {
+  return props.folded ? <FoldedSidebar {...props} /> : <FullSidebar {...props} />;
+}
+
+function FullSidebar(props: Props) {
   const { t } = useTranslation();
   const { workspaces, current, currentDocId } = props;
   const [creating, setCreating] = useState(false);
@@ -31,8 +134,21 @@ export function Sidebar(props: Props) {
   const [renamingDocument, setRenamingDocument] = useState<string | null>(null);
 
   return (
-    <nav className="sidebar" aria-label={t("sidebar.workspaces")}>
+    <nav className="sidebar" aria-label={t("sidebar.workspaces")} data-testid="sidebar" data-folded="false">
       <div className="sidebar-section-header">
+        {props.onToggleFold && (
+          <button
+            type="button"
+            className="icon-button"
+            data-testid="sidebar-toggle"
+            title={t("sidebar.collapse")}
+            aria-label={t("sidebar.collapse")}
+            aria-expanded={true}
+            onClick={props.onToggleFold}
+          >
+            <PaneToggleIcon />
+          </button>
+        )}
         <span>{t("sidebar.workspaces")}</span>
         <button
           type="button"

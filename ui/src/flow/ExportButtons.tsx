@@ -7,6 +7,7 @@ import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
 import { renderPng, renderSvg } from "../canvas";
 import type { FlowEdge, FlowNode, Lane } from "../model";
+import type { ItemMode } from "./OverflowToolbar";
 import { toCanvasFlow } from "./toCanvas";
 
 type Format = "bpmn" | "svg" | "png";
@@ -37,8 +38,10 @@ type Props = {
   showError(error: ApiError): void;
 };
 
-export function ExportButtons({ backend, documentId, title, nodes, edges, lanes, showError }: Props) {
-  const { t } = useTranslation();
+/** The state of saving files: the command, whether one is running, and the last file saved. */
+export type ExportActions = { save(format: Format): Promise<void>; busy: boolean; saved: string | null };
+
+export function useExportActions({ backend, documentId, title, nodes, edges, lanes, showError }: Props): ExportActions {
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -69,28 +72,58 @@ export function ExportButtons({ backend, documentId, title, nodes, edges, lanes,
       setBusy(false);
     }
   };
+  return { save, busy, saved };
+}
 
+const FORMATS = ["bpmn", "svg", "png"] as const;
+
+/**
+ * The export commands: a labelled group of buttons in the toolbar ("bar"), an inert copy for
+ * measuring it ("measure"), or a titled group of entries in the toolbar's More menu ("menu").
+ */
+export function ExportButtons({ actions, mode }: { actions: ExportActions; mode: ItemMode }) {
+  const { t } = useTranslation();
+  if (mode === "measure") {
+    return (
+      <span className="export-buttons">
+        <span className="toolbar-label">{t("bpmnFile.exportLabel")}</span>
+        {FORMATS.map((f) => (
+          <span key={f} className="tool-button">
+            {t(LABELS[f].text)}
+          </span>
+        ))}
+      </span>
+    );
+  }
+  const menu = mode === "menu";
   return (
-    <span className="export-buttons" role="group" aria-label={t("bpmnFile.exportLabel")}>
-      <span className="toolbar-label">{t("bpmnFile.exportLabel")}</span>
-      {(["bpmn", "svg", "png"] as const).map((f) => (
+    <span className={menu ? "menu-group" : "export-buttons"} role="group" aria-label={t("bpmnFile.exportLabel")}>
+      <span className={menu ? "menu-group-title" : "toolbar-label"}>{t("bpmnFile.exportLabel")}</span>
+      {FORMATS.map((f) => (
         <button
           key={f}
           type="button"
-          className="tool-button"
+          className={menu ? "menu-item" : "tool-button"}
+          role={menu ? "menuitem" : undefined}
           data-testid={`export-${f}`}
-          disabled={busy}
+          disabled={actions.busy}
           title={t(LABELS[f].hint)}
-          onClick={() => void save(f)}
+          onClick={() => void actions.save(f)}
         >
           {t(LABELS[f].text)}
         </button>
       ))}
-      {saved && (
-        <span className="toolbar-hint" data-testid="export-saved" title={saved}>
-          {t("bpmnFile.saved", { path: saved.split(/[\\/]/).pop() })}
-        </span>
-      )}
+    </span>
+  );
+}
+
+/** Which file was saved last (beside the toolbar's end, so it shows wherever the command was). */
+export function ExportSaved({ actions }: { actions: ExportActions }) {
+  const { t } = useTranslation();
+  if (!actions.saved) return null;
+  return (
+    <span className="toolbar-hint export-saved" data-testid="export-saved" title={actions.saved}>
+      {t("bpmnFile.saved", { path: actions.saved.split(/[\\/]/).pop() })}
     </span>
   );
 }
