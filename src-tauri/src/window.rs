@@ -5,9 +5,15 @@
 //! its file lives (one per screen, in the data folder) and what a first start looks like.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-use tauri::{App, LogicalPosition, LogicalSize, Manager, Monitor, WebviewWindow, WebviewWindowBuilder};
-use tauri_plugin_window_state::{StateFlags, WindowExt};
+use tauri::{
+    App, LogicalPosition, LogicalSize, Manager, Monitor, WebviewWindow, WebviewWindowBuilder,
+    WindowEvent,
+};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags, WindowExt};
 
 /// The window's label in tauri.conf.json (created here, not by Tauri: `"create": false`).
 const MAIN: &str = "main";
@@ -94,7 +100,34 @@ pub fn open_main(app: &mut App, data_dir: &Path) -> tauri::Result<WebviewWindow>
     }
     window.show()?;
     let _ = window.set_focus();
+    save_when_settled(&window);
     Ok(window)
+}
+
+/// How long the window must stay put after a move or resize before its state is written.
+const SETTLE: Duration = Duration::from_millis(500);
+
+/// The plugin writes its file when the app exits normally; a killed or crashed app would
+/// forget what the person did. So the state is also written once a move or resize settles.
+fn save_when_settled(window: &WebviewWindow) {
+    let generation = Arc::new(AtomicU64::new(0));
+    let app = window.app_handle().clone();
+    window.on_window_event(move |e| {
+        if !matches!(e, WindowEvent::Moved(_) | WindowEvent::Resized(_)) {
+            return;
+        }
+        let mine = generation.fetch_add(1, Ordering::SeqCst) + 1;
+        let generation = generation.clone();
+        let app = app.clone();
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(SETTLE).await;
+            if generation.load(Ordering::SeqCst) == mine
+                && let Err(e) = app.save_window_state(flags())
+            {
+                tracing::warn!(error = %e, "cannot save the window's size and place");
+            }
+        });
+    });
 }
 
 #[cfg(test)]

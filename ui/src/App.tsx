@@ -42,6 +42,8 @@ export type TriloopTestApi = {
   problemMarks(): [string, "error" | "warning"][];
   /** Frames the canvas has painted (0 before the first). */
   framesDrawn(): number;
+  /** The open canvas's viewport (screen = flow × zoom + (x, y)), or null with no canvas. */
+  viewport(): { x: number; y: number; zoom: number } | null;
   /** The element under a client point (null: empty canvas, where a drag pans). */
   elementAt(x: number, y: number): string | null;
 };
@@ -343,6 +345,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
       },
       problemMarks: () => [...openCanvas.marks],
       framesDrawn: () => openCanvas.view?.redrawCount() ?? 0,
+      viewport: () => openCanvas.view?.getViewport() ?? null,
       elementAt: (x, y) => openCanvas.view?.elementAt(x, y) ?? null,
     };
     window.__triloop = api;
