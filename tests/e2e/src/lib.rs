@@ -267,6 +267,25 @@ impl Screen {
         &self.display
     }
 
+    /// Saves a PNG of the whole screen to `target/e2e-shots/NAME.png` (ImageMagick's `import`):
+    /// it shows whether the window fits the screen. WebDriver's screenshot did not return on
+    /// a second X server here, so the screen is taken from X itself.
+    pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .env("DISPLAY", &self.display)
+            .status()
+            .context("running import (apt-get install imagemagick)")?;
+        if !status.success() {
+            bail!("import -window root failed on {}", self.display);
+        }
+        Ok(path)
+    }
+
     /// Runs xdotool on this screen (`xdotool ARGS…`) and returns what it printed.
     pub fn xdotool(&self, args: &[&str]) -> Result<String> {
         let out = Command::new("xdotool")

@@ -1113,9 +1113,11 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
             ("TRILOOP_TEST_OPEN_FILE", file.to_str().unwrap()),
             ("TRILOOP_TEST_SAVE_DIR", out.path().to_str().unwrap()),
         ])?;
+        eprintln!("{size}: launching on {}", screen.display());
         let c = driver.launch(data.path()).await?;
         wait_canvas(&c).await?;
         wait_frame(&c, 0).await?;
+        eprintln!("{size}: the canvas is painted");
 
         // The window fits the screen, and every pane fits the window.
         let layout = js(&c, LAYOUT_JS).await?;
@@ -1145,10 +1147,12 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
         assert!((r(&layout["pane"], "top") - r(&layout["toolbar"], "bottom")).abs() <= 1.0, "{size}: {layout}");
         assert!((r(&layout["pane"], "right") - r(win, "width")).abs() <= 0.5, "{size}: {layout}");
         assert!((r(&layout["pane"], "bottom") - r(win, "height")).abs() <= 0.5, "{size}: {layout}");
-        // Side panes fold to icons where room is short.
+        // Side panes fold to icons where room is short (the window is the screen less room
+        // for a window manager's frame).
         let folded = |k: &str| layout[k].as_str() == Some("true");
-        assert_eq!(folded("sidebarFolded"), w < 1100, "{size}: sidebar folded");
-        assert_eq!(folded("paletteFolded"), w < 1200, "{size}: palette folded");
+        let inner = r(win, "width");
+        assert_eq!(folded("sidebarFolded"), inner < 1100.0, "{size}: sidebar folded in {inner}");
+        assert_eq!(folded("paletteFolded"), inner < 1200.0, "{size}: palette folded in {inner}");
 
         // Every toolbar command is reachable: in the toolbar, or in its More menu, and inside the window.
         for id in TOOLBAR_COMMANDS {
@@ -1176,6 +1180,7 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
             click(&c, "[data-testid=toolbar-more]").await?;
         }
 
+        eprintln!("{size}: every toolbar command is reachable");
         // The demo flow opened framed; after "Fit" too every element lies inside the pane.
         let outside = elements_outside_pane(&c).await?;
         assert!(outside.is_empty(), "{size}: the demo flow opened with {outside:?} off-screen");
@@ -1184,7 +1189,7 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
         wait_frame(&c, before).await.ok();
         let outside = elements_outside_pane(&c).await?;
         assert!(outside.is_empty(), "{size}: after Fit {outside:?} are off-screen");
-        e2e::save_screenshot(&c, &format!("laptop-demo-{size}")).await?;
+        screen.screenshot(&format!("laptop-demo-{size}"))?;
 
         // The person pans; that view is kept for the demo flow while another document is open.
         let demo = js(&c, "return document.querySelector('[data-testid=document-item][aria-current=page]').dataset.documentId;").await?;
@@ -1214,7 +1219,7 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
         wait_frame(&c, before).await.ok();
         let outside = elements_outside_pane(&c).await?;
         assert!(outside.is_empty(), "{size}: the imported model opened with {outside:?} off-screen");
-        e2e::save_screenshot(&c, &format!("laptop-miwg-{size}")).await?;
+        screen.screenshot(&format!("laptop-miwg-{size}"))?;
         toolbar_command(&c, "fit-view").await?;
         let outside = elements_outside_pane(&c).await?;
         assert!(outside.is_empty(), "{size}: after Fit {outside:?} of the imported model are off-screen");
@@ -1261,7 +1266,7 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
         wait_js(&c, "return window.innerWidth === 1100 && window.innerHeight === 650;", "the resized window").await?;
         // Written once the size settles (the app is then killed: no orderly exit needed).
         std::thread::sleep(std::time::Duration::from_millis(1500));
-        e2e::save_screenshot(&c, "laptop-window-1100x650").await?;
+        screen.screenshot("laptop-window-1100x650")?;
         let _ = kill_app(data.path());
         let _ = c.close().await;
     }
