@@ -32,7 +32,12 @@ const FRAME_ALLOWANCE: (f64, f64) = (16.0, 48.0);
 /// large monitor and later used alone gets each screen's own remembered window.
 fn screen_key(m: &Monitor) -> String {
     let s = m.size();
-    format!("{}x{}@{}", s.width, s.height, (m.scale_factor() * 100.0).round() as u32)
+    format!(
+        "{}x{}@{}",
+        s.width,
+        s.height,
+        (m.scale_factor() * 100.0).round() as u32
+    )
 }
 
 /// The state file for a screen, in the data folder (so that a throwaway `--data-dir` starts
@@ -54,10 +59,15 @@ pub fn first_size(default: (f64, f64), min: (f64, f64), work: (f64, f64)) -> ((f
 
 /// Registers the window-state plugin for the current screen and opens the main window.
 pub fn open_main(app: &mut App, data_dir: &Path) -> tauri::Result<WebviewWindow> {
-    let monitor = app
-        .primary_monitor()?
-        .or_else(|| app.available_monitors().ok().and_then(|m| m.into_iter().next()));
-    let key = monitor.as_ref().map(screen_key).unwrap_or_else(|| "unknown".into());
+    let monitor = app.primary_monitor()?.or_else(|| {
+        app.available_monitors()
+            .ok()
+            .and_then(|m| m.into_iter().next())
+    });
+    let key = monitor
+        .as_ref()
+        .map(screen_key)
+        .unwrap_or_else(|| "unknown".into());
     let file = state_file(data_dir, &key);
     let saved = file.is_file();
     // The plugin joins this name to its config folder; an absolute path replaces that folder.
@@ -86,8 +96,14 @@ pub fn open_main(app: &mut App, data_dir: &Path) -> tauri::Result<WebviewWindow>
     } else if let Some(m) = &monitor {
         let scale = m.scale_factor();
         let area = m.work_area();
-        let work = (area.size.width as f64 / scale, area.size.height as f64 / scale);
-        let min = (config.min_width.unwrap_or(0.0), config.min_height.unwrap_or(0.0));
+        let work = (
+            area.size.width as f64 / scale,
+            area.size.height as f64 / scale,
+        );
+        let min = (
+            config.min_width.unwrap_or(0.0),
+            config.min_height.unwrap_or(0.0),
+        );
         let ((w, h), shrunk) = first_size((config.width, config.height), min, work);
         window.set_size(LogicalSize::new(w, h))?;
         // Centred on the usable area (not the whole screen: a task bar may take a side).
@@ -137,9 +153,18 @@ mod tests {
     #[test]
     fn a_first_window_fits_a_small_screen_and_keeps_its_size_on_a_large_one() {
         // 1366x768 at 125 %: about 1093x614 logical, less a 40 px task bar.
-        assert_eq!(first_size((1280.0, 800.0), (960.0, 540.0), (1093.0, 574.0)), ((1077.0, 540.0), true));
-        assert_eq!(first_size((1280.0, 800.0), (960.0, 540.0), (1920.0, 1040.0)), ((1280.0, 800.0), false));
-        assert_eq!(first_size((1280.0, 800.0), (960.0, 540.0), (1024.0, 600.0)), ((1008.0, 552.0), true));
+        assert_eq!(
+            first_size((1280.0, 800.0), (960.0, 540.0), (1093.0, 574.0)),
+            ((1077.0, 540.0), true)
+        );
+        assert_eq!(
+            first_size((1280.0, 800.0), (960.0, 540.0), (1920.0, 1040.0)),
+            ((1280.0, 800.0), false)
+        );
+        assert_eq!(
+            first_size((1280.0, 800.0), (960.0, 540.0), (1024.0, 600.0)),
+            ((1008.0, 552.0), true)
+        );
     }
 
     #[test]

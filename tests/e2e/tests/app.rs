@@ -1041,10 +1041,16 @@ fn r(v: &Value, k: &str) -> f64 {
 
 /// Asserts that a rectangle lies inside the window.
 fn assert_inside_window(layout: &Value, name: &str, size: &str) {
-    let (w, h) = (r(&layout["window"], "width"), r(&layout["window"], "height"));
+    let (w, h) = (
+        r(&layout["window"], "width"),
+        r(&layout["window"], "height"),
+    );
     let b = &layout[name];
     assert!(
-        r(b, "left") >= -0.5 && r(b, "top") >= -0.5 && r(b, "right") <= w + 0.5 && r(b, "bottom") <= h + 0.5,
+        r(b, "left") >= -0.5
+            && r(b, "top") >= -0.5
+            && r(b, "right") <= w + 0.5
+            && r(b, "bottom") <= h + 0.5,
         "{size}: {name} {b} runs past the window {w}x{h}"
     );
 }
@@ -1072,7 +1078,9 @@ return ids.filter((id) => {
 async fn toolbar_command(c: &Client, id: &str) -> Result<()> {
     let direct = js(
         c,
-        &format!("return !!document.querySelector('[data-testid=canvas-toolbar] [data-testid={id}]');"),
+        &format!(
+            "return !!document.querySelector('[data-testid=canvas-toolbar] [data-testid={id}]');"
+        ),
     )
     .await?;
     if direct != Value::Bool(true) {
@@ -1093,7 +1101,90 @@ async fn wait_frame(c: &Client, before: u64) -> Result<()> {
 }
 
 async fn frames(c: &Client) -> Result<u64> {
-    Ok(js(c, "return window.__triloop.framesDrawn();").await?.as_u64().unwrap_or(0))
+    Ok(js(c, "return window.__triloop.framesDrawn();")
+        .await?
+        .as_u64()
+        .unwrap_or(0))
+}
+
+/// Checks in the window that the window fits a `w`x`h` screen, every pane fits the window,
+/// the canvas fills exactly the visible pane and every toolbar command is reachable (in the
+/// toolbar, or in its More menu); returns the layout measured.
+async fn check_panes(c: &Client, size: &str, w: u32, h: u32) -> Result<Value> {
+    // The window fits the screen, and every pane fits the window.
+    let layout = js(c, LAYOUT_JS).await?;
+    let win = &layout["window"];
+    assert!(
+        r(win, "width") <= w as f64 && r(win, "height") <= h as f64,
+        "{size}: the window {win} is larger than the screen"
+    );
+    for pane in ["topbar", "sidebar", "palette", "toolbar", "pane", "canvas"] {
+        assert_inside_window(&layout, pane, size);
+    }
+    assert!(
+        layout["toolbarOverflow"].as_f64() == Some(0.0),
+        "{size}: the toolbar's content is wider than the toolbar: {layout}"
+    );
+    // The canvas fills exactly the visible pane: beside the palette, under the toolbar,
+    // to the window's right and bottom edges.
+    for side in ["left", "top", "right", "bottom"] {
+        assert!(
+            (r(&layout["canvas"], side) - r(&layout["pane"], side)).abs() <= 0.5,
+            "{size}: the canvas {} is not the pane {}",
+            layout["canvas"],
+            layout["pane"]
+        );
+    }
+    assert!(
+        (r(&layout["pane"], "left") - r(&layout["palette"], "right")).abs() <= 1.0,
+        "{size}: {layout}"
+    );
+    assert!(
+        (r(&layout["pane"], "top") - r(&layout["toolbar"], "bottom")).abs() <= 1.0,
+        "{size}: {layout}"
+    );
+    assert!(
+        (r(&layout["pane"], "right") - r(win, "width")).abs() <= 0.5,
+        "{size}: {layout}"
+    );
+    assert!(
+        (r(&layout["pane"], "bottom") - r(win, "height")).abs() <= 0.5,
+        "{size}: {layout}"
+    );
+    // Every toolbar command is reachable: in the toolbar, or in its More menu, and inside the window.
+    for id in TOOLBAR_COMMANDS {
+        let there = js(
+            c,
+            &format!(
+                "const e = document.querySelector('[data-testid=canvas-toolbar] [data-testid={id}]'); if (!e) return null; const r = e.getBoundingClientRect(); return r.right <= window.innerWidth + 0.5 && r.bottom <= window.innerHeight && r.width > 0;"
+            ),
+        )
+        .await?;
+        if there == Value::Bool(true) {
+            continue;
+        }
+        assert!(
+            there.is_null(),
+            "{size}: {id} is in the toolbar but cut off"
+        );
+        click(c, "[data-testid=toolbar-more]").await?;
+        let in_menu = js(
+            c,
+            &format!(
+                "const e = document.querySelector('[data-testid=toolbar-menu] [data-testid={id}]'); if (!e) return false; const r = e.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth + 0.5 && r.bottom <= window.innerHeight + 0.5 && r.width > 0;"
+            ),
+        )
+        .await?;
+        assert_eq!(
+            in_menu,
+            Value::Bool(true),
+            "{size}: {id} is neither in the toolbar nor in its menu"
+        );
+        // Closes the menu again (a second click on More).
+        click(c, "[data-testid=toolbar-more]").await?;
+    }
+
+    Ok(layout)
 }
 
 #[tokio::test]
@@ -1119,76 +1210,50 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
         wait_frame(&c, 0).await?;
         eprintln!("{size}: the canvas is painted");
 
-        // The window fits the screen, and every pane fits the window.
-        let layout = js(&c, LAYOUT_JS).await?;
+        let layout = check_panes(&c, &size, w, h).await?;
         let win = &layout["window"];
-        assert!(
-            r(win, "width") <= w as f64 && r(win, "height") <= h as f64,
-            "{size}: the window {win} is larger than the screen"
-        );
-        for pane in ["topbar", "sidebar", "palette", "toolbar", "pane", "canvas"] {
-            assert_inside_window(&layout, pane, &size);
-        }
-        assert!(
-            layout["toolbarOverflow"].as_f64() == Some(0.0),
-            "{size}: the toolbar's content is wider than the toolbar: {layout}"
-        );
-        // The canvas fills exactly the visible pane: beside the palette, under the toolbar,
-        // to the window's right and bottom edges.
-        for side in ["left", "top", "right", "bottom"] {
-            assert!(
-                (r(&layout["canvas"], side) - r(&layout["pane"], side)).abs() <= 0.5,
-                "{size}: the canvas {} is not the pane {}",
-                layout["canvas"],
-                layout["pane"]
-            );
-        }
-        assert!((r(&layout["pane"], "left") - r(&layout["palette"], "right")).abs() <= 1.0, "{size}: {layout}");
-        assert!((r(&layout["pane"], "top") - r(&layout["toolbar"], "bottom")).abs() <= 1.0, "{size}: {layout}");
-        assert!((r(&layout["pane"], "right") - r(win, "width")).abs() <= 0.5, "{size}: {layout}");
-        assert!((r(&layout["pane"], "bottom") - r(win, "height")).abs() <= 0.5, "{size}: {layout}");
         // Side panes fold to icons where room is short (the window is the screen less room
         // for a window manager's frame).
         let folded = |k: &str| layout[k].as_str() == Some("true");
         let inner = r(win, "width");
-        assert_eq!(folded("sidebarFolded"), inner < 1100.0, "{size}: sidebar folded in {inner}");
-        assert_eq!(folded("paletteFolded"), inner < 1200.0, "{size}: palette folded in {inner}");
+        assert_eq!(
+            folded("sidebarFolded"),
+            inner < 1100.0,
+            "{size}: sidebar folded in {inner}"
+        );
+        assert_eq!(
+            folded("paletteFolded"),
+            inner < 1200.0,
+            "{size}: palette folded in {inner}"
+        );
 
-        // Every toolbar command is reachable: in the toolbar, or in its More menu, and inside the window.
-        for id in TOOLBAR_COMMANDS {
-            let there = js(
-                &c,
-                &format!(
-                    "const e = document.querySelector('[data-testid=canvas-toolbar] [data-testid={id}]'); if (!e) return null; const r = e.getBoundingClientRect(); return r.right <= window.innerWidth + 0.5 && r.bottom <= window.innerHeight && r.width > 0;"
-                ),
-            )
-            .await?;
-            if there == Value::Bool(true) {
-                continue;
-            }
-            assert!(there.is_null(), "{size}: {id} is in the toolbar but cut off");
-            click(&c, "[data-testid=toolbar-more]").await?;
-            let in_menu = js(
-                &c,
-                &format!(
-                    "const e = document.querySelector('[data-testid=toolbar-menu] [data-testid={id}]'); if (!e) return false; const r = e.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth + 0.5 && r.bottom <= window.innerHeight + 0.5 && r.width > 0;"
-                ),
-            )
-            .await?;
-            assert_eq!(in_menu, Value::Bool(true), "{size}: {id} is neither in the toolbar nor in its menu");
-            // Closes the menu again (a second click on More).
-            click(&c, "[data-testid=toolbar-more]").await?;
+        if w < 1100 {
+            // Unfolded by hand on the small window: the toolbar folds into its menu instead.
+            click(&c, "[data-testid=sidebar-toggle]").await?;
+            click(&c, "[data-testid=palette-toggle]").await?;
+            let unfolded = check_panes(&c, &size, w, h).await?;
+            assert_eq!(unfolded["sidebarFolded"], "false", "{size}: {unfolded}");
+            assert_eq!(unfolded["paletteFolded"], "false", "{size}: {unfolded}");
+            wait_css(&c, "[data-testid=toolbar-more]").await?;
+            screen.screenshot(&format!("laptop-unfolded-{size}"))?;
+            click(&c, "[data-testid=sidebar-toggle]").await?;
+            click(&c, "[data-testid=palette-toggle]").await?;
         }
-
         eprintln!("{size}: every toolbar command is reachable");
         // The demo flow opened framed; after "Fit" too every element lies inside the pane.
         let outside = elements_outside_pane(&c).await?;
-        assert!(outside.is_empty(), "{size}: the demo flow opened with {outside:?} off-screen");
+        assert!(
+            outside.is_empty(),
+            "{size}: the demo flow opened with {outside:?} off-screen"
+        );
         let before = frames(&c).await?;
         toolbar_command(&c, "fit-view").await?;
         wait_frame(&c, before).await.ok();
         let outside = elements_outside_pane(&c).await?;
-        assert!(outside.is_empty(), "{size}: after Fit {outside:?} are off-screen");
+        assert!(
+            outside.is_empty(),
+            "{size}: after Fit {outside:?} are off-screen"
+        );
         screen.screenshot(&format!("laptop-demo-{size}"))?;
 
         // The person pans; that view is kept for the demo flow while another document is open.
@@ -1203,7 +1268,10 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
             ),
         )
         .await?;
-        let (ex, ey) = (empty[0].as_f64().unwrap_or(0.0).round(), empty[1].as_f64().unwrap_or(0.0).round());
+        let (ex, ey) = (
+            empty[0].as_f64().unwrap_or(0.0).round(),
+            empty[1].as_f64().unwrap_or(0.0).round(),
+        );
         drag(&c, (ex, ey), (ex + 30.0, ey + 20.0)).await?;
         let panned = js(&c, "return window.__triloop.viewport();").await?;
 
@@ -1211,21 +1279,34 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
         click(&c, "[data-testid=import-bpmn]").await?;
         wait_js(
             &c,
-            &format!("return window.__triloop.nodeCount() === {};", expected.nodes.len()),
+            &format!(
+                "return window.__triloop.nodeCount() === {};",
+                expected.nodes.len()
+            ),
             "the imported flow on the canvas",
         )
         .await?;
         let before = frames(&c).await?;
         wait_frame(&c, before).await.ok();
         let outside = elements_outside_pane(&c).await?;
-        assert!(outside.is_empty(), "{size}: the imported model opened with {outside:?} off-screen");
+        assert!(
+            outside.is_empty(),
+            "{size}: the imported model opened with {outside:?} off-screen"
+        );
         screen.screenshot(&format!("laptop-miwg-{size}"))?;
         toolbar_command(&c, "fit-view").await?;
         let outside = elements_outside_pane(&c).await?;
-        assert!(outside.is_empty(), "{size}: after Fit {outside:?} of the imported model are off-screen");
+        assert!(
+            outside.is_empty(),
+            "{size}: after Fit {outside:?} of the imported model are off-screen"
+        );
 
         // Back on the demo flow: the view the person left.
-        click(&c, &format!("[data-testid=document-item][data-document-id='{demo}']")).await?;
+        click(
+            &c,
+            &format!("[data-testid=document-item][data-document-id='{demo}']"),
+        )
+        .await?;
         wait_js(
             &c,
             &format!("const v = window.__triloop.viewport(); return v && v.x === {} && v.y === {} && v.zoom === {};", panned["x"], panned["y"], panned["zoom"]),
@@ -1258,12 +1339,23 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
         let c = driver.launch(data.path()).await?;
         wait_canvas(&c).await?;
         let size = js(&c, inner).await?;
-        let (w, h) = (size[0].as_f64().unwrap_or(0.0), size[1].as_f64().unwrap_or(0.0));
-        assert!(w <= 1366.0 && h <= 768.0 && h >= 540.0, "first window {w}x{h} on 1366x768");
+        let (w, h) = (
+            size[0].as_f64().unwrap_or(0.0),
+            size[1].as_f64().unwrap_or(0.0),
+        );
+        assert!(
+            w <= 1366.0 && h <= 768.0 && h >= 540.0,
+            "first window {w}x{h} on 1366x768"
+        );
         // The person makes it 1100x650.
         let id = window_id(&screen).await?;
         screen.xdotool(&["windowsize", &id, "1100", "650"])?;
-        wait_js(&c, "return window.innerWidth === 1100 && window.innerHeight === 650;", "the resized window").await?;
+        wait_js(
+            &c,
+            "return window.innerWidth === 1100 && window.innerHeight === 650;",
+            "the resized window",
+        )
+        .await?;
         // Written once the size settles (the app is then killed: no orderly exit needed).
         std::thread::sleep(std::time::Duration::from_millis(1500));
         screen.screenshot("laptop-window-1100x650")?;
@@ -1277,7 +1369,11 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
         let c = driver.launch(data.path()).await?;
         wait_canvas(&c).await?;
         let size = js(&c, inner).await?;
-        assert_eq!(size, serde_json::json!([1100, 650]), "the window after a restart");
+        assert_eq!(
+            size,
+            serde_json::json!([1100, 650]),
+            "the window after a restart"
+        );
         c.close().await?;
     }
     {
@@ -1287,7 +1383,11 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
         let c = driver.launch(data.path()).await?;
         wait_canvas(&c).await?;
         let size = js(&c, inner).await?;
-        assert_eq!(size, serde_json::json!([1280, 800]), "the window on a 1920x1080 screen");
+        assert_eq!(
+            size,
+            serde_json::json!([1280, 800]),
+            "the window on a 1920x1080 screen"
+        );
         c.close().await?;
     }
     Ok(())

@@ -38,10 +38,10 @@ vi.mock("./canvasSupport", () => ({
 const { CanvasEngine } = await import("./engine");
 const { node } = await import("./testFlows");
 
-function mount(cssWidth: number, cssHeight: number) {
+function mount(cssWidth: number, cssHeight: number, size = { w: cssWidth, h: cssHeight }) {
   const container = document.createElement("div");
-  Object.defineProperty(container, "clientWidth", { get: () => cssWidth });
-  Object.defineProperty(container, "clientHeight", { get: () => cssHeight });
+  Object.defineProperty(container, "clientWidth", { get: () => size.w });
+  Object.defineProperty(container, "clientHeight", { get: () => size.h });
   const canvas = document.createElement("canvas");
   canvas.getContext = (() => recordingContext(calls)) as unknown as HTMLCanvasElement["getContext"];
   container.appendChild(canvas);
@@ -102,5 +102,29 @@ describe("the canvas on high-density screens", () => {
         resolve();
       });
     });
+  });
+});
+
+describe("the canvas when the window is resized", () => {
+  it("keeps the flow point at the pane's centre; a panel opening in the window moves nothing", () => {
+    const size = { w: 800, h: 500 };
+    const { engine } = mount(800, 500, size);
+    const handle = engine.handle();
+    handle.setViewport({ x: 100, y: 50, zoom: 0.5 });
+    const measure = () => (engine as unknown as { measure(paintNow?: boolean): void }).measure(false);
+    // The window shrinks by 200 × 100: the pane with it.
+    window.innerWidth = 1080;
+    window.innerHeight = 700;
+    size.w = 600;
+    size.h = 400;
+    measure();
+    expect(handle.getViewport()).toEqual({ x: 0, y: 0, zoom: 0.5 });
+    // The element panel takes 288 px of the same window: the view stays.
+    size.w = 312;
+    measure();
+    expect(handle.getViewport()).toEqual({ x: 0, y: 0, zoom: 0.5 });
+    window.innerWidth = 1280;
+    window.innerHeight = 800;
+    engine.detach();
   });
 });
