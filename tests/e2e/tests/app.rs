@@ -979,7 +979,7 @@ async fn a_miwg_file_imported_through_the_window_shows_and_exports() -> Result<(
     e2e::save_screenshot(&c, "miwg-import").await?;
 
     // Export: BPMN (the same model back), SVG and PNG pictures.
-    click(&c, "[data-testid=export-bpmn]").await?;
+    toolbar_command(&c, "export-bpmn").await?;
     let xml = wait_file(out.path(), "bpmn").await?;
     let back = formats::bpmn::import(&xml)?;
     assert_eq!(
@@ -988,14 +988,14 @@ async fn a_miwg_file_imported_through_the_window_shows_and_exports() -> Result<(
         "the exported file holds the same elements"
     );
     assert_eq!(formats::bpmn::flowdoc::to_flow(&back), expected);
-    click(&c, "[data-testid=export-svg]").await?;
+    toolbar_command(&c, "export-svg").await?;
     let svg = String::from_utf8(wait_file(out.path(), "svg").await?)?;
     assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
     assert_eq!(
         svg.matches("data-element-kind=\"node\"").count(),
         expected.nodes.len()
     );
-    click(&c, "[data-testid=export-png]").await?;
+    toolbar_command(&c, "export-png").await?;
     let png = wait_file(out.path(), "png").await?;
     assert!(
         png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000,

@@ -1,7 +1,7 @@
 // Saving the open flow as a file: BPMN 2.0 XML (written by the core, over the file it was
 // imported from) and pictures of the canvas (SVG and PNG, drawn by the canvas renderer).
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
@@ -117,13 +117,26 @@ export function ExportButtons({ actions, mode }: { actions: ExportActions; mode:
   );
 }
 
-/** Which file was saved last (beside the toolbar's end, so it shows wherever the command was). */
+/** How long the notice of a saved file stays over the canvas. */
+const SAVED_NOTICE_MS = 8000;
+
+/**
+ * Which file was saved last, as a notice over the canvas's corner: shown wherever the
+ * command was (the toolbar or its More menu), and never taking the toolbar's room.
+ */
 export function ExportSaved({ actions }: { actions: ExportActions }) {
   const { t } = useTranslation();
-  if (!actions.saved) return null;
+  const [shown, setShown] = useState<string | null>(null);
+  useEffect(() => {
+    setShown(actions.saved);
+    if (!actions.saved) return;
+    const timer = setTimeout(() => setShown(null), SAVED_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [actions.saved]);
+  if (!shown) return null;
   return (
-    <span className="toolbar-hint export-saved" data-testid="export-saved" title={actions.saved}>
-      {t("bpmnFile.saved", { path: actions.saved.split(/[\\/]/).pop() })}
-    </span>
+    <div className="canvas-notice" data-testid="export-saved" title={shown} role="status">
+      {t("bpmnFile.saved", { path: shown.split(/[\\/]/).pop() })}
+    </div>
   );
 }

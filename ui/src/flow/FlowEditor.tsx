@@ -772,12 +772,7 @@ export function FlowEditor({
         ),
     },
   ];
-  const toolbarEnd = (
-    <>
-      <ExportSaved actions={exportActions} />
-      <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />
-    </>
-  );
+  const toolbarEnd = <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />;
 
   return (
     <div className={`flow-editor${paletteFolded ? " palette-folded" : ""}`} ref={rootRef}>
@@ -812,6 +807,7 @@ export function FlowEditor({
               ariaLabel={t("canvas.label")}
             />
             <PresenceLayer peers={peers} view={view} container={canvasRef} viewportListeners={viewportListeners} />
+            <ExportSaved actions={exportActions} />
             <ProblemTooltip container={canvasRef} elementAt={elementAt} index={problems.index} nameOf={nameOf} />
             {renamingId && renameTarget && (
               <div className="canvas-rename" style={renameTarget.style}>
