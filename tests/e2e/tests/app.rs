@@ -1328,6 +1328,17 @@ async fn window_id(screen: &e2e::Screen) -> Result<String> {
         .ok_or_else(|| anyhow::anyhow!("no Triloop window on {}", screen.display()))
 }
 
+/// Launches the app on `data` on a `w`x`h` screen and returns its window's inner size.
+async fn inner_size_on(data: &Path, w: u32, h: u32) -> Result<Value> {
+    let screen = e2e::Screen::start(w, h)?;
+    let driver = Driver::start(&[("DISPLAY", screen.display())])?;
+    let c = driver.launch(data).await?;
+    wait_canvas(&c).await?;
+    let size = js(&c, "return [window.innerWidth, window.innerHeight];").await?;
+    c.close().await?;
+    Ok(size)
+}
+
 #[tokio::test]
 async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Result<()> {
     let data = tempfile::tempdir()?;
@@ -1362,33 +1373,19 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
         let _ = kill_app(data.path());
         let _ = c.close().await;
     }
-    {
-        // Restarted on the same screen: the size it was left at.
-        let screen = e2e::Screen::start(1366, 768)?;
-        let driver = Driver::start(&[("DISPLAY", screen.display())])?;
-        let c = driver.launch(data.path()).await?;
-        wait_canvas(&c).await?;
-        let size = js(&c, inner).await?;
-        assert_eq!(
-            size,
-            serde_json::json!([1100, 650]),
-            "the window after a restart"
-        );
-        c.close().await?;
-    }
-    {
-        // On another screen (a large monitor) it has a size of its own: the default.
-        let screen = e2e::Screen::start(1920, 1080)?;
-        let driver = Driver::start(&[("DISPLAY", screen.display())])?;
-        let c = driver.launch(data.path()).await?;
-        wait_canvas(&c).await?;
-        let size = js(&c, inner).await?;
-        assert_eq!(
-            size,
-            serde_json::json!([1280, 800]),
-            "the window on a 1920x1080 screen"
-        );
-        c.close().await?;
-    }
+    // Restarted on the same screen: the size it was left at.
+    let size = inner_size_on(data.path(), 1366, 768).await?;
+    assert_eq!(
+        size,
+        serde_json::json!([1100, 650]),
+        "the window after a restart"
+    );
+    // On another screen (a large monitor) it has a size of its own: the default.
+    let size = inner_size_on(data.path(), 1920, 1080).await?;
+    assert_eq!(
+        size,
+        serde_json::json!([1280, 800]),
+        "the window on a 1920x1080 screen"
+    );
     Ok(())
 }

@@ -3,11 +3,12 @@
 // commands: open a workspace or a document, new flow, import BPMN, join; renaming and
 // deleting need the full sidebar (the strip's toggle brings it back).
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { DocumentSummary, WorkspaceSummary, WorkspaceView } from "../bindings";
 import { InlineInput } from "./InlineInput";
-import { DocIcon, FlowDocIcon, FolderIcon, ImportIcon, JoinIcon, PaneToggleIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { DocIcon, FlowDocIcon, FolderIcon, ImportIcon, JoinIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { PaneToggle } from "./PaneToggle";
 
 type Props = {
   workspaces: WorkspaceSummary[];
@@ -35,22 +36,23 @@ export function monogram(name: string): string {
   return first.toLocaleUpperCase();
 }
 
+/** A command in the folded sidebar: an icon, with its name as the tooltip and accessible name. */
+function RailButton({ testId, label, title, icon, onClick }: { testId: string; label: string; title?: string; icon: ReactNode; onClick(): void }) {
+  return (
+    <button type="button" className="icon-button rail-button" data-testid={testId} title={title ?? label} aria-label={label} onClick={onClick}>
+      {icon}
+    </button>
+  );
+}
+
 function FoldedSidebar(props: Props) {
   const { t } = useTranslation();
   const { workspaces, current, currentDocId } = props;
   return (
     <nav className="sidebar is-folded" aria-label={t("sidebar.workspaces")} data-testid="sidebar" data-folded="true">
-      <button
-        type="button"
-        className="icon-button rail-button"
-        data-testid="sidebar-toggle"
-        title={t("sidebar.expand")}
-        aria-label={t("sidebar.expand")}
-        aria-expanded={false}
-        onClick={props.onToggleFold}
-      >
-        <PaneToggleIcon />
-      </button>
+      {props.onToggleFold && (
+        <PaneToggle testId="sidebar-toggle" folded label={t("sidebar.expand")} className="icon-button rail-button" onToggle={props.onToggleFold} />
+      )}
       <div className="rail-group">
         {workspaces.map((ws) => (
           <button
@@ -67,16 +69,7 @@ function FoldedSidebar(props: Props) {
             {monogram(ws.name)}
           </button>
         ))}
-        <button
-          type="button"
-          className="icon-button rail-button"
-          data-testid="join-workspace"
-          title={t("sidebar.joinWorkspace")}
-          aria-label={t("sidebar.joinWorkspace")}
-          onClick={props.onJoinWorkspace}
-        >
-          <JoinIcon />
-        </button>
+        <RailButton testId="join-workspace" label={t("sidebar.joinWorkspace")} onClick={props.onJoinWorkspace} icon={<JoinIcon />} />
       </div>
       {current && (
         <div className="rail-group">
@@ -96,26 +89,14 @@ function FoldedSidebar(props: Props) {
               {doc.kind === "businessFlow" ? <FlowDocIcon /> : <DocIcon />}
             </button>
           ))}
-          <button
-            type="button"
-            className="icon-button rail-button"
-            data-testid="new-flow"
-            title={t("sidebar.newFlow")}
-            aria-label={t("sidebar.newFlow")}
-            onClick={props.onCreateFlow}
-          >
-            <PlusIcon />
-          </button>
-          <button
-            type="button"
-            className="icon-button rail-button"
-            data-testid="import-bpmn"
+          <RailButton testId="new-flow" label={t("sidebar.newFlow")} onClick={props.onCreateFlow} icon={<PlusIcon />} />
+          <RailButton
+            testId="import-bpmn"
+            label={t("bpmnFile.importBpmn")}
             title={t("bpmnFile.importBpmnHint")}
-            aria-label={t("bpmnFile.importBpmn")}
             onClick={props.onImportBpmn}
-          >
-            <ImportIcon />
-          </button>
+            icon={<ImportIcon />}
+          />
         </div>
       )}
     </nav>
@@ -136,19 +117,7 @@ function FullSidebar(props: Props) {
   return (
     <nav className="sidebar" aria-label={t("sidebar.workspaces")} data-testid="sidebar" data-folded="false">
       <div className="sidebar-section-header">
-        {props.onToggleFold && (
-          <button
-            type="button"
-            className="icon-button"
-            data-testid="sidebar-toggle"
-            title={t("sidebar.collapse")}
-            aria-label={t("sidebar.collapse")}
-            aria-expanded={true}
-            onClick={props.onToggleFold}
-          >
-            <PaneToggleIcon />
-          </button>
-        )}
+        {props.onToggleFold && <PaneToggle testId="sidebar-toggle" folded={false} label={t("sidebar.collapse")} onToggle={props.onToggleFold} />}
         <span>{t("sidebar.workspaces")}</span>
         <button
           type="button"

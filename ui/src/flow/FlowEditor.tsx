@@ -686,66 +686,41 @@ export function FlowEditor({
     showError,
   });
   const nothingSelected = selectedNodes + selectedEdges + selectedLanes.size === 0;
+  // The commands on the selection: [id, priority, test id, label, hint, disabled, run, icon path].
+  const selectionCommands: [string, number, string, string, string, boolean, () => void, string][] = [
+    ["connect", 70, "connect-selected", "canvas.connect", "canvas.connectHint", selectedNodes < 2, connectSelected, "M1 8a2 2 0 104 0 2 2 0 10-4 0M5 8h6M10 5l3 3-3 3"],
+    ["rename", 80, "rename-selected", "canvas.rename", "canvas.renameHint", nothingSelected, renameSelected, "M3 13l1-3.5L11 2.5l2.5 2.5L6.5 12z"],
+    [
+      "delete",
+      90,
+      "delete-selected",
+      "canvas.deleteSelection",
+      "canvas.deleteSelectionHint",
+      nothingSelected,
+      deleteSelection,
+      "M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5",
+    ],
+  ];
   const toolbarItems: ToolbarItem[] = [
-    {
-      id: "connect",
-      priority: 70,
+    ...selectionCommands.map(([id, priority, testId, label, hint, disabled, run, path]): ToolbarItem => ({
+      id,
+      priority,
       render: (mode) => (
         <ToolButton
           mode={mode}
-          testId="connect-selected"
-          label={t("canvas.connect")}
-          title={t("canvas.connectHint")}
-          disabled={selectedNodes < 2}
-          onClick={connectSelected}
+          testId={testId}
+          label={t(label)}
+          title={t(hint)}
+          disabled={disabled}
+          onClick={run}
           icon={
             <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-              <circle cx="3" cy="8" r="2" />
-              <path d="M5 8h6" />
-              <path d="M10 5l3 3-3 3" />
+              <path d={path} />
             </svg>
           }
         />
       ),
-    },
-    {
-      id: "rename",
-      priority: 80,
-      render: (mode) => (
-        <ToolButton
-          mode={mode}
-          testId="rename-selected"
-          label={t("canvas.rename")}
-          title={t("canvas.renameHint")}
-          disabled={nothingSelected}
-          onClick={renameSelected}
-          icon={
-            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-              <path d="M3 13l1-3.5L11 2.5l2.5 2.5L6.5 12z" />
-            </svg>
-          }
-        />
-      ),
-    },
-    {
-      id: "delete",
-      priority: 90,
-      render: (mode) => (
-        <ToolButton
-          mode={mode}
-          testId="delete-selected"
-          label={t("canvas.deleteSelection")}
-          title={t("canvas.deleteSelectionHint")}
-          disabled={nothingSelected}
-          onClick={deleteSelection}
-          icon={
-            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-              <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" />
-            </svg>
-          }
-        />
-      ),
-    },
+    })),
     {
       id: "fit",
       priority: 100,

@@ -6,7 +6,7 @@ import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import type { NodeKind } from "../bindings";
 import { PALETTE_GROUPS, PALETTE_MIME, isEvent, isGateway } from "./kinds";
-import { PaneToggleIcon } from "../components/icons";
+import { PaneToggle } from "../components/PaneToggle";
 import { BpmnShape } from "./shapes";
 
 function iconSize(kind: NodeKind): { w: number; h: number } {
@@ -29,19 +29,7 @@ export const Palette = memo(function Palette({ disabled, onAdd, onAddLane, folde
   return (
     <aside className={`palette${folded ? " is-folded" : ""}`} aria-label={t("palette.title")} data-testid="palette" data-folded={folded}>
       <div className="palette-title" title={t("palette.hint")}>
-        {onToggleFold && (
-          <button
-            type="button"
-            className="icon-button"
-            data-testid="palette-toggle"
-            title={toggleLabel}
-            aria-label={toggleLabel}
-            aria-expanded={!folded}
-            onClick={onToggleFold}
-          >
-            <PaneToggleIcon />
-          </button>
-        )}
+        {onToggleFold && <PaneToggle testId="palette-toggle" folded={folded} label={toggleLabel} onToggle={onToggleFold} />}
         <span className="palette-title-text">{t("palette.title")}</span>
       </div>
       {PALETTE_GROUPS.map(({ group, kinds }) => (
