@@ -16,6 +16,8 @@ use api::{
 use futures::FutureExt;
 use tauri::{Manager, State};
 
+mod window;
+
 /// Test hooks (the `debug_panic` command) are on only when this variable is `1`.
 pub const TEST_HOOKS_ENV: &str = "TRILOOP_TEST_HOOKS";
 
@@ -737,6 +739,7 @@ pub fn run() {
         tracing::error!(error = %e.detail, "the core could not open");
     }
     let closing = core.as_ref().ok().cloned();
+    let data_dir = config.data_dir.clone();
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
@@ -746,6 +749,8 @@ pub fn run() {
                 forward_events(app.handle().clone(), core.clone());
             }
             app.manage(AppState { core });
+            // The window is made here, after the window-state plugin knows the screen.
+            window::open_main(app, &data_dir)?;
             Ok(())
         })
         .build(tauri::generate_context!("tauri.conf.json"))

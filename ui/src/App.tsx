@@ -10,6 +10,7 @@ import { ErrorBanner } from "./components/ErrorBanner";
 import { AlertIcon } from "./components/icons";
 import { Sidebar } from "./components/Sidebar";
 import { TopBar } from "./components/TopBar";
+import { useCollapse } from "./components/useCollapse";
 import { openCanvas, FlowEditor, type ConfirmRequest, type FocusRequest } from "./flow/FlowEditor";
 import { useFlowProblems, type FlowProblems, type ProblemsStatus } from "./flow/useFlowProblems";
 import { useFlowSession, type FlowSession, type SaveState } from "./flow/useFlowSession";
@@ -41,6 +42,8 @@ export type TriloopTestApi = {
   problemMarks(): [string, "error" | "warning"][];
   /** Frames the canvas has painted (0 before the first). */
   framesDrawn(): number;
+  /** The open canvas's viewport (screen = flow × zoom + (x, y)), or null with no canvas. */
+  viewport(): { x: number; y: number; zoom: number } | null;
   /** The element under a client point (null: empty canvas, where a drag pans). */
   elementAt(x: number, y: number): string | null;
 };
@@ -75,6 +78,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   const sync = useWorkspaceSync(backend, events, current?.id ?? null, showError);
   const [syncOpen, setSyncOpen] = useState(false);
   const [joinOpen, setJoinOpen] = useState(false);
+  const [sidebarFolded, toggleSidebar] = useCollapse("sidebar");
 
   // Responses to an older "open workspace" request are ignored once a newer one was made.
   const openSeq = useRef(0);
@@ -341,6 +345,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
       },
       problemMarks: () => [...openCanvas.marks],
       framesDrawn: () => openCanvas.view?.redrawCount() ?? 0,
+      viewport: () => openCanvas.view?.getViewport() ?? null,
       elementAt: (x, y) => openCanvas.view?.elementAt(x, y) ?? null,
     };
     window.__triloop = api;
@@ -383,8 +388,10 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
         onLocale={onLocale}
         syncArea={current ? <SyncBadge sync={sync} onOpen={() => setSyncOpen(true)} /> : null}
       />
-      <div className="body">
+      <div className={`body${sidebarFolded ? " sidebar-folded" : ""}`}>
         <Sidebar
+          folded={sidebarFolded}
+          onToggleFold={toggleSidebar}
           workspaces={workspaces}
           current={current}
           currentDocId={docId}

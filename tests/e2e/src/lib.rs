@@ -214,3 +214,98 @@ pub async fn save_screenshot(c: &Client, name: &str) -> Result<PathBuf> {
     std::fs::write(&path, c.screenshot().await?)?;
     Ok(path)
 }
+
+/// An X server of a given screen size, for tests that need the window on a screen of that
+/// size (a laptop's 1024x600, a desktop's 1920x1080) rather than the one `xvfb-run` gave the
+/// test process. Pass `("DISPLAY", screen.display())` to `Driver::start`. Stopped on drop.
+pub struct Screen {
+    child: Child,
+    display: String,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Screen {
+    pub fn start(width: u32, height: u32) -> Result<Screen> {
+        // A display number nobody uses: no socket and no lock file for it.
+        let n = (90..200)
+            .find(|n| {
+                !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                    && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+            })
+            .ok_or_else(|| anyhow!("no free X display number"))?;
+        let display = format!(":{n}");
+        let child = Command::new("Xvfb")
+            .args([
+                &display,
+                "-screen",
+                "0",
+                &format!("{width}x{height}x24"),
+                "-nolisten",
+                "tcp",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting Xvfb (apt-get install xvfb)")?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            if Instant::now() > deadline {
+                bail!("Xvfb {display} did not start");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Ok(Screen {
+            child,
+            display,
+            width,
+            height,
+        })
+    }
+
+    pub fn display(&self) -> &str {
+        &self.display
+    }
+
+    /// Saves a PNG of the whole screen to `target/e2e-shots/NAME.png` (ImageMagick's `import`):
+    /// it shows whether the window fits the screen. WebDriver's screenshot did not return on
+    /// a second X server here, so the screen is taken from X itself.
+    pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{name}.png"));
+        let status = Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .env("DISPLAY", &self.display)
+            .status()
+            .context("running import (apt-get install imagemagick)")?;
+        if !status.success() {
+            bail!("import -window root failed on {}", self.display);
+        }
+        Ok(path)
+    }
+
+    /// Runs xdotool on this screen (`xdotool ARGS…`) and returns what it printed.
+    pub fn xdotool(&self, args: &[&str]) -> Result<String> {
+        let out = Command::new("xdotool")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .context("running xdotool")?;
+        if !out.status.success() {
+            bail!(
+                "xdotool {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        unsafe_kill(self.child.id(), "TERM");
+        let _ = self.child.wait();
+    }
+}

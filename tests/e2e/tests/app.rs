@@ -979,7 +979,7 @@ async fn a_miwg_file_imported_through_the_window_shows_and_exports() -> Result<(
     e2e::save_screenshot(&c, "miwg-import").await?;
 
     // Export: BPMN (the same model back), SVG and PNG pictures.
-    click(&c, "[data-testid=export-bpmn]").await?;
+    toolbar_command(&c, "export-bpmn").await?;
     let xml = wait_file(out.path(), "bpmn").await?;
     let back = formats::bpmn::import(&xml)?;
     assert_eq!(
@@ -988,14 +988,14 @@ async fn a_miwg_file_imported_through_the_window_shows_and_exports() -> Result<(
         "the exported file holds the same elements"
     );
     assert_eq!(formats::bpmn::flowdoc::to_flow(&back), expected);
-    click(&c, "[data-testid=export-svg]").await?;
+    toolbar_command(&c, "export-svg").await?;
     let svg = String::from_utf8(wait_file(out.path(), "svg").await?)?;
     assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
     assert_eq!(
         svg.matches("data-element-kind=\"node\"").count(),
         expected.nodes.len()
     );
-    click(&c, "[data-testid=export-png]").await?;
+    toolbar_command(&c, "export-png").await?;
     let png = wait_file(out.path(), "png").await?;
     assert!(
         png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 1000,
@@ -1003,5 +1003,389 @@ async fn a_miwg_file_imported_through_the_window_shows_and_exports() -> Result<(
         png.len()
     );
     c.close().await?;
+    Ok(())
+}
+
+// --- the editor on a laptop: every pane fits the window, a file opens framed ---
+
+/// Every toolbar command, by test id. Each one is in the toolbar or in its More menu.
+const TOOLBAR_COMMANDS: &[&str] = &[
+    "connect-selected",
+    "rename-selected",
+    "delete-selected",
+    "fit-view",
+    "export-bpmn",
+    "export-svg",
+    "export-png",
+    "problems-toggle",
+];
+
+/// The page's layout facts, measured in the window: the window, each pane's rectangle, the
+/// canvas element's, the toolbar's overflow, and which panes are folded.
+const LAYOUT_JS: &str = r#"
+const rect = (css) => { const e = document.querySelector(css); if (!e) return null; const r = e.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom }; };
+const bar = document.querySelector('[data-testid=canvas-toolbar]');
+return {
+  window: { width: window.innerWidth, height: window.innerHeight, screenW: screen.width, screenH: screen.height, dpr: window.devicePixelRatio },
+  topbar: rect('.topbar'), sidebar: rect('[data-testid=sidebar]'), palette: rect('[data-testid=palette]'),
+  toolbar: rect('[data-testid=canvas-toolbar]'), pane: rect('[data-testid=canvas]'), canvas: rect('[data-testid=flow-canvas]'),
+  toolbarOverflow: bar ? bar.scrollWidth - bar.clientWidth : null,
+  sidebarFolded: document.querySelector('[data-testid=sidebar]')?.dataset.folded,
+  paletteFolded: document.querySelector('[data-testid=palette]')?.dataset.folded,
+};
+"#;
+
+fn r(v: &Value, k: &str) -> f64 {
+    v[k].as_f64().unwrap_or(f64::NAN)
+}
+
+/// Asserts that a rectangle lies inside the window.
+fn assert_inside_window(layout: &Value, name: &str, size: &str) {
+    let (w, h) = (
+        r(&layout["window"], "width"),
+        r(&layout["window"], "height"),
+    );
+    let b = &layout[name];
+    assert!(
+        r(b, "left") >= -0.5
+            && r(b, "top") >= -0.5
+            && r(b, "right") <= w + 0.5
+            && r(b, "bottom") <= h + 0.5,
+        "{size}: {name} {b} runs past the window {w}x{h}"
+    );
+}
+
+/// Every node and lane of the open flow as it lies on screen, checked against the canvas
+/// pane: returns those that stick out.
+async fn elements_outside_pane(c: &Client) -> Result<Vec<String>> {
+    let v = js(
+        c,
+        r#"
+const t = window.__triloop;
+const p = document.querySelector('[data-testid=canvas]').getBoundingClientRect();
+const ids = [...t.nodes().map((n) => n.id), ...t.lanes().map((l) => l.id)];
+return ids.filter((id) => {
+  const r = t.clientRect(id);
+  return !r || r.left < p.left - 0.5 || r.top < p.top - 0.5 || r.left + r.width > p.right + 0.5 || r.top + r.height > p.bottom + 0.5;
+});
+"#,
+    )
+    .await?;
+    Ok(serde_json::from_value(v)?)
+}
+
+/// Runs a toolbar command: its button in the toolbar, else its entry in the More menu.
+async fn toolbar_command(c: &Client, id: &str) -> Result<()> {
+    let direct = js(
+        c,
+        &format!(
+            "return !!document.querySelector('[data-testid=canvas-toolbar] [data-testid={id}]');"
+        ),
+    )
+    .await?;
+    if direct != Value::Bool(true) {
+        click(c, "[data-testid=toolbar-more]").await?;
+    }
+    click(c, &format!("[data-testid={id}]")).await
+}
+
+/// Waits until the canvas has painted a frame after `before` frames.
+async fn wait_frame(c: &Client, before: u64) -> Result<()> {
+    wait_js(
+        c,
+        &format!("return window.__triloop.framesDrawn() > {before};"),
+        "a new frame",
+    )
+    .await?;
+    Ok(())
+}
+
+async fn frames(c: &Client) -> Result<u64> {
+    Ok(js(c, "return window.__triloop.framesDrawn();")
+        .await?
+        .as_u64()
+        .unwrap_or(0))
+}
+
+/// Checks in the window that the window fits a `w`x`h` screen, every pane fits the window,
+/// the canvas fills exactly the visible pane and every toolbar command is reachable (in the
+/// toolbar, or in its More menu); returns the layout measured.
+async fn check_panes(c: &Client, size: &str, w: u32, h: u32) -> Result<Value> {
+    // The window fits the screen, and every pane fits the window.
+    let layout = js(c, LAYOUT_JS).await?;
+    let win = &layout["window"];
+    assert!(
+        r(win, "width") <= w as f64 && r(win, "height") <= h as f64,
+        "{size}: the window {win} is larger than the screen"
+    );
+    for pane in ["topbar", "sidebar", "palette", "toolbar", "pane", "canvas"] {
+        assert_inside_window(&layout, pane, size);
+    }
+    assert!(
+        layout["toolbarOverflow"].as_f64() == Some(0.0),
+        "{size}: the toolbar's content is wider than the toolbar: {layout}"
+    );
+    // The canvas fills exactly the visible pane: beside the palette, under the toolbar,
+    // to the window's right and bottom edges.
+    for side in ["left", "top", "right", "bottom"] {
+        assert!(
+            (r(&layout["canvas"], side) - r(&layout["pane"], side)).abs() <= 0.5,
+            "{size}: the canvas {} is not the pane {}",
+            layout["canvas"],
+            layout["pane"]
+        );
+    }
+    assert!(
+        (r(&layout["pane"], "left") - r(&layout["palette"], "right")).abs() <= 1.0,
+        "{size}: {layout}"
+    );
+    assert!(
+        (r(&layout["pane"], "top") - r(&layout["toolbar"], "bottom")).abs() <= 1.0,
+        "{size}: {layout}"
+    );
+    assert!(
+        (r(&layout["pane"], "right") - r(win, "width")).abs() <= 0.5,
+        "{size}: {layout}"
+    );
+    assert!(
+        (r(&layout["pane"], "bottom") - r(win, "height")).abs() <= 0.5,
+        "{size}: {layout}"
+    );
+    // Every toolbar command is reachable: in the toolbar, or in its More menu, and inside the window.
+    for id in TOOLBAR_COMMANDS {
+        let there = js(
+            c,
+            &format!(
+                "const e = document.querySelector('[data-testid=canvas-toolbar] [data-testid={id}]'); if (!e) return null; const r = e.getBoundingClientRect(); return r.right <= window.innerWidth + 0.5 && r.bottom <= window.innerHeight && r.width > 0;"
+            ),
+        )
+        .await?;
+        if there == Value::Bool(true) {
+            continue;
+        }
+        assert!(
+            there.is_null(),
+            "{size}: {id} is in the toolbar but cut off"
+        );
+        click(c, "[data-testid=toolbar-more]").await?;
+        let in_menu = js(
+            c,
+            &format!(
+                "const e = document.querySelector('[data-testid=toolbar-menu] [data-testid={id}]'); if (!e) return false; const r = e.getBoundingClientRect(); return r.left >= 0 && r.right <= window.innerWidth + 0.5 && r.bottom <= window.innerHeight + 0.5 && r.width > 0;"
+            ),
+        )
+        .await?;
+        assert_eq!(
+            in_menu,
+            Value::Bool(true),
+            "{size}: {id} is neither in the toolbar nor in its menu"
+        );
+        // Closes the menu again (a second click on More).
+        click(c, "[data-testid=toolbar-more]").await?;
+    }
+
+    Ok(layout)
+}
+
+#[tokio::test]
+async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -> Result<()> {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/bpmn/miwg-reference/C.1.0.bpmn")
+        .canonicalize()?;
+    let expected = formats::bpmn::flowdoc::to_flow(&formats::bpmn::import(&std::fs::read(&file)?)?);
+    for (w, h) in [(1024, 600), (1100, 700), (1920, 1080)] {
+        let size = format!("{w}x{h}");
+        let screen = e2e::Screen::start(w, h)?;
+        let data = tempfile::tempdir()?;
+        let out = tempfile::tempdir()?;
+        let driver = Driver::start(&[
+            ("DISPLAY", screen.display()),
+            ("TRILOOP_TEST_HOOKS", "1"),
+            ("TRILOOP_TEST_OPEN_FILE", file.to_str().unwrap()),
+            ("TRILOOP_TEST_SAVE_DIR", out.path().to_str().unwrap()),
+        ])?;
+        eprintln!("{size}: launching on {}", screen.display());
+        let c = driver.launch(data.path()).await?;
+        wait_canvas(&c).await?;
+        wait_frame(&c, 0).await?;
+        eprintln!("{size}: the canvas is painted");
+
+        let layout = check_panes(&c, &size, w, h).await?;
+        let win = &layout["window"];
+        // Side panes fold to icons where room is short (the window is the screen less room
+        // for a window manager's frame).
+        let folded = |k: &str| layout[k].as_str() == Some("true");
+        let inner = r(win, "width");
+        assert_eq!(
+            folded("sidebarFolded"),
+            inner < 1100.0,
+            "{size}: sidebar folded in {inner}"
+        );
+        assert_eq!(
+            folded("paletteFolded"),
+            inner < 1200.0,
+            "{size}: palette folded in {inner}"
+        );
+
+        if w < 1100 {
+            // Unfolded by hand on the small window: the toolbar folds into its menu instead.
+            click(&c, "[data-testid=sidebar-toggle]").await?;
+            click(&c, "[data-testid=palette-toggle]").await?;
+            let unfolded = check_panes(&c, &size, w, h).await?;
+            assert_eq!(unfolded["sidebarFolded"], "false", "{size}: {unfolded}");
+            assert_eq!(unfolded["paletteFolded"], "false", "{size}: {unfolded}");
+            wait_css(&c, "[data-testid=toolbar-more]").await?;
+            screen.screenshot(&format!("laptop-unfolded-{size}"))?;
+            click(&c, "[data-testid=sidebar-toggle]").await?;
+            click(&c, "[data-testid=palette-toggle]").await?;
+        }
+        eprintln!("{size}: every toolbar command is reachable");
+        // The demo flow opened framed; after "Fit" too every element lies inside the pane.
+        let outside = elements_outside_pane(&c).await?;
+        assert!(
+            outside.is_empty(),
+            "{size}: the demo flow opened with {outside:?} off-screen"
+        );
+        let before = frames(&c).await?;
+        toolbar_command(&c, "fit-view").await?;
+        wait_frame(&c, before).await.ok();
+        let outside = elements_outside_pane(&c).await?;
+        assert!(
+            outside.is_empty(),
+            "{size}: after Fit {outside:?} are off-screen"
+        );
+        screen.screenshot(&format!("laptop-demo-{size}"))?;
+
+        // The person pans; that view is kept for the demo flow while another document is open.
+        let demo = js(&c, "return document.querySelector('[data-testid=document-item][aria-current=page]').dataset.documentId;").await?;
+        let demo = demo.as_str().unwrap_or_default().to_string();
+        let p = &layout["pane"];
+        let empty = js(
+            &c,
+            &format!(
+                "for (let y = {top} + 8; y < {bottom} - 40; y += 12) for (let x = {left} + 8; x < {right} - 40; x += 12) if (window.__triloop.elementAt(x, y) === null) return [x, y]; return null;",
+                top = r(p, "top"), bottom = r(p, "bottom"), left = r(p, "left"), right = r(p, "right")
+            ),
+        )
+        .await?;
+        let (ex, ey) = (
+            empty[0].as_f64().unwrap_or(0.0).round(),
+            empty[1].as_f64().unwrap_or(0.0).round(),
+        );
+        drag(&c, (ex, ey), (ex + 30.0, ey + 20.0)).await?;
+        let panned = js(&c, "return window.__triloop.viewport();").await?;
+
+        // An imported MIWG model opens framed at first sight.
+        click(&c, "[data-testid=import-bpmn]").await?;
+        wait_js(
+            &c,
+            &format!(
+                "return window.__triloop.nodeCount() === {};",
+                expected.nodes.len()
+            ),
+            "the imported flow on the canvas",
+        )
+        .await?;
+        let before = frames(&c).await?;
+        wait_frame(&c, before).await.ok();
+        let outside = elements_outside_pane(&c).await?;
+        assert!(
+            outside.is_empty(),
+            "{size}: the imported model opened with {outside:?} off-screen"
+        );
+        screen.screenshot(&format!("laptop-miwg-{size}"))?;
+        toolbar_command(&c, "fit-view").await?;
+        let outside = elements_outside_pane(&c).await?;
+        assert!(
+            outside.is_empty(),
+            "{size}: after Fit {outside:?} of the imported model are off-screen"
+        );
+
+        // Back on the demo flow: the view the person left.
+        click(
+            &c,
+            &format!("[data-testid=document-item][data-document-id='{demo}']"),
+        )
+        .await?;
+        wait_js(
+            &c,
+            &format!("const v = window.__triloop.viewport(); return v && v.x === {} && v.y === {} && v.zoom === {};", panned["x"], panned["y"], panned["zoom"]),
+            "the demo flow's kept viewport",
+        )
+        .await?;
+        c.close().await?;
+        drop(driver);
+    }
+    Ok(())
+}
+
+/// The app's window as X sees it on `screen`: its id, and its size from the page.
+async fn window_id(screen: &e2e::Screen) -> Result<String> {
+    let ids = screen.xdotool(&["search", "--onlyvisible", "--name", "^Triloop$"])?;
+    ids.lines()
+        .last()
+        .map(|s| s.trim().to_string())
+        .ok_or_else(|| anyhow::anyhow!("no Triloop window on {}", screen.display()))
+}
+
+/// Launches the app on `data` on a `w`x`h` screen and returns its window's inner size.
+async fn inner_size_on(data: &Path, w: u32, h: u32) -> Result<Value> {
+    let screen = e2e::Screen::start(w, h)?;
+    let driver = Driver::start(&[("DISPLAY", screen.display())])?;
+    let c = driver.launch(data).await?;
+    wait_canvas(&c).await?;
+    let size = js(&c, "return [window.innerWidth, window.innerHeight];").await?;
+    c.close().await?;
+    Ok(size)
+}
+
+#[tokio::test]
+async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let inner = "return [window.innerWidth, window.innerHeight];";
+    {
+        // A 1366x768 laptop screen: the 1280x800 default does not fit; the window does.
+        let screen = e2e::Screen::start(1366, 768)?;
+        let driver = Driver::start(&[("DISPLAY", screen.display())])?;
+        let c = driver.launch(data.path()).await?;
+        wait_canvas(&c).await?;
+        let size = js(&c, inner).await?;
+        let (w, h) = (
+            size[0].as_f64().unwrap_or(0.0),
+            size[1].as_f64().unwrap_or(0.0),
+        );
+        assert!(
+            w <= 1366.0 && h <= 768.0 && h >= 540.0,
+            "first window {w}x{h} on 1366x768"
+        );
+        // The person makes it 1100x650.
+        let id = window_id(&screen).await?;
+        screen.xdotool(&["windowsize", &id, "1100", "650"])?;
+        wait_js(
+            &c,
+            "return window.innerWidth === 1100 && window.innerHeight === 650;",
+            "the resized window",
+        )
+        .await?;
+        // Written once the size settles (the app is then killed: no orderly exit needed).
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        screen.screenshot("laptop-window-1100x650")?;
+        let _ = kill_app(data.path());
+        let _ = c.close().await;
+    }
+    // Restarted on the same screen: the size it was left at.
+    let size = inner_size_on(data.path(), 1366, 768).await?;
+    assert_eq!(
+        size,
+        serde_json::json!([1100, 650]),
+        "the window after a restart"
+    );
+    // On another screen (a large monitor) it has a size of its own: the default.
+    let size = inner_size_on(data.path(), 1920, 1080).await?;
+    assert_eq!(
+        size,
+        serde_json::json!([1280, 800]),
+        "the window on a 1920x1080 screen"
+    );
     Ok(())
 }

@@ -10,7 +10,8 @@
 //    testing queries a few cells around the pointer.
 // 2. Level of detail (lod.ts). Names disappear below zoom 0.4, edge names below 0.5, markers
 //    and icons below 0.3, arrowheads and rounded corners below 0.18: the costly parts go first
-//    when many elements are visible. Node bodies of one style share one path, edges of one
+//    when many elements are visible. Pool and lane names never go: they are few, and are drawn
+//    at least 11 px tall on screen while some of the name fits the band. Node bodies of one style share one path, edges of one
 //    style another, so a zoomed-out frame is a few dozen fill/stroke calls, not thousands.
 // 3. A bitmap cache (bitmapCache.ts). The static scene is rendered into an offscreen bitmap
 //    that covers the viewport plus a margin on every side. The on-screen canvas is as big as

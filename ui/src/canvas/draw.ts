@@ -18,7 +18,7 @@ import {
   isThrowing,
 } from "./kinds";
 import { dotGridStep, type Lod } from "./lod";
-import { fontString, type Font, type TextLayout } from "./text";
+import { ELLIPSIS, fontString, type Font, type TextLayout } from "./text";
 import {
   LANE_FONT,
   LINE_HEIGHT,
@@ -752,15 +752,46 @@ export function drawNode(
 
 // --- lanes and pools ---
 
-/** A name written bottom-to-top in a header strip (rotated -90°), shortened with an ellipsis to fit. */
-function drawHeaderName(ctx: DrawContext, name: string, x: number, y: number, h: number, text: TextLayout): void {
+/**
+ * A name written bottom-to-top along a band's header strip (rotated -90°), shortened with an
+ * ellipsis to fit the band's height. Zoomed out, the font keeps a minimum screen size
+ * (`lod.bandNameMin`); once it is taller than the strip is wide, the name sits on a plate of
+ * the header's colour so that it reads over the band: a pool's grows outwards (to the left,
+ * away from its lanes' headers), a lane's inwards (over its own band). Nothing is drawn only
+ * when not even a couple of characters fit the band.
+ */
+export function drawHeaderName(
+  ctx: DrawContext,
+  name: string,
+  x: number,
+  y: number,
+  h: number,
+  lod: Lod,
+  text: TextLayout,
+  grow: "left" | "right",
+): void {
   if (!name) return;
-  const line = text.wrap(name, LANE_FONT, Math.max(10, h - 28), 1)[0];
-  if (!line) return;
+  const font = lod.bandNameMin > LANE_FONT.size ? { ...LANE_FONT, size: lod.bandNameMin } : LANE_FONT;
+  // Up close a name keeps 14 units clear at each end; zoomed out, 0.6 of its (larger) size.
+  const room = h - (font === LANE_FONT ? 28 : 1.2 * font.size);
+  if (room < font.size * 1.5) return;
+  const line = text.wrap(name, font, room, 1)[0];
+  if (!line || line === ELLIPSIS) return;
+  const strip = THEME.laneHeaderWidth;
+  const plate = font.size + 4 > strip;
+  const t = font.size * 1.35;
+  const cx = !plate ? x + strip / 2 : grow === "left" ? x + strip - t / 2 : x + t / 2;
   ctx.save();
-  ctx.translate(x + THEME.laneHeaderWidth / 2, y + h / 2);
+  ctx.translate(cx, y + h / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.font = fontString(LANE_FONT);
+  if (plate) {
+    const w = text.measure(font, line) + font.size * 0.8;
+    ctx.beginPath();
+    ctx.rect(-w / 2, -t / 2, w, t);
+    ctx.fillStyle = THEME.laneHeader;
+    ctx.fill();
+  }
+  ctx.font = fontString(font);
   ctx.fillStyle = THEME.textMuted;
   ctx.textAlign = "center";
   ctx.textBaseline = "middle";
@@ -786,7 +817,7 @@ export function drawLane(ctx: DrawContext, lane: CanvasLane, index: number, lod:
   ctx.moveTo(x + hw, y);
   ctx.lineTo(x + hw, y + h);
   strokeWith(ctx, THEME.laneBorder, 1);
-  if (lod.edgeLabels) drawHeaderName(ctx, lane.name, x, y, h, text);
+  drawHeaderName(ctx, lane.name, x, y, h, lod, text, "right");
 }
 
 /** A pool: a bordered band with a header strip holding its name. */
@@ -812,7 +843,7 @@ export function drawPool(
   ctx.lineTo(x + hw, y + h);
   strokeWith(ctx, s.stroke, s.width, s.dash);
   ctx.setLineDash(NO_DASH);
-  if (lod.edgeLabels) drawHeaderName(ctx, pool.name, x, y, h, text);
+  drawHeaderName(ctx, pool.name, x, y, h, lod, text, "left");
 }
 
 // --- background ---

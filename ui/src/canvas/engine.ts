@@ -161,6 +161,8 @@ export class CanvasEngine implements InteractionHost {
   private v: Viewport = { x: 0, y: 0, zoom: 1 };
   private notified: Viewport = { x: 0, y: 0, zoom: 1 };
   private size = { w: 0, h: 0, dpr: 1 };
+  /** The window's size at the last measure (a change there re-centres the view). */
+  private windowSize: { w: number; h: number } | null = null;
   private pendingFit: number | null = null;
 
   private readonly interaction: Interaction;
@@ -395,7 +397,18 @@ export class CanvasEngine implements InteractionHost {
     const w = c.clientWidth;
     const h = c.clientHeight;
     if (w === this.size.w && h === this.size.h && dpr === this.size.dpr) return;
+    const before = this.size;
     this.size = { w, h, dpr };
+    // When the window is resized the flow point at the pane's centre stays there, as on a
+    // map. Panels opening inside the window (the element panel, the problems list) leave the
+    // view alone: the flow must not jump away from the element just clicked.
+    const win = typeof window !== "undefined" ? { w: window.innerWidth, h: window.innerHeight } : null;
+    const resized = win !== null && this.windowSize !== null && (win.w !== this.windowSize.w || win.h !== this.windowSize.h);
+    this.windowSize = win;
+    if (resized && before.w > 0 && before.h > 0 && w > 0 && h > 0 && (w !== before.w || h !== before.h)) {
+      const v = this.v;
+      this.setViewport({ x: v.x + (w - before.w) / 2, y: v.y + (h - before.h) / 2, zoom: v.zoom });
+    }
     this.cache?.invalidate();
     if (this.pendingFit !== null && w > 0 && h > 0) {
       const padding = this.pendingFit;

@@ -3,8 +3,8 @@ import { LOD_ARROWS, LOD_LABELS, LOD_MARKERS, dotGridStep, lodFor } from "./lod"
 
 describe("lodFor", () => {
   it("shows everything at zoom 1 and only outlines when far out", () => {
-    expect(lodFor(1)).toEqual({ labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true, minLineWidth: 0.75 });
-    expect(lodFor(0.1)).toEqual({ labels: false, edgeLabels: false, markers: false, arrows: false, rounded: false, minLineWidth: 7.5 });
+    expect(lodFor(1)).toEqual({ labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true, minLineWidth: 0.75, bandNameMin: 11 });
+    expect(lodFor(0.1)).toEqual({ labels: false, edgeLabels: false, markers: false, arrows: false, rounded: false, minLineWidth: 7.5, bandNameMin: 110 });
   });
 
   it("drops text before markers and markers before arrowheads as the zoom falls", () => {

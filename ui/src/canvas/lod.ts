@@ -18,7 +18,16 @@ export type Lod = {
    * out the flow stays visible instead of fading into hairlines. 0 = the drawn widths as they are.
    */
   minLineWidth: number;
+  /**
+   * The smallest font size (flow units) for the names of pools and lanes: they are few and
+   * tell the bands apart, so they are never dropped but drawn at least BAND_NAME_PX tall on
+   * screen, as long as some of the name fits the band. 0 = their own size.
+   */
+  bandNameMin: number;
 };
+
+/** The screen size (CSS pixels) below which pool and lane names are not drawn smaller. */
+export const BAND_NAME_PX = 11;
 
 export const LOD_LABELS = 0.4;
 export const LOD_EDGE_LABELS = 0.5;
@@ -34,11 +43,12 @@ export function lodFor(zoom: number): Lod {
     arrows: zoom >= LOD_ARROWS,
     rounded: zoom >= LOD_ROUNDED,
     minLineWidth: 0.75 / zoom,
+    bandNameMin: BAND_NAME_PX / zoom,
   };
 }
 
 /** Everything: for exports, which are looked at up close. */
-export const FULL_LOD: Lod = { labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true, minLineWidth: 0 };
+export const FULL_LOD: Lod = { labels: true, edgeLabels: true, markers: true, arrows: true, rounded: true, minLineWidth: 0, bandNameMin: 0 };
 
 /** The background dot grid's step in flow units: 20, doubled until dots are at least 10 px apart on screen. */
 export function dotGridStep(zoom: number, base = 20, minScreenGap = 10): number {

@@ -1,10 +1,14 @@
-// The left sidebar: workspaces (专题) and, under the open one, its documents.
+// The left sidebar: workspaces (专题) and, under the open one, its documents. On a narrow
+// window (or by the person's choice) it folds to a strip of icons that keeps the same
+// commands: open a workspace or a document, new flow, import BPMN, join; renaming and
+// deleting need the full sidebar (the strip's toggle brings it back).
 
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import type { DocumentSummary, WorkspaceSummary, WorkspaceView } from "../bindings";
 import { InlineInput } from "./InlineInput";
-import { DocIcon, FlowDocIcon, FolderIcon, JoinIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { DocIcon, FlowDocIcon, FolderIcon, ImportIcon, JoinIcon, PencilIcon, PlusIcon, TrashIcon } from "./icons";
+import { PaneToggle } from "./PaneToggle";
 
 type Props = {
   workspaces: WorkspaceSummary[];
@@ -21,9 +25,89 @@ type Props = {
   onImportBpmn(): void;
   onRenameDocument(id: string, title: string): void;
   onDeleteDocument(doc: DocumentSummary): void;
+  /** Shown as a strip of icons. */
+  folded?: boolean;
+  onToggleFold?(): void;
 };
 
+/** The first letter (or Chinese character) of a name, for a workspace's button in the strip. */
+export function monogram(name: string): string {
+  const first = Array.from(name.trim())[0] ?? "?";
+  return first.toLocaleUpperCase();
+}
+
+/** A command in the folded sidebar: an icon, with its name as the tooltip and accessible name. */
+function RailButton({ testId, label, title, icon, onClick }: { testId: string; label: string; title?: string; icon: ReactNode; onClick(): void }) {
+  return (
+    <button type="button" className="icon-button rail-button" data-testid={testId} title={title ?? label} aria-label={label} onClick={onClick}>
+      {icon}
+    </button>
+  );
+}
+
+function FoldedSidebar(props: Props) {
+  const { t } = useTranslation();
+  const { workspaces, current, currentDocId } = props;
+  return (
+    <nav className="sidebar is-folded" aria-label={t("sidebar.workspaces")} data-testid="sidebar" data-folded="true">
+      {props.onToggleFold && (
+        <PaneToggle testId="sidebar-toggle" folded label={t("sidebar.expand")} className="icon-button rail-button" onToggle={props.onToggleFold} />
+      )}
+      <div className="rail-group">
+        {workspaces.map((ws) => (
+          <button
+            key={ws.id}
+            type="button"
+            className={`rail-button rail-monogram${current?.id === ws.id ? " is-active" : ""}`}
+            data-testid="workspace-item"
+            data-workspace-id={ws.id}
+            aria-current={current?.id === ws.id ? "true" : undefined}
+            title={`${ws.name} · ${t("sidebar.documentCount", { count: ws.documentCount })}`}
+            aria-label={ws.name}
+            onClick={() => props.onOpenWorkspace(ws.id)}
+          >
+            {monogram(ws.name)}
+          </button>
+        ))}
+        <RailButton testId="join-workspace" label={t("sidebar.joinWorkspace")} onClick={props.onJoinWorkspace} icon={<JoinIcon />} />
+      </div>
+      {current && (
+        <div className="rail-group">
+          {current.documents.map((doc) => (
+            <button
+              key={doc.id}
+              type="button"
+              className={`icon-button rail-button${doc.id === currentDocId ? " is-active" : ""}`}
+              data-testid="document-item"
+              data-document-id={doc.id}
+              data-kind={doc.kind}
+              aria-current={doc.id === currentDocId ? "page" : undefined}
+              title={`${t(`docKind.${doc.kind}`)}: ${doc.title}`}
+              aria-label={doc.title}
+              onClick={() => props.onOpenDocument(doc.id)}
+            >
+              {doc.kind === "businessFlow" ? <FlowDocIcon /> : <DocIcon />}
+            </button>
+          ))}
+          <RailButton testId="new-flow" label={t("sidebar.newFlow")} onClick={props.onCreateFlow} icon={<PlusIcon />} />
+          <RailButton
+            testId="import-bpmn"
+            label={t("bpmnFile.importBpmn")}
+            title={t("bpmnFile.importBpmnHint")}
+            onClick={props.onImportBpmn}
+            icon={<ImportIcon />}
+          />
+        </div>
+      )}
+    </nav>
+  );
+}
+
 export function Sidebar(props: Props) {
+  return props.folded ? <FoldedSidebar {...props} /> : <FullSidebar {...props} />;
+}
+
+function FullSidebar(props: Props) {
   const { t } = useTranslation();
   const { workspaces, current, currentDocId } = props;
   const [creating, setCreating] = useState(false);
@@ -31,8 +115,9 @@ export function Sidebar(props: Props) {
   const [renamingDocument, setRenamingDocument] = useState<string | null>(null);
 
   return (
-    <nav className="sidebar" aria-label={t("sidebar.workspaces")}>
+    <nav className="sidebar" aria-label={t("sidebar.workspaces")} data-testid="sidebar" data-folded="false">
       <div className="sidebar-section-header">
+        {props.onToggleFold && <PaneToggle testId="sidebar-toggle" folded={false} label={t("sidebar.collapse")} onToggle={props.onToggleFold} />}
         <span>{t("sidebar.workspaces")}</span>
         <button
           type="button"

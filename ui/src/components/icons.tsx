@@ -101,3 +101,22 @@ export const LinkIcon = (p: IconProps) => (
     <path d="M9.2 6.8a2.6 2.6 0 00-3.7 0L3.3 9a2.6 2.6 0 003.7 3.7l.9-.9" />
   </Svg>
 );
+/** Fold or unfold a side pane: a panel with its edge marked. */
+export const PaneToggleIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <rect x="2.5" y="3" width="11" height="10" rx="1.5" />
+    <path d="M6 3v10" />
+  </Svg>
+);
+/** Import a file: an arrow into a tray. */
+export const ImportIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M8 2.5v7M5 6.5l3 3 3-3M3 11v2.5h10V11" />
+  </Svg>
+);
+/** More commands: three dots. */
+export const MoreIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M3.5 8h.01M8 8h.01M12.5 8h.01" strokeWidth="2.4" />
+  </Svg>
+);

@@ -1,12 +1,13 @@
 // Saving the open flow as a file: BPMN 2.0 XML (written by the core, over the file it was
 // imported from) and pictures of the canvas (SVG and PNG, drawn by the canvas renderer).
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError } from "../bindings";
 import { renderPng, renderSvg } from "../canvas";
 import type { FlowEdge, FlowNode, Lane } from "../model";
+import type { ItemMode } from "./OverflowToolbar";
 import { toCanvasFlow } from "./toCanvas";
 
 type Format = "bpmn" | "svg" | "png";
@@ -37,8 +38,10 @@ type Props = {
   showError(error: ApiError): void;
 };
 
-export function ExportButtons({ backend, documentId, title, nodes, edges, lanes, showError }: Props) {
-  const { t } = useTranslation();
+/** The state of saving files: the command, whether one is running, and the last file saved. */
+export type ExportActions = { save(format: Format): Promise<void>; busy: boolean; saved: string | null };
+
+export function useExportActions({ backend, documentId, title, nodes, edges, lanes, showError }: Props): ExportActions {
   const [saved, setSaved] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -69,28 +72,71 @@ export function ExportButtons({ backend, documentId, title, nodes, edges, lanes,
       setBusy(false);
     }
   };
+  return { save, busy, saved };
+}
 
+const FORMATS = ["bpmn", "svg", "png"] as const;
+
+/**
+ * The export commands: a labelled group of buttons in the toolbar ("bar"), an inert copy for
+ * measuring it ("measure"), or a titled group of entries in the toolbar's More menu ("menu").
+ */
+export function ExportButtons({ actions, mode }: { actions: ExportActions; mode: ItemMode }) {
+  const { t } = useTranslation();
+  if (mode === "measure") {
+    return (
+      <span className="export-buttons">
+        <span className="toolbar-label">{t("bpmnFile.exportLabel")}</span>
+        {FORMATS.map((f) => (
+          <span key={f} className="tool-button">
+            {t(LABELS[f].text)}
+          </span>
+        ))}
+      </span>
+    );
+  }
+  const menu = mode === "menu";
   return (
-    <span className="export-buttons" role="group" aria-label={t("bpmnFile.exportLabel")}>
-      <span className="toolbar-label">{t("bpmnFile.exportLabel")}</span>
-      {(["bpmn", "svg", "png"] as const).map((f) => (
+    <span className={menu ? "menu-group" : "export-buttons"} role="group" aria-label={t("bpmnFile.exportLabel")}>
+      <span className={menu ? "menu-group-title" : "toolbar-label"}>{t("bpmnFile.exportLabel")}</span>
+      {FORMATS.map((f) => (
         <button
           key={f}
           type="button"
-          className="tool-button"
+          className={menu ? "menu-item" : "tool-button"}
+          role={menu ? "menuitem" : undefined}
           data-testid={`export-${f}`}
-          disabled={busy}
+          disabled={actions.busy}
           title={t(LABELS[f].hint)}
-          onClick={() => void save(f)}
+          onClick={() => void actions.save(f)}
         >
           {t(LABELS[f].text)}
         </button>
       ))}
-      {saved && (
-        <span className="toolbar-hint" data-testid="export-saved" title={saved}>
-          {t("bpmnFile.saved", { path: saved.split(/[\\/]/).pop() })}
-        </span>
-      )}
     </span>
+  );
+}
+
+/** How long the notice of a saved file stays over the canvas. */
+const SAVED_NOTICE_MS = 8000;
+
+/**
+ * Which file was saved last, as a notice over the canvas's corner: shown wherever the
+ * command was (the toolbar or its More menu), and never taking the toolbar's room.
+ */
+export function ExportSaved({ actions }: { actions: ExportActions }) {
+  const { t } = useTranslation();
+  const [shown, setShown] = useState<string | null>(null);
+  useEffect(() => {
+    setShown(actions.saved);
+    if (!actions.saved) return;
+    const timer = setTimeout(() => setShown(null), SAVED_NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [actions.saved]);
+  if (!shown) return null;
+  return (
+    <div className="canvas-notice" data-testid="export-saved" title={shown} role="status">
+      {t("bpmnFile.saved", { path: shown.split(/[\\/]/).pop() })}
+    </div>
   );
 }

@@ -17,11 +17,14 @@ import { DEFAULT_LANE_HEIGHT, makeEdge, makeLane, makeNode, type FlowEdge, type 
 import { newId } from "../ids";
 import { createRenameStore } from "./canvasContext";
 import { ElementPanel } from "./ElementPanel";
-import { ExportButtons } from "./ExportButtons";
+import { ExportButtons, ExportSaved, useExportActions } from "./ExportButtons";
+import { OverflowToolbar, ToolButton, type ItemMode, type ToolbarItem } from "./OverflowToolbar";
+import { useCollapse } from "../components/useCollapse";
 import { selectOnly } from "./flowState";
 import { NODE_KINDS, NODE_SIZE } from "./kinds";
 import type { OtherEnd } from "./links";
 import { Palette } from "./Palette";
+import { FIT_FRAME, OPEN_FRAME, flowBounds, frameViewport, sessionViewports, type FrameOptions } from "./framing";
 import { canvasElement, worstSeverity, type Problem } from "./problems";
 import { ProblemTooltip } from "./ProblemTooltip";
 import { ProblemsPanel, ProblemsToggle } from "./ProblemsPanel";
@@ -29,7 +32,6 @@ import { POOL_HEADER, toCanvasFlow } from "./toCanvas";
 import type { FlowProblems } from "./useFlowProblems";
 import type { FlowSession } from "./useFlowSession";
 
-const INITIAL_ZOOM = { min: 0.4, max: 1, padding: 0.05 };
 /** The element panel's width (styles.css `.element-panel`): centring leaves room for it. */
 const ELEMENT_PANEL_WIDTH = 288;
 
@@ -201,6 +203,9 @@ export function FlowEditor({
   const { state, stateRef, selectionOrder, edit, update, select } = session;
 
   const renaming = useMemo(createRenameStore, []);
+  // Whether the first view was set (until then, viewport changes are not the person's).
+  const framed = useRef(false);
+  const [paletteFolded, togglePalette] = useCollapse("palette");
   const renamingId = useSyncExternalStore(renaming.subscribe, renaming.get);
   const placement = useRef({ key: "", count: 0 });
   const [selectedLanes, setSelectedLanes] = useState<ReadonlySet<string>>(new Set());
@@ -238,9 +243,14 @@ export function FlowEditor({
   // --- presence: this person's pointer and selection out, others' drawn over the canvas ---
 
   const viewportListeners = useMemo<ViewportListeners>(() => new Set(), []);
-  const onViewportChange = useCallback(() => {
-    for (const l of viewportListeners) l();
-  }, [viewportListeners]);
+  const documentId = session.documentId;
+  const onViewportChange = useCallback(
+    (v: { x: number; y: number; zoom: number }) => {
+      if (documentId && framed.current) sessionViewports.set(documentId, v);
+      for (const l of viewportListeners) l();
+    },
+    [viewportListeners, documentId],
+  );
   const lastCursor = useRef<{ x: number; y: number } | null>(null);
   const presenceRef = useRef(onPresence);
   presenceRef.current = onPresence;
@@ -369,36 +379,24 @@ export function FlowEditor({
     return { x: c.x + step, y: c.y + step };
   }, []);
 
-  // Opening a flow frames its content at most at 100 %; a very large flow opens at its top
-  // left part rather than as an unreadable overview.
-  const frameFlow = useCallback(() => {
-    const el = canvasRef.current;
-    const v = view.current;
-    if (!el || !v) return;
-    const { width, height } = el.getBoundingClientRect();
-    let minX = Infinity;
-    let minY = Infinity;
-    let maxX = -Infinity;
-    let maxY = -Infinity;
-    for (const r of [...canvasFlow.nodes, ...canvasFlow.lanes]) {
-      minX = Math.min(minX, r.x);
-      minY = Math.min(minY, r.y);
-      maxX = Math.max(maxX, r.x + r.w);
-      maxY = Math.max(maxY, r.y + r.h);
-    }
-    if (!Number.isFinite(minX) || width <= 0 || height <= 0) {
-      v.setViewport({ x: 160, y: 60, zoom: 1 });
-      return;
-    }
-    const pad = INITIAL_ZOOM.padding;
-    const fit = Math.min((width * (1 - 2 * pad)) / Math.max(1, maxX - minX), (height * (1 - 2 * pad)) / Math.max(1, maxY - minY));
-    const zoom = Math.min(INITIAL_ZOOM.max, Math.max(INITIAL_ZOOM.min, fit));
-    if (fit < INITIAL_ZOOM.min) {
-      v.setViewport({ x: -minX * zoom + 24, y: -minY * zoom + 24, zoom });
-    } else {
-      v.setViewport({ x: width / 2 - ((minX + maxX) / 2) * zoom, y: height / 2 - ((minY + maxY) / 2) * zoom, zoom });
-    }
-  }, [canvasFlow]);
+  // Frames the flow in the canvas pane as the person sees it (its on-screen size).
+  const frame = useCallback(
+    (options: FrameOptions) => {
+      const el = canvasRef.current;
+      const v = view.current;
+      if (!el || !v) return;
+      const { width, height } = el.getBoundingClientRect();
+      const b = flowBounds([...canvasFlow.nodes, ...canvasFlow.lanes], canvasFlow.edges);
+      if (!b || width <= 0 || height <= 0) {
+        v.setViewport({ x: 160, y: 60, zoom: 1 });
+        return;
+      }
+      v.setViewport(frameViewport(b, width, height, options));
+    },
+    [canvasFlow],
+  );
+  const frameFlow = useCallback(() => frame(OPEN_FRAME), [frame]);
+  const fitAll = useCallback(() => frame(FIT_FRAME), [frame]);
 
   // Centres the view on a node (at a readable zoom, leaving room for the element panel) and selects only it.
   const focusNode = useCallback(
@@ -418,13 +416,15 @@ export function FlowEditor({
     [select],
   );
 
-  // First paint: the element a followed link points at, else the whole flow.
-  const framed = useRef(false);
+  // First paint: the element a followed link points at, else where the person left this
+  // document in this session, else the whole flow.
   useEffect(() => {
     if (framed.current || session.status !== "ready") return;
     framed.current = true;
     const node = focusRequest && focusRequest.documentId === session.documentId ? stateRef.current.nodeById.get(focusRequest.elementId) : undefined;
+    const kept = session.documentId ? sessionViewports.get(session.documentId) : undefined;
     if (node) focusNode(node);
+    else if (kept) view.current?.setViewport(kept);
     else frameFlow();
     if (focusRequest) onFocusHandled();
   }, [focusNode, focusRequest, frameFlow, onFocusHandled, session.documentId, session.status, stateRef]);
@@ -677,73 +677,86 @@ export function FlowEditor({
     };
   }, [renamingId, stateRef]);
 
-  return (
-    <div className="flow-editor" ref={rootRef}>
-      <Palette onAdd={onPaletteAdd} onAddLane={onAddLane} />
-      <div className="flow-main">
-        <div className="canvas-toolbar" role="toolbar" aria-label={t("canvas.label")}>
-          <button
-            type="button"
-            className="tool-button"
-            data-testid="connect-selected"
-            title={t("canvas.connectHint")}
-            disabled={selectedNodes < 2}
-            onClick={connectSelected}
-          >
+  // --- the canvas toolbar: what does not fit folds into its More menu ---
+
+  const exportActions = useExportActions({
+    backend,
+    documentId: session.documentId ?? "",
+    title: documentTitle,
+    nodes: () => [...stateRef.current.nodeById.values()],
+    edges: () => [...stateRef.current.edgeById.values()],
+    lanes: () => stateRef.current.lanes,
+    showError,
+  });
+  const nothingSelected = selectedNodes + selectedEdges + selectedLanes.size === 0;
+  // The commands on the selection: [id, priority, test id, label, hint, disabled, run, icon path].
+  const selectionCommands: [string, number, string, string, string, boolean, () => void, string][] = [
+    ["connect", 70, "connect-selected", "canvas.connect", "canvas.connectHint", selectedNodes < 2, connectSelected, "M1 8a2 2 0 104 0 2 2 0 10-4 0M5 8h6M10 5l3 3-3 3"],
+    ["rename", 80, "rename-selected", "canvas.rename", "canvas.renameHint", nothingSelected, renameSelected, "M3 13l1-3.5L11 2.5l2.5 2.5L6.5 12z"],
+    [
+      "delete",
+      90,
+      "delete-selected",
+      "canvas.deleteSelection",
+      "canvas.deleteSelectionHint",
+      nothingSelected,
+      deleteSelection,
+      "M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5",
+    ],
+  ];
+  const toolbarItems: ToolbarItem[] = [
+    ...selectionCommands.map(([id, priority, testId, label, hint, disabled, run, path]): ToolbarItem => ({
+      id,
+      priority,
+      render: (mode) => (
+        <ToolButton
+          mode={mode}
+          testId={testId}
+          label={t(label)}
+          title={t(hint)}
+          disabled={disabled}
+          onClick={run}
+          icon={
             <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-              <circle cx="3" cy="8" r="2" />
-              <path d="M5 8h6" />
-              <path d="M10 5l3 3-3 3" />
+              <path d={path} />
             </svg>
-            {t("canvas.connect")}
-          </button>
-          <button
-            type="button"
-            className="tool-button"
-            data-testid="rename-selected"
-            title={t("canvas.renameHint")}
-            disabled={selectedNodes + selectedEdges + selectedLanes.size < 1}
-            onClick={renameSelected}
-          >
-            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-              <path d="M3 13l1-3.5L11 2.5l2.5 2.5L6.5 12z" />
-            </svg>
-            {t("canvas.rename")}
-          </button>
-          <button
-            type="button"
-            className="tool-button"
-            data-testid="delete-selected"
-            title={t("canvas.deleteSelectionHint")}
-            disabled={selectedNodes + selectedEdges + selectedLanes.size === 0}
-            onClick={deleteSelection}
-          >
-            <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
-              <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.7 8.5h5.6l.7-8.5" />
-            </svg>
-            {t("canvas.deleteSelection")}
-          </button>
-          <button type="button" className="tool-button" data-testid="fit-view" title={t("canvas.fitHint")} onClick={frameFlow}>
-            {t("canvas.fit")}
-          </button>
-          {session.documentId && (
-            <ExportButtons
-              backend={backend}
-              documentId={session.documentId}
-              title={documentTitle}
-              nodes={() => [...stateRef.current.nodeById.values()]}
-              edges={() => [...stateRef.current.edgeById.values()]}
-              lanes={() => stateRef.current.lanes}
-              showError={showError}
-            />
-          )}
-          <span className="toolbar-spacer" />
-          <span className="toolbar-hint">{t("canvas.selectionHint")}</span>
-          <span className="toolbar-stats" data-testid="canvas-stats">
+          }
+        />
+      ),
+    })),
+    {
+      id: "fit",
+      priority: 100,
+      render: (mode) => <ToolButton mode={mode} testId="fit-view" label={t("canvas.fit")} title={t("canvas.fitHint")} onClick={fitAll} />,
+    },
+    ...(session.documentId
+      ? [{ id: "export", priority: 60, render: (mode: ItemMode) => <ExportButtons actions={exportActions} mode={mode} /> }]
+      : []),
+    {
+      id: "hint",
+      priority: 10,
+      end: true,
+      render: (mode) => (mode === "menu" ? null : <span className="toolbar-hint">{t("canvas.selectionHint")}</span>),
+    },
+    {
+      id: "stats",
+      priority: 20,
+      end: true,
+      render: (mode) =>
+        mode === "menu" ? null : (
+          <span className="toolbar-stats" data-testid={mode === "bar" ? "canvas-stats" : undefined}>
             {t("canvas.stats", { nodes: state.nodeById.size, edges: state.edgeById.size })}
           </span>
-          <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />
-        </div>
+        ),
+    },
+  ];
+  const toolbarEnd = <ProblemsToggle problems={problems} open={problemsOpen} onToggle={toggleProblems} />;
+
+  return (
+    <div className={`flow-editor${paletteFolded ? " palette-folded" : ""}`} ref={rootRef}>
+      <Palette onAdd={onPaletteAdd} onAddLane={onAddLane} folded={paletteFolded} onToggleFold={togglePalette} />
+      <div className="flow-main">
+        <OverflowToolbar items={toolbarItems} end={toolbarEnd} label={t("canvas.label")} />
         <div className="canvas-row">
           <div
             className="canvas"
@@ -772,6 +785,7 @@ export function FlowEditor({
               ariaLabel={t("canvas.label")}
             />
             <PresenceLayer peers={peers} view={view} container={canvasRef} viewportListeners={viewportListeners} />
+            <ExportSaved actions={exportActions} />
             <ProblemTooltip container={canvasRef} elementAt={elementAt} index={problems.index} lookup={lookup} />
             {renamingId && renameTarget && (
               <div className="canvas-rename" style={renameTarget.style}>

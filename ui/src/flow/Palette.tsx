@@ -1,9 +1,12 @@
 // The element palette: click adds at the centre of the view, drag drops where released.
+// Folded (a narrow window, or the person's choice) it is a column of icons with the names
+// in their tooltips.
 
 import { memo } from "react";
 import { useTranslation } from "react-i18next";
 import type { NodeKind } from "../bindings";
 import { PALETTE_GROUPS, PALETTE_MIME, isEvent, isGateway } from "./kinds";
+import { PaneToggle } from "../components/PaneToggle";
 import { BpmnShape } from "./shapes";
 
 function iconSize(kind: NodeKind): { w: number; h: number } {
@@ -16,14 +19,18 @@ type Props = {
   disabled?: boolean;
   onAdd(kind: NodeKind): void;
   onAddLane(): void;
+  folded?: boolean;
+  onToggleFold?(): void;
 };
 
-export const Palette = memo(function Palette({ disabled, onAdd, onAddLane }: Props) {
+export const Palette = memo(function Palette({ disabled, onAdd, onAddLane, folded = false, onToggleFold }: Props) {
   const { t } = useTranslation();
+  const toggleLabel = folded ? t("palette.expand") : t("palette.collapse");
   return (
-    <aside className="palette" aria-label={t("palette.title")}>
+    <aside className={`palette${folded ? " is-folded" : ""}`} aria-label={t("palette.title")} data-testid="palette" data-folded={folded}>
       <div className="palette-title" title={t("palette.hint")}>
-        {t("palette.title")}
+        {onToggleFold && <PaneToggle testId="palette-toggle" folded={folded} label={toggleLabel} onToggle={onToggleFold} />}
+        <span className="palette-title-text">{t("palette.title")}</span>
       </div>
       {PALETTE_GROUPS.map(({ group, kinds }) => (
         <div className="palette-group" key={group}>
@@ -37,6 +44,7 @@ export const Palette = memo(function Palette({ disabled, onAdd, onAddLane }: Pro
                 className="palette-item"
                 data-testid={`palette-${kind}`}
                 title={`${t(`nodeKind.${kind}`)} — ${t("palette.hint")}`}
+                aria-label={t(`nodeKind.${kind}`)}
                 disabled={disabled}
                 draggable={!disabled}
                 onClick={() => onAdd(kind)}
@@ -62,6 +70,7 @@ export const Palette = memo(function Palette({ disabled, onAdd, onAddLane }: Pro
           className="palette-item"
           data-testid="palette-lane"
           title={t("canvas.addLane")}
+          aria-label={t("canvas.addLane")}
           disabled={disabled}
           onClick={onAddLane}
         >

@@ -32,6 +32,13 @@ if (typeof SVGElement !== "undefined" && !("getBBox" in SVGElement.prototype)) {
   });
 }
 
+// jsdom's window is 1024 px wide; tests see the app's default window (1280 × 800), where no
+// side pane folds by itself. Tests of folding set their own width.
+if (typeof window !== "undefined") {
+  Object.defineProperty(window, "innerWidth", { value: 1280, writable: true, configurable: true });
+  Object.defineProperty(window, "innerHeight", { value: 800, writable: true, configurable: true });
+}
+
 initI18n("en");
 
 afterEach(() => {
