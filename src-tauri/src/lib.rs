@@ -364,10 +364,7 @@ async fn import_bpmn_file(
     path: String,
 ) -> Result<DocumentSummary, ApiError> {
     call(state, |c| async move {
-        let p = PathBuf::from(&path);
-        let bytes = std::fs::read(&p)
-            .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("cannot read {path}: {e}")))?;
-        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let (bytes, stem) = read_import(&path)?;
         c.import_bpmn(&workspace_id, bytes, stem)
             .await
             .map_err(|e| ApiError::new(e.code, format!("{path}: {}", e.detail)))
@@ -399,15 +396,23 @@ async fn import_cml_file(
     path: String,
 ) -> Result<DocumentSummary, ApiError> {
     call(state, |c| async move {
-        let p = PathBuf::from(&path);
-        let bytes = std::fs::read(&p)
-            .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("cannot read {path}: {e}")))?;
-        let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned());
+        let (bytes, stem) = read_import(&path)?;
         c.import_cml(&workspace_id, bytes, stem)
             .await
             .map_err(|e| ApiError::new(e.code, format!("{path}: {}", e.detail)))
     })
     .await
+}
+
+/// The bytes of a file to import and its name without the extension (the fallback title).
+fn read_import(path: &str) -> Result<(Vec<u8>, Option<String>), ApiError> {
+    let p = PathBuf::from(path);
+    let bytes = std::fs::read(&p)
+        .map_err(|e| ApiError::new(ErrorCode::BadFile, format!("cannot read {path}: {e}")))?;
+    Ok((
+        bytes,
+        p.file_stem().map(|s| s.to_string_lossy().into_owned()),
+    ))
 }
 
 /// Writes the domain model as Context Mapper CML to `path`.

@@ -48,18 +48,18 @@ impl DocKind {
         }
     }
 
+    pub const ALL: [DocKind; 7] = [
+        DocKind::WorkspaceIndex,
+        DocKind::BusinessFlow,
+        DocKind::ValueTree,
+        DocKind::RequirementPool,
+        DocKind::UserJourney,
+        DocKind::DomainModel,
+        DocKind::SandboxPrototype,
+    ];
+
     pub fn parse(s: &str) -> Option<DocKind> {
-        [
-            DocKind::WorkspaceIndex,
-            DocKind::BusinessFlow,
-            DocKind::ValueTree,
-            DocKind::RequirementPool,
-            DocKind::UserJourney,
-            DocKind::DomainModel,
-            DocKind::SandboxPrototype,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
+        DocKind::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
     /// The newest schema version of this kind that this build understands.
@@ -105,17 +105,7 @@ impl From<automerge::AutomergeError> for ModelError {
 /// The kind a document says it is (its schema name), if this build knows it.
 pub fn kind_of(doc: &impl ReadDoc) -> Option<DocKind> {
     let name = get_str(doc, &ROOT, KEY_SCHEMA).ok()??;
-    [
-        DocKind::WorkspaceIndex,
-        DocKind::BusinessFlow,
-        DocKind::ValueTree,
-        DocKind::RequirementPool,
-        DocKind::UserJourney,
-        DocKind::DomainModel,
-        DocKind::SandboxPrototype,
-    ]
-    .into_iter()
-    .find(|k| k.schema_name() == name)
+    DocKind::ALL.into_iter().find(|k| k.schema_name() == name)
 }
 
 /// Checks that `doc` is of `kind` at a version this build can read.
