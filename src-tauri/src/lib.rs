@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use api::{
     ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocOps, DocProblems, DocumentSummary,
-    DocumentView, EditResult, ErrorCode, Link, LinkKind, LinkTarget, MeetingInvitation,
+    DocumentView, EditResult, ErrorCode, FileFormat, Link, LinkKind, LinkTarget, MeetingInvitation,
     MeetingRoom, PresencePeer, PresencePoint, ResolvedLink, SqlDialect, SyncStatus,
     WorkspaceSummary, WorkspaceView,
 };
@@ -299,10 +299,13 @@ fn test_hooks() -> bool {
     std::env::var(TEST_HOOKS_ENV).as_deref() == Ok("1")
 }
 
-/// Asks for a BPMN file to open; `None` when the person cancels.
+/// Asks for a file of `format` to open; `None` when the person cancels.
 #[tauri::command]
 #[specta::specta]
-async fn choose_bpmn_file(app: tauri::AppHandle) -> Result<Option<String>, ApiError> {
+async fn choose_open_file(
+    app: tauri::AppHandle,
+    format: FileFormat,
+) -> Result<Option<String>, ApiError> {
     use tauri_plugin_dialog::DialogExt;
     if test_hooks()
         && let Ok(p) = std::env::var(TEST_OPEN_FILE_ENV)
@@ -312,7 +315,16 @@ async fn choose_bpmn_file(app: tauri::AppHandle) -> Result<Option<String>, ApiEr
     let (tx, rx) = tokio::sync::oneshot::channel();
     app.dialog()
         .file()
-        .add_filter("BPMN 2.0", &["bpmn", "xml", "bpmn2"])
+        .add_filter(
+            match format {
+                FileFormat::Bpmn => "BPMN 2.0",
+                FileFormat::Cml => "Context Mapper CML",
+            },
+            match format {
+                FileFormat::Bpmn => &["bpmn", "xml", "bpmn2"][..],
+                FileFormat::Cml => &["cml"][..],
+            },
+        )
         .pick_file(move |f| {
             let _ = tx.send(f.and_then(|f| f.into_path().ok()));
         });
@@ -413,6 +425,20 @@ fn read_import(path: &str) -> Result<(Vec<u8>, Option<String>), ApiError> {
         bytes,
         p.file_stem().map(|s| s.to_string_lossy().into_owned()),
     ))
+}
+
+/// A picture of the domain model's context map (SVG).
+#[tauri::command]
+#[specta::specta]
+async fn context_map_svg(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> Result<String, ApiError> {
+    call(
+        state,
+        |c| async move { c.context_map_svg(&document_id).await },
+    )
+    .await
 }
 
 /// Writes the domain model as Context Mapper CML to `path`.
@@ -658,7 +684,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             rename_document,
             delete_document,
             open_document,
-            choose_bpmn_file,
+            choose_open_file,
+            context_map_svg,
             choose_save_path,
             import_bpmn_file,
             export_bpmn_file,

@@ -3,8 +3,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { noEvents, type Backend, type CoreEvents } from "./backend";
-import type { ApiError, DocumentSummary, WorkspaceSummary, WorkspaceView } from "./bindings";
+import type { ApiError, DocumentSummary, FileFormat, WorkspaceSummary, WorkspaceView } from "./bindings";
 import type { FlowEdge, FlowNode, Lane } from "./model";
+import { DomainPane } from "./domain/DomainPane";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { AlertIcon } from "./components/icons";
@@ -211,11 +212,11 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
     void refreshWorkspaces();
   }, [backend, current, openWorkspace, refreshWorkspaces, showError, t]);
 
-  const importBpmnPath = useCallback(
-    async (path: string) => {
+  const importPath = useCallback(
+    async (format: FileFormat, path: string) => {
       const ws = currentRef.current;
       if (!ws) return;
-      const res = await backend.importBpmnFile(ws.id, path);
+      const res = format === "bpmn" ? await backend.importBpmnFile(ws.id, path) : await backend.importCmlFile(ws.id, path);
       if (res.status !== "ok") return showError(res.error);
       await openWorkspace(ws.id, res.data.id);
       void refreshWorkspaces();
@@ -223,16 +224,21 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
     [backend, openWorkspace, refreshWorkspaces, showError],
   );
 
-  const onImportBpmn = useCallback(async () => {
-    const chosen = await backend.chooseBpmnFile();
-    if (chosen.status !== "ok") return showError(chosen.error);
-    if (chosen.data) await importBpmnPath(chosen.data);
-  }, [backend, importBpmnPath, showError]);
+  const onImport = useCallback(
+    async (format: FileFormat) => {
+      const chosen = await backend.chooseOpenFile(format);
+      if (chosen.status !== "ok") return showError(chosen.error);
+      if (chosen.data) await importPath(format, chosen.data);
+    },
+    [backend, importPath, showError],
+  );
+  const onImportBpmn = useCallback(() => void onImport("bpmn"), [onImport]);
+  const onImportCml = useCallback(() => void onImport("cml"), [onImport]);
 
-  // A .bpmn file dropped onto the window imports like "Import BPMN…" (desktop only: the
+  // A .bpmn or .cml file dropped onto the window imports like "Import BPMN…" (desktop only: the
   // webview hands over file paths, a plain browser does not).
-  const importRef = useRef(importBpmnPath);
-  importRef.current = importBpmnPath;
+  const importRef = useRef(importPath);
+  importRef.current = importPath;
   useEffect(() => {
     if (!("__TAURI_INTERNALS__" in window)) return;
     let unlisten: (() => void) | undefined;
@@ -241,7 +247,8 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
       const off = await getCurrentWebview().onDragDropEvent((event) => {
         if (event.payload.type !== "drop") return;
         for (const path of event.payload.paths) {
-          if (/\.(bpmn|bpmn2|xml)$/i.test(path)) void importRef.current(path);
+          if (/\.(bpmn|bpmn2|xml)$/i.test(path)) void importRef.current("bpmn", path);
+          else if (/\.cml$/i.test(path)) void importRef.current("cml", path);
         }
       });
       if (gone) off();
@@ -403,6 +410,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
           onOpenDocument={onOpenDocument}
           onCreateFlow={onCreateFlow}
           onImportBpmn={onImportBpmn}
+          onImportCml={onImportCml}
           onRenameDocument={onRenameDocument}
           onDeleteDocument={onDeleteDocument}
         />
@@ -471,6 +479,7 @@ function DocumentPane({ backend, loaded, workspace, doc, session, problems, ...e
   if (!loaded && !doc) return <PaneMessage text={t("canvas.loading")} />;
   if (!workspace) return <PaneMessage text={t("canvas.noWorkspace")} />;
   if (!doc) return <PaneMessage text={t("canvas.noDocument")} />;
+  if (doc.kind === "domainModel") return <DomainPane backend={backend} doc={doc} showError={editor.showError} />;
   if (doc.kind !== "businessFlow") {
     return <PaneMessage text={t("canvas.unsupportedKind", { kind: t(`docKind.${doc.kind}`) })} />;
   }

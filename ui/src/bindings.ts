@@ -20,7 +20,9 @@ export const commands = {
 	deleteDocument: (workspaceId: string, documentId: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_document", { workspaceId, documentId })),
 	openDocument: (documentId: string) => typedError<DocumentView_Serialize, ApiError>(__TAURI_INVOKE("open_document", { documentId })),
 	/**  Asks for a BPMN file to open; `None` when the person cancels. */
-	chooseBpmnFile: () => typedError<string | null, ApiError>(__TAURI_INVOKE("choose_bpmn_file")),
+	chooseOpenFile: (format: FileFormat) => typedError<string | null, ApiError>(__TAURI_INVOKE("choose_open_file", { format })),
+	/**  A picture of the domain model's context map (SVG). */
+	contextMapSvg: (documentId: string) => typedError<string, ApiError>(__TAURI_INVOKE("context_map_svg", { documentId })),
 	/**
 	 *  Asks where to save a file named `suggested_name` (its extension sets the filter);
 	 *  `None` when the person cancels.
@@ -590,6 +592,13 @@ export type Extra = {
 	/**  Position among the extras, as the file had them. */
 	order: number,
 };
+
+/**  What kind of file an "open" dialog asks for. */
+export type FileFormat = 
+/**  BPMN 2.0 XML. */
+"bpmn" | 
+/**  Context Mapper's CML. */
+"cml";
 
 /**  A whole flow as read from its document. */
 export type Flow = Flow_Serialize | Flow_Deserialize;

@@ -744,7 +744,9 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     presence: () => respond<PresencePeer[]>(() => ok([])),
     debugPanic: () => respond<null>(() => err("internal", "panicked: debug panic requested (memory backend)")),
     // Files live on the desktop: in a plain browser there is no file system to pick from.
-    chooseBpmnFile: () => respond<string | null>(() => ok(null)),
+    chooseOpenFile: (_format: string) => respond<string | null>(() => ok(null)),
+    contextMapSvg: (_documentId: string) =>
+      respond<string>(() => err("invalidInput", "the context map is drawn by the desktop app's core")),
     chooseSavePath: (_suggestedName: string) => respond<string | null>(() => ok(null)),
     importBpmnFile: (_workspaceId: string, path: string) =>
       respond<DocumentSummary>(() => err("badFile", `${path}: BPMN files open only in the desktop app`)),

@@ -63,6 +63,12 @@ impl Core {
         )
     }
 
+    /// A picture of the domain model's context map (SVG).
+    pub async fn context_map_svg(&self, document_id: &str) -> Result<String, ApiError> {
+        let m = self.domain_model(document_id).await?;
+        Ok(formats::cml::to_svg(&m))
+    }
+
     /// The whole domain model of a document (an error for other kinds).
     pub async fn domain_model(
         &self,

@@ -281,3 +281,13 @@ impl From<SqlDialect> for formats::ddl::Dialect {
         }
     }
 }
+
+/// What kind of file an "open" dialog asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub enum FileFormat {
+    /// BPMN 2.0 XML.
+    Bpmn,
+    /// Context Mapper's CML.
+    Cml,
+}

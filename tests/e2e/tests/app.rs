@@ -1393,3 +1393,80 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
     );
     Ok(())
 }
+
+#[tokio::test]
+async fn a_cml_file_imported_through_the_window_shows_its_contexts_and_exports_its_ddl()
+-> Result<()> {
+    let data = tempfile::tempdir()?;
+    let out = tempfile::tempdir()?;
+    let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/cml/insurance-example__Insurance-Example-Stage-2.cml")
+        .canonicalize()?;
+    let expected = formats::cml::import(&std::fs::read(&file)?)?.model;
+    let driver = Driver::start(&[
+        ("TRILOOP_TEST_HOOKS", "1"),
+        ("TRILOOP_TEST_OPEN_FILE", file.to_str().unwrap()),
+        ("TRILOOP_TEST_SAVE_DIR", out.path().to_str().unwrap()),
+    ])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    click(&c, "[data-testid=import-cml]").await?;
+    // The imported model opens: every bounded context of the file is listed, and its context
+    // map is drawn by the core.
+    wait_js(
+        &c,
+        &format!(
+            "return document.querySelectorAll('[data-testid=domain-context]').length === {} \
+               && !!document.querySelector('[data-testid=context-map]');",
+            expected.contexts.len()
+        ),
+        "the imported domain model",
+    )
+    .await?;
+    let names = js(&c, "return Array.from(document.querySelectorAll('[data-testid=domain-context] strong')).map(s => s.textContent);").await?;
+    let names: Vec<String> = serde_json::from_value(names)?;
+    for ctx in &expected.contexts {
+        assert!(names.contains(&ctx.name), "{} not in {names:?}", ctx.name);
+    }
+    let loaded = js(&c, "const i = document.querySelector('[data-testid=context-map]'); return i.complete && i.naturalWidth > 0;").await?;
+    assert_eq!(loaded, Value::Bool(true), "the context map picture loads");
+    e2e::save_screenshot(&c, "cml-import").await?;
+
+    // Its data model's DDL, for SQLite, runs on a real SQLite.
+    click(&c, "[data-testid=ddl-dialect] option[value=sqlite]").await?;
+    click(&c, "[data-testid=export-ddl]").await?;
+    let sql = String::from_utf8(wait_file(out.path(), "sql").await?)?;
+    rusqlite::Connection::open_in_memory()?.execute_batch(&sql)?;
+    assert!(sql.contains("CREATE TABLE"), "{sql}");
+    wait_css(&c, "[data-testid=domain-saved]").await?;
+    let doc_id = js(
+        &c,
+        "return document.querySelector('[data-testid=domain-pane]').dataset.documentId;",
+    )
+    .await?;
+    c.close().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    // After a relaunch it is still there.
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    click(
+        &c,
+        &format!(
+            "[data-testid=document-item][data-document-id='{}']",
+            doc_id.as_str().unwrap_or_default()
+        ),
+    )
+    .await?;
+    wait_js(
+        &c,
+        &format!(
+            "return document.querySelectorAll('[data-testid=domain-context]').length === {};",
+            expected.contexts.len()
+        ),
+        "the domain model after a relaunch",
+    )
+    .await?;
+    c.close().await?;
+    Ok(())
+}

@@ -23,6 +23,7 @@ type Props = {
   onOpenDocument(id: string): void;
   onCreateFlow(): void;
   onImportBpmn(): void;
+  onImportCml(): void;
   onRenameDocument(id: string, title: string): void;
   onDeleteDocument(doc: DocumentSummary): void;
   /** Shown as a strip of icons. */
@@ -95,6 +96,13 @@ function FoldedSidebar(props: Props) {
             label={t("bpmnFile.importBpmn")}
             title={t("bpmnFile.importBpmnHint")}
             onClick={props.onImportBpmn}
+            icon={<ImportIcon />}
+          />
+          <RailButton
+            testId="import-cml"
+            label={t("domain.importCml")}
+            title={t("domain.importCmlHint")}
+            onClick={props.onImportCml}
             icon={<ImportIcon />}
           />
         </div>
@@ -244,6 +252,15 @@ function FullSidebar(props: Props) {
                       onClick={props.onImportBpmn}
                     >
                       {t("bpmnFile.importBpmn")}
+                    </button>
+                    <button
+                      type="button"
+                      className="text-button"
+                      data-testid="import-cml"
+                      title={t("domain.importCmlHint")}
+                      onClick={props.onImportCml}
+                    >
+                      {t("domain.importCml")}
                     </button>
                   </div>
                   <ul className="document-list">
