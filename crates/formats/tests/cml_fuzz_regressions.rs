@@ -52,3 +52,19 @@ fn contains_in_map_and_relationship_bodies() {
 fn entity_kept_equals_reference() {
     let _ = run("entity-kept-equals-reference.cml");
 }
+
+#[test]
+fn domain_declared_twice() {
+    let _ = run("domain-declared-twice.cml");
+}
+
+#[test]
+fn outcomes() {
+    for f in [
+        "contains-in-map-and-relationship-bodies.cml",
+        "entity-kept-equals-reference.cml",
+        "domain-declared-twice.cml",
+    ] {
+        eprintln!("{f}: {:?}", run(f));
+    }
+}

@@ -109,7 +109,19 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
     // Subdomains first: contexts name them.
     let mut subdomain_ids: HashMap<String, String> = HashMap::new();
     let domain_names: HashSet<String> = f.domains.iter().map(|d| d.name.clone()).collect();
+    // A domain declared twice is one domain (its record is keyed by name): its parts are
+    // merged in file order, so that the export writes it once.
+    let mut domains: Vec<super::parser::DomainDecl> = Vec::new();
     for d in f.domains {
+        match domains.iter_mut().find(|e| e.name == d.name) {
+            Some(e) => {
+                e.kept.extend(d.kept);
+                e.subdomains.extend(d.subdomains);
+            }
+            None => domains.push(d),
+        }
+    }
+    for d in domains {
         let mut source = format!("Domain {}", d.name);
         if !d.kept.is_empty() {
             source.push('\n');
