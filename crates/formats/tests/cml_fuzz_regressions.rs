@@ -59,11 +59,17 @@ fn domain_declared_twice() {
 }
 
 #[test]
+fn context_and_module_declared_twice() {
+    let _ = run("context-and-module-declared-twice.cml");
+}
+
+#[test]
 fn outcomes() {
     for f in [
         "contains-in-map-and-relationship-bodies.cml",
         "entity-kept-equals-reference.cml",
         "domain-declared-twice.cml",
+        "context-and-module-declared-twice.cml",
     ] {
         eprintln!("{f}: {:?}", run(f));
     }
