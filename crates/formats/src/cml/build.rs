@@ -109,7 +109,19 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
     // Subdomains first: contexts name them.
     let mut subdomain_ids: HashMap<String, String> = HashMap::new();
     let domain_names: HashSet<String> = f.domains.iter().map(|d| d.name.clone()).collect();
+    // A domain declared twice is one domain (its record is keyed by name): its parts are
+    // merged in file order, so that the export writes it once.
+    let mut domains: Vec<super::parser::DomainDecl> = Vec::new();
     for d in f.domains {
+        match domains.iter_mut().find(|e| e.name == d.name) {
+            Some(e) => {
+                e.kept.extend(d.kept);
+                e.subdomains.extend(d.subdomains);
+            }
+            None => domains.push(d),
+        }
+    }
+    for d in domains {
         let mut source = format!("Domain {}", d.name);
         if !d.kept.is_empty() {
             source.push('\n');
@@ -147,8 +159,11 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
     // Contexts, on a grid.
     let cols = (f.contexts.len() as f64).sqrt().ceil().max(1.0) as usize;
     let mut context_ids: HashMap<String, String> = HashMap::new();
+    // Each context's own id, in file order (a name defined twice has two ids).
+    let mut context_order: Vec<String> = Vec::new();
     for (i, c) in f.contexts.iter().enumerate() {
         let id = ids.unique(format!("ctx:{}", c.name));
+        context_order.push(id.clone());
         if context_ids.insert(c.name.clone(), id.clone()).is_some() {
             warn(
                 warnings,
@@ -200,8 +215,8 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
     let mut declared: HashMap<String, Vec<Declared>> = HashMap::new();
     // Element ids in declaration order (the order of objects in `f`).
     let mut object_ids: Vec<String> = Vec::new();
-    for c in &f.contexts {
-        let ctx = &context_ids[&c.name];
+    for (ci, c) in f.contexts.iter().enumerate() {
+        let ctx = &context_order[ci];
         // Aggregates of modules first (the exporter writes modules before the others).
         let objects = c
             .modules
@@ -223,14 +238,16 @@ pub(crate) fn build(f: File, warnings: &mut Vec<CmlWarning>) -> DomainModel {
 
     let mut next_object = object_ids.into_iter();
     let mut attributes = Vec::new();
-    for c in f.contexts {
-        let ctx = context_ids[&c.name].clone();
+    for (ci, c) in f.contexts.into_iter().enumerate() {
+        let ctx = context_order[ci].clone();
         let mut y = 40.0;
         let mut row_h: f64 = 0.0;
         let mut module_of = Vec::new();
         let mut all = Vec::new();
         for (i, module) in c.modules.into_iter().enumerate() {
-            let key = format!("{ctx}/{}", module.name);
+            // A module declared twice in a context keeps both (its record is keyed by name).
+            let key = ids.unique(format!("module:{ctx}/{}", module.name));
+            let key = key.trim_start_matches("module:");
             extra(&mut m, extra_id(MODULE, &key), MODULE, module.text);
             module_of.extend(std::iter::repeat_n(Some(i), module.aggregates.len()));
             all.extend(module.aggregates);

@@ -285,6 +285,22 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Whether token `k` is a string that documents the declaration after it: it starts its
+    /// line and does not continue what the line before left open (after a `=` or `,`), so
+    /// that a setting ending with a string is never read as a description.
+    fn doc_string(&self, k: usize) -> bool {
+        let Some(t) = self.tok(k) else { return false };
+        if !matches!(t.tok, Tok::Str(_)) {
+            return false;
+        }
+        match (self.at + k).checked_sub(1).map(|i| &self.lx.tokens[i]) {
+            None => true,
+            Some(prev) => {
+                prev.end_line < t.line && !matches!(prev.tok, Tok::Punct("=") | Tok::Punct(","))
+            }
+        }
+    }
+
     fn bump(&mut self) -> &'a Token {
         let t = &self.lx.tokens[self.at];
         self.at += 1;
@@ -437,7 +453,41 @@ impl<'a> Parser<'a> {
         if self.at == from {
             return self.error("unexpected token");
         }
+        // An item kept as text is written back on lines of its own: one that starts or ends
+        // with a dangling `=` or `,` would join what is written next to it, so it is not
+        // kept (CML has no such item).
+        for (i, what) in [(from, "before"), (self.at - 1, "after")] {
+            let t = &self.lx.tokens[i];
+            if let Tok::Punct(p @ ("=" | ",")) = t.tok {
+                let need = if what == "before" {
+                    "a name"
+                } else {
+                    "a value"
+                };
+                return Err(CmlError::new(
+                    t.line,
+                    t.column,
+                    format!("expected {need} {what} `{p}`"),
+                ));
+            }
+        }
         Ok(self.text_from(from))
+    }
+
+    /// [`Self::skip_item`] in a body whose declarations may start with a documentation
+    /// string: a string alone would document the declaration written after it.
+    fn skip_body_item(&mut self, stop: &dyn Fn(&Parser) -> bool) -> Result<String> {
+        let from = self.at;
+        let item = self.skip_item(stop)?;
+        if self.at == from + 1 && matches!(self.lx.tokens[from].tok, Tok::Str(_)) {
+            let t = &self.lx.tokens[from];
+            return Err(CmlError::new(
+                t.line,
+                t.column,
+                "a string here documents nothing; expected a declaration after it".into(),
+            ));
+        }
+        Ok(item)
     }
 
     // ---- the file ---------------------------------------------------------------------
@@ -758,13 +808,7 @@ impl<'a> Parser<'a> {
             {
                 return self.error(format!("expected `}}` to close {what}"));
             }
-            let doc_aggregate = matches!(
-                self.tok(0),
-                Some(Token {
-                    tok: Tok::Str(_),
-                    ..
-                })
-            ) && self.is_ident(1, "Aggregate");
+            let doc_aggregate = self.doc_string(0) && self.is_ident(1, "Aggregate");
             if self.is_ident(0, "domainVisionStatement") {
                 c.vision = Some(self.setting_string("domainVisionStatement")?);
             } else if self.is_ident(0, "Aggregate") || doc_aggregate {
@@ -779,7 +823,7 @@ impl<'a> Parser<'a> {
                 }
                 c.application = Some(self.application()?);
             } else {
-                c.kept.push(self.skip_item(&starts)?);
+                c.kept.push(self.skip_body_item(&starts)?);
             }
         }
         Ok(c)
@@ -851,17 +895,7 @@ impl<'a> Parser<'a> {
     }
 
     fn object_start(&self) -> bool {
-        let k = if matches!(
-            self.tok(0),
-            Some(Token {
-                tok: Tok::Str(_),
-                ..
-            })
-        ) {
-            1
-        } else {
-            0
-        };
+        let k = usize::from(self.doc_string(0));
         let k = if self.is_ident(k, "abstract") {
             k + 1
         } else {
@@ -897,7 +931,7 @@ impl<'a> Parser<'a> {
             if self.object_start() {
                 a.objects.push(self.object()?);
             } else {
-                a.kept.push(self.skip_item(&|p| p.object_start())?);
+                a.kept.push(self.skip_body_item(&|p| p.object_start())?);
             }
         }
         Ok(a)
