@@ -19,7 +19,7 @@ export const commands = {
 	renameDocument: (workspaceId: string, documentId: string, title: string) => typedError<null, ApiError>(__TAURI_INVOKE("rename_document", { workspaceId, documentId, title })),
 	deleteDocument: (workspaceId: string, documentId: string) => typedError<null, ApiError>(__TAURI_INVOKE("delete_document", { workspaceId, documentId })),
 	openDocument: (documentId: string) => typedError<DocumentView_Serialize, ApiError>(__TAURI_INVOKE("open_document", { documentId })),
-	/**  Asks for a BPMN file to open; `None` when the person cancels. */
+	/**  Asks for a file of `format` to open; `None` when the person cancels. */
 	chooseOpenFile: (format: FileFormat) => typedError<string | null, ApiError>(__TAURI_INVOKE("choose_open_file", { format })),
 	/**  A picture of the domain model's context map (SVG). */
 	contextMapSvg: (documentId: string) => typedError<string, ApiError>(__TAURI_INVOKE("context_map_svg", { documentId })),
