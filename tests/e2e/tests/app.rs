@@ -1393,4 +1393,3 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
     );
     Ok(())
 }
-
