@@ -906,18 +906,16 @@ pub fn validate(m: &DomainModel) -> Vec<DomainProblem> {
     let mut g: DiGraph<&str, ()> = DiGraph::new();
     let mut ix = HashMap::new();
     for a in &m.attributes {
-        let owner = elements.get(a.owner.as_str());
-        if owner.is_none() {
+        let Some(owner) = elements.get(a.owner.as_str()) else {
             add(DomainProblemCode::DanglingReference, &a.id);
             continue;
-        }
+        };
         let needs_target = matches!(a.data_type, DataType::Reference | DataType::Enumeration);
         match (needs_target, a.target.as_deref()) {
             (true, None) => add(DomainProblemCode::UnresolvedType, &a.id),
             (true, Some(t)) => match elements.get(t) {
                 None => add(DomainProblemCode::DanglingReference, &a.id),
                 Some(target) => {
-                    let owner = owner.unwrap();
                     if target.context != owner.context
                         && !related.contains(&(owner.context.as_str(), target.context.as_str()))
                     {
