@@ -10,11 +10,10 @@
 
 import { SceneCache, bitmapRectToFlow, type CacheUpdate, type ScreenView } from "./bitmapCache";
 import { createCanvas2D, createTextLayout, hasCanvasSupport } from "./canvasSupport";
-import { drawDotGrid, drawNode } from "./draw";
-import { drawEdges, type EdgeGeometry } from "./edges";
+import { drawDotGrid } from "./draw";
+import type { EdgeGeometry } from "./edges";
 import { boundsOfPoints, edgePoints, expandRect, rectsIntersect, rectOf, unionRect } from "./geometry";
 import { Interaction, type InteractionHost, type NodeMove, type PointerInput } from "./interaction";
-import { isContainer } from "./kinds";
 import { lodFor } from "./lod";
 import {
   drawConnectionPreview,
@@ -28,7 +27,8 @@ import {
   drawRubberBand,
 } from "./overlay";
 import { sameRect } from "./resize";
-import { buildScene, drawScene, nodeVisualBounds, nodesMovingWith, type Scene } from "./scene";
+import { buildScene, drawScene, nodesMovingWith, type Scene } from "./scene";
+import { bpmnShapes, type ShapeSet } from "./shapes";
 import type { TextLayout } from "./text";
 import { THEME } from "./theme";
 import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect, Viewport } from "./types";
@@ -59,6 +59,8 @@ const PENDING_MOVE_MS = 1500;
 const DOUBLE_CLICK_SLOP = 4;
 
 export type FlowCanvasProps = {
+  /** The kind's shapes (default: BPMN's). Fixed for the canvas's life: give a new key to change it. */
+  shapes?: ShapeSet;
   nodes: CanvasNode[];
   edges: CanvasEdge[];
   lanes: CanvasLane[];
@@ -190,7 +192,7 @@ export class CanvasEngine implements InteractionHost {
     this.props = props;
     this.inputs = { nodes: props.nodes, edges: props.edges, lanes: props.lanes };
     this.problemsRef = props.problems;
-    this.sceneData = buildScene(props.nodes, props.edges, props.lanes);
+    this.sceneData = buildScene(props.nodes, props.edges, props.lanes, undefined, props.shapes ?? bpmnShapes);
     this.interaction = new Interaction(this);
     this.textLayout = createTextLayout();
   }
@@ -202,6 +204,10 @@ export class CanvasEngine implements InteractionHost {
     // the scene is built once, not twice.
     if (this.rebuildPending) this.rebuild();
     return this.sceneData;
+  }
+  /** The kind's shapes (the same for the canvas's life). */
+  private shapes(): ShapeSet {
+    return this.sceneData.shapes;
   }
   viewport(): Viewport {
     return this.v;
@@ -322,7 +328,7 @@ export class CanvasEngine implements InteractionHost {
     this.rebuildPending = false;
     const routes = this.pendingRoutes;
     const shown = routes ? edges.map((e) => (routes.has(e.id) ? { ...e, waypoints: routes.get(e.id) ?? e.waypoints } : e)) : edges;
-    this.sceneData = buildScene(nodes, shown, lanes, this.pendingMoves ?? undefined);
+    this.sceneData = buildScene(nodes, shown, lanes, this.pendingMoves ?? undefined, this.shapes());
     this.sceneVersion++;
     this.dragLayer = null;
     const hover = this.interaction.hover;
@@ -612,7 +618,7 @@ export class CanvasEngine implements InteractionHost {
   private routeLayer(id: string, moving: ReadonlySet<string>): DragLayer | null {
     const g = this.scene().edgeById.get(id);
     if (!g) return null;
-    return { serial: ++this.dragSerial, moving, scene: buildScene([], [], []), crossing: [g], hidden: new Set([id]), resized: null, route: id };
+    return { serial: ++this.dragSerial, moving, scene: buildScene([], [], [], undefined, this.shapes()), crossing: [g], hidden: new Set([id]), resized: null, route: id };
   }
 
   private moveLayer(moving: ReadonlySet<string>): DragLayer {
@@ -637,7 +643,7 @@ export class CanvasEngine implements InteractionHost {
         } else crossing.push(g);
       }
     }
-    return { serial: ++this.dragSerial, moving, scene: buildScene(nodes, inner, []), crossing, hidden, resized: null, route: null };
+    return { serial: ++this.dragSerial, moving, scene: buildScene(nodes, inner, [], undefined, this.shapes()), crossing, hidden, resized: null, route: null };
   }
 
   /**
@@ -654,7 +660,7 @@ export class CanvasEngine implements InteractionHost {
     const nodes: CanvasNode[] = [];
     const edges: CanvasEdge[] = [];
     const seen = new Set<string>(hidden);
-    if (isContainer(n)) {
+    if (s.shapes.isContainer(n)) {
       for (const k of nodesMovingWith(s, [id])) {
         const inner = s.nodeById.get(k);
         if (k === id || !inner) continue;
@@ -667,7 +673,7 @@ export class CanvasEngine implements InteractionHost {
         }
       }
     }
-    const scene = buildScene(nodes, edges, []);
+    const scene = buildScene(nodes, edges, [], undefined, this.shapes());
     for (const g of scene.edges) hidden.add(g.edge.id);
     return { serial: ++this.dragSerial, moving, scene, crossing, hidden, resized: n, route: null };
   }
@@ -792,7 +798,7 @@ export class CanvasEngine implements InteractionHost {
     const g = this.interaction.gesture;
     if (g.type === "idle" || g.type === "connect") {
       for (const n of this.interaction.handleNodes()) {
-        if (rectsIntersect(rectOf(n), area)) drawHandles(ctx, n, zoom, this.interaction.hoverHandle);
+        if (rectsIntersect(rectOf(n), area)) drawHandles(ctx, this.shapes(), n, zoom, this.interaction.hoverHandle);
       }
     }
     const resize = this.interaction.resizeHandles();
@@ -802,7 +808,7 @@ export class CanvasEngine implements InteractionHost {
     const conn = this.interaction.connection();
     if (conn) {
       const target = conn.target ? this.scene().nodeById.get(conn.target) : undefined;
-      if (target) drawNodeSelection(ctx, target, zoom, THEME.handleStroke);
+      if (target) drawNodeSelection(ctx, this.shapes(), target, zoom, THEME.handleStroke);
       drawConnectionPreview(ctx, conn.from, conn.to, zoom);
     }
     const band = this.interaction.band();
@@ -838,7 +844,7 @@ export class CanvasEngine implements InteractionHost {
     const b = drag.scene.bounds;
     let box: Rect | null = b ? { x: b.x + d.x, y: b.y + d.y, w: b.w, h: b.h } : null;
     if (drag.resized) {
-      const n = nodeVisualBounds(this.liveNode(drag.resized, drag));
+      const n = this.shapes().visualBounds(this.liveNode(drag.resized, drag));
       box = box ? unionRect(box, n) : n;
     }
     for (const g of crossing) {
@@ -860,16 +866,17 @@ export class CanvasEngine implements InteractionHost {
     if (drag.resized) {
       // As the scene draws them: a container under its edges and contents, any other node over its edges.
       const n = this.liveNode(drag.resized, drag);
-      const under = isContainer(n);
-      const shown = rectsIntersect(nodeVisualBounds(n), visible);
-      if (under && shown) drawNode(ctx, n, problems?.get(n.id), lod, this.textLayout);
-      drawEdges(ctx, edges, problems, lod);
-      if (!under && shown) drawNode(ctx, n, problems?.get(n.id), lod, this.textLayout);
+      const shapes = this.shapes();
+      const under = shapes.isContainer(n);
+      const shown = rectsIntersect(shapes.visualBounds(n), visible);
+      if (under && shown) shapes.drawNode(ctx, n, problems?.get(n.id), lod, this.textLayout);
+      shapes.drawEdges(ctx, edges, problems, lod);
+      if (!under && shown) shapes.drawNode(ctx, n, problems?.get(n.id), lod, this.textLayout);
       drawScene(ctx, drag.scene, { area: visible, lod, text: this.textLayout, problems });
       return;
     }
     const d = this.interaction.drag()?.delta ?? { x: 0, y: 0 };
-    drawEdges(ctx, edges, problems, lod);
+    this.shapes().drawEdges(ctx, edges, problems, lod);
     ctx.save();
     ctx.translate(d.x, d.y);
     const area = { x: visible.x - d.x, y: visible.y - d.y, w: visible.w, h: visible.h };
@@ -883,14 +890,14 @@ export class CanvasEngine implements InteractionHost {
       const n = s.nodeById.get(id);
       if (n) {
         const moved = this.liveNode(n, drag);
-        if (rectsIntersect(rectOf(moved), visible)) drawNodeSelection(ctx, moved, zoom);
+        if (rectsIntersect(rectOf(moved), visible)) drawNodeSelection(ctx, this.shapes(), moved, zoom);
         continue;
       }
       const g = s.edgeById.get(id);
       if (g) {
         // The edge whose route is being edited is outlined along its live route.
         const points = drag?.route === id ? this.interaction.routing()?.points : drag?.hidden.has(id) ? undefined : g.points;
-        if (points && rectsIntersect(boundsOfPoints(points), visible)) drawEdgeSelection(ctx, g.edge, points, zoom);
+        if (points && rectsIntersect(boundsOfPoints(points), visible)) drawEdgeSelection(ctx, this.shapes(), g.edge, points, zoom);
         continue;
       }
       const lane = s.laneById.get(id);
@@ -908,7 +915,7 @@ export class CanvasEngine implements InteractionHost {
       const n = s.nodeById.get(id);
       if (!n) continue;
       const moved = this.liveNode(n, drag);
-      if (rectsIntersect(rectOf(moved), area)) drawProblemBadge(ctx, moved, severity, zoom);
+      if (rectsIntersect(rectOf(moved), area)) drawProblemBadge(ctx, this.shapes(), moved, severity, zoom);
     }
   }
 }

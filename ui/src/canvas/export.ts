@@ -5,6 +5,7 @@ import { createCanvas2D, createTextLayout, hasCanvasSupport } from "./canvasSupp
 import { expandRect } from "./geometry";
 import { FULL_LOD } from "./lod";
 import { buildScene, drawScene, type Scene } from "./scene";
+import type { ShapeSet } from "./shapes";
 import { escapeXml, SvgContext } from "./svgContext";
 import { TextLayout } from "./text";
 import { FONT_FAMILY, THEME } from "./theme";
@@ -19,6 +20,8 @@ export type ExportOptions = {
   problems?: ReadonlyMap<string, ProblemSeverity>;
   /** Text measurement; by default a real canvas where there is one, else estimated widths. */
   text?: TextLayout;
+  /** The kind's shapes (default: BPMN's). */
+  shapes?: ShapeSet;
 };
 
 function exportArea(scene: Scene, margin: number): Rect {
@@ -39,7 +42,7 @@ export function renderSvg(
   lanes: readonly CanvasLane[],
   options: ExportOptions = {},
 ): string {
-  const scene = buildScene(nodes, edges, lanes);
+  const scene = buildScene(nodes, edges, lanes, undefined, options.shapes);
   const area = exportArea(scene, options.margin ?? 20);
   const ctx = new SvgContext({ defaultFamily: FONT_FAMILY });
   if (options.background !== false) {
@@ -95,7 +98,7 @@ export async function renderPng(
   scale: number,
   options: ExportOptions = {},
 ): Promise<Blob> {
-  const scene = buildScene(nodes, edges, lanes);
+  const scene = buildScene(nodes, edges, lanes, undefined, options.shapes);
   const area = exportArea(scene, options.margin ?? 20);
   const s = pngScale(area, scale);
   const c = createCanvas2D(Math.max(1, area.w * s), Math.max(1, area.h * s));

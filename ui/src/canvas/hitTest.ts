@@ -2,7 +2,6 @@
 // on top is found first). Tolerances are given in screen pixels and converted with the zoom,
 // so thin lines stay easy to click when zoomed out.
 
-import { labelKind } from "./draw";
 import {
   distanceToPolyline,
   nearRectBorder,
@@ -14,10 +13,10 @@ import {
   sidePoint,
   type Side,
 } from "./geometry";
-import { LAYER_CONTAINER, LAYER_GROUP, LAYER_NODE, LAYER_POOL, isConnectable } from "./kinds";
+import { LAYER_CONTAINER, LAYER_GROUP, LAYER_NODE, LAYER_POOL, bpmnShapes, type ShapeSet } from "./shapes";
 import type { Scene } from "./scene";
 import type { TextLayout } from "./text";
-import { EDGE_FONT, EDGE_LABEL_MAX_LINES, EDGE_LABEL_WIDTH, LINE_HEIGHT, OUTER_FONT, OUTER_LABEL_MAX_LINES, OUTER_LABEL_WIDTH, THEME } from "./theme";
+import { EDGE_FONT, EDGE_LABEL_MAX_LINES, EDGE_LABEL_WIDTH, LINE_HEIGHT, THEME } from "./theme";
 import type { CanvasNode, Point, Rect } from "./types";
 
 export type HitKind = "node" | "edge" | "lane";
@@ -25,15 +24,6 @@ export type Hit = { kind: HitKind; id: string };
 
 /** Pixels around a line or border that still count as on it. */
 export const HIT_TOLERANCE_PX = 5;
-
-/** The box of a name drawn below a node (events, gateways, data), or null. */
-export function outerLabelRect(n: CanvasNode, text: TextLayout): Rect | null {
-  if (!n.name || labelKind(n) !== "outer") return null;
-  const block = text.block(n.name, OUTER_FONT, OUTER_LABEL_WIDTH, OUTER_LABEL_MAX_LINES);
-  if (block.lines.length === 0) return null;
-  const h = block.lines.length * OUTER_FONT.size * LINE_HEIGHT;
-  return { x: n.x + n.w / 2 - block.width / 2, y: n.y + n.h + 4, w: block.width, h };
-}
 
 /** The box of an edge's name (centred on the polyline's middle), or null. */
 export function edgeLabelRect(points: readonly Point[], name: string, text: TextLayout): Rect | null {
@@ -61,7 +51,7 @@ export function hitTest(scene: Scene, p: Point, zoom: number, text: TextLayout):
   for (let k = ids.length - 1; k >= 0 && scene.layers[ids[k]] >= LAYER_NODE; k--) {
     const n = scene.nodes[ids[k]];
     if (shapeContains(n, p, tol * 0.5)) return { kind: "node", id: n.id };
-    const label = outerLabelRect(n, text);
+    const label = scene.shapes.outerLabelRect(n, text);
     if (label && rectContainsPoint(label, p)) return { kind: "node", id: n.id };
   }
 
@@ -111,8 +101,8 @@ function inTopLabel(n: CanvasNode, p: Point): boolean {
 }
 
 /** Connection handles: the four side midpoints of a connectable node. */
-export function handlePoints(n: CanvasNode): { side: Side; p: Point }[] {
-  if (!isConnectable(n)) return [];
+export function handlePoints(n: CanvasNode, shapes: ShapeSet = bpmnShapes): { side: Side; p: Point }[] {
+  if (!shapes.isConnectable(n)) return [];
   return SIDES.map((side) => ({ side, p: sidePoint(rectOf(n), side) }));
 }
 
@@ -121,12 +111,17 @@ export const HANDLE_RADIUS_PX = 4.5;
 export const HANDLE_GRAB_PX = 8;
 
 /** The handle of one of `nodes` under flow point `p`, if any. */
-export function handleAt(nodes: readonly CanvasNode[], p: Point, zoom: number): { node: CanvasNode; side: Side; p: Point } | null {
+export function handleAt(
+  nodes: readonly CanvasNode[],
+  p: Point,
+  zoom: number,
+  shapes: ShapeSet = bpmnShapes,
+): { node: CanvasNode; side: Side; p: Point } | null {
   const grab = HANDLE_GRAB_PX / zoom;
   let best: { node: CanvasNode; side: Side; p: Point } | null = null;
   let bestD = Infinity;
   for (const n of nodes) {
-    for (const h of handlePoints(n)) {
+    for (const h of handlePoints(n, shapes)) {
       const d = Math.hypot(h.p.x - p.x, h.p.y - p.y);
       if (d <= grab && d < bestD) {
         bestD = d;

@@ -10,8 +10,7 @@
 import type { EdgeGeometry } from "./edges";
 import { rectFromPoints, rectOf, routeEdge, snap, type Side } from "./geometry";
 import { handleAt, hitTest, type Hit } from "./hitTest";
-import { isConnectable } from "./kinds";
-import { isResizable, resizeCursor, resizedRect, resizeHandleAt, resizeLimits, sameRect, type Corner, type ResizeLimits } from "./resize";
+import { resizeCursor, resizedRect, resizeHandleAt, resizeLimits, sameRect, type Corner, type ResizeLimits } from "./resize";
 import { draggedRoute, finishedRoute, handlePoint, routeHandleAt, sameHandle, sameRoute, type RouteDrag, type RouteHandle } from "./route";
 import { nodesInside, nodesMovingWith, type Scene } from "./scene";
 import type { TextLayout } from "./text";
@@ -108,7 +107,7 @@ export class Interaction {
     const out: CanvasNode[] = [];
     const add = (id: string | null) => {
       const n = id ? scene.nodeById.get(id) : undefined;
-      if (n && isConnectable(n) && Math.min(n.w, n.h) * zoom >= MIN_HANDLE_NODE_PX && !out.includes(n)) out.push(n);
+      if (n && scene.shapes.isConnectable(n) && Math.min(n.w, n.h) * zoom >= MIN_HANDLE_NODE_PX && !out.includes(n)) out.push(n);
     };
     add(this.hover);
     const sel = this.host.selection();
@@ -127,7 +126,7 @@ export class Interaction {
     if (sel.size !== 1) return null;
     const [id] = sel;
     const n = host.scene().nodeById.get(id);
-    if (!n || !isResizable(n) || Math.min(n.w, n.h) * host.viewport().zoom < MIN_HANDLE_NODE_PX) return null;
+    if (!n || !host.scene().shapes.isResizable(n) || Math.min(n.w, n.h) * host.viewport().zoom < MIN_HANDLE_NODE_PX) return null;
     return n;
   }
 
@@ -199,7 +198,7 @@ export class Interaction {
       this.host.changed();
       return;
     }
-    const handle = handleAt(this.handleNodes(), fp, v.zoom);
+    const handle = handleAt(this.handleNodes(), fp, v.zoom, this.host.scene().shapes);
     if (handle) {
       this.gesture = { type: "connect", source: handle.node.id, side: handle.side, from: handle.p, to: fp, target: null };
       this.host.changed();
@@ -333,7 +332,7 @@ export class Interaction {
         const hit = this.hitAt(p);
         const scene = this.host.scene();
         const target = hit?.kind === "node" && hit.id !== g.source ? scene.nodeById.get(hit.id) : undefined;
-        g.target = target && isConnectable(target) ? target.id : null;
+        g.target = target && scene.shapes.isConnectable(target) ? target.id : null;
         this.host.changed();
         return;
       }
@@ -435,13 +434,13 @@ export class Interaction {
     const routed = corner ? null : this.routeTarget();
     const routeHandle = routed ? routeHandleAt(routed.points, fp, zoom) : null;
     // Keep the hovered node while the pointer is over one of its handles (they stick out).
-    const handle = corner || routeHandle ? null : handleAt(this.handleNodes(), fp, zoom);
+    const handle = corner || routeHandle ? null : handleAt(this.handleNodes(), fp, zoom, this.host.scene().shapes);
     let hover: string | null;
     if (handle) hover = this.hover ?? handle.node.id;
     else {
       const hit = this.hitAt(p);
       const n = hit?.kind === "node" ? this.host.scene().nodeById.get(hit.id) : undefined;
-      hover = n && isConnectable(n) ? n.id : null;
+      hover = n && this.host.scene().shapes.isConnectable(n) ? n.id : null;
     }
     const hh = handle?.p ?? null;
     if (

@@ -1,9 +1,9 @@
 // Classification of node kinds: which notation family a kind belongs to, where its name goes,
 // which drawing layer it is on and whether it can be connected or contain other nodes.
 
-import type { CanvasNode, NodeKind } from "./types";
+import type { CanvasNode } from "./types";
 
-export function isEvent(kind: NodeKind): boolean {
+export function isEvent(kind: CanvasNode["kind"]): boolean {
   return (
     kind === "startEvent" ||
     kind === "endEvent" ||
@@ -14,11 +14,11 @@ export function isEvent(kind: NodeKind): boolean {
 }
 
 /** Events whose markers are drawn filled (BPMN: throwing events). */
-export function isThrowing(kind: NodeKind): boolean {
+export function isThrowing(kind: CanvasNode["kind"]): boolean {
   return kind === "endEvent" || kind === "intermediateThrowEvent";
 }
 
-export function isGateway(kind: NodeKind): boolean {
+export function isGateway(kind: CanvasNode["kind"]): boolean {
   return (
     kind === "exclusiveGateway" ||
     kind === "parallelGateway" ||
@@ -28,7 +28,7 @@ export function isGateway(kind: NodeKind): boolean {
   );
 }
 
-export function isTask(kind: NodeKind): boolean {
+export function isTask(kind: CanvasNode["kind"]): boolean {
   return (
     kind === "task" ||
     kind === "userTask" ||
@@ -41,15 +41,15 @@ export function isTask(kind: NodeKind): boolean {
   );
 }
 
-export function isSubProcess(kind: NodeKind): boolean {
+export function isSubProcess(kind: CanvasNode["kind"]): boolean {
   return kind === "subProcess" || kind === "transaction" || kind === "adHocSubProcess";
 }
 
-export function isActivity(kind: NodeKind): boolean {
+export function isActivity(kind: CanvasNode["kind"]): boolean {
   return isTask(kind) || isSubProcess(kind) || kind === "callActivity";
 }
 
-export function isData(kind: NodeKind): boolean {
+export function isData(kind: CanvasNode["kind"]): boolean {
   return kind === "dataObjectReference" || kind === "dataStoreReference";
 }
 
@@ -59,7 +59,7 @@ export function isExpandedSubProcess(n: CanvasNode): boolean {
 }
 
 /** Names drawn below the shape (BPMN convention for events, gateways and data). */
-export function hasOuterLabel(kind: NodeKind): boolean {
+export function hasOuterLabel(kind: CanvasNode["kind"]): boolean {
   return isEvent(kind) || isGateway(kind) || isData(kind);
 }
 

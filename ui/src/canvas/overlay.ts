@@ -3,12 +3,10 @@
 // handful of elements), sized in screen pixels (divided by the zoom) so they read the same at
 // any zoom.
 
-import { traceBody } from "./draw";
 import type { DrawContext } from "./drawContext";
-import { traceEdgeLine } from "./edges";
 import { HANDLE_RADIUS_PX, handlePoints } from "./hitTest";
-import { isEvent, isGateway } from "./kinds";
 import { CORNERS, RESIZE_HANDLE_PX, cornerPoint, type Corner } from "./resize";
+import type { ShapeSet } from "./shapes";
 import { BEND_HANDLE_PX, MID_HANDLE_PX, sameHandle, segmentMiddles, type RouteHandle } from "./route";
 import { fontString } from "./text";
 import { BADGE_FONT, THEME } from "./theme";
@@ -17,10 +15,9 @@ import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect }
 const NO_DASH: number[] = [];
 
 /** A blue outline (with a soft halo) around a selected node. */
-export function drawNodeSelection(ctx: DrawContext, n: CanvasNode, zoom: number, color: string = THEME.selection): void {
+export function drawNodeSelection(ctx: DrawContext, shapes: ShapeSet, n: CanvasNode, zoom: number, color: string = THEME.selection): void {
   ctx.beginPath();
-  if (n.kind === "textAnnotation") ctx.rect(n.x, n.y, n.w, n.h);
-  else traceBody(ctx, n, true);
+  shapes.traceOutline(ctx, n);
   ctx.setLineDash(NO_DASH);
   ctx.lineJoin = "round";
   ctx.strokeStyle = THEME.selectionHalo;
@@ -32,9 +29,9 @@ export function drawNodeSelection(ctx: DrawContext, n: CanvasNode, zoom: number,
   ctx.lineJoin = "miter";
 }
 
-export function drawEdgeSelection(ctx: DrawContext, edge: CanvasEdge, points: readonly Point[], zoom: number): void {
+export function drawEdgeSelection(ctx: DrawContext, shapes: ShapeSet, edge: CanvasEdge, points: readonly Point[], zoom: number): void {
   ctx.beginPath();
-  traceEdgeLine(ctx, edge, points, false);
+  shapes.traceEdge(ctx, edge, points);
   ctx.setLineDash(NO_DASH);
   ctx.lineJoin = "round";
   ctx.lineCap = "round";
@@ -57,15 +54,9 @@ export function drawLaneSelection(ctx: DrawContext, lane: CanvasLane, zoom: numb
   ctx.stroke();
 }
 
-/** Where a node's problem badge sits: on the top-right corner of its box (of the diamond or circle for those). */
-export function badgeCenter(n: CanvasNode): Point {
-  if (isEvent(n.kind) || isGateway(n.kind)) return { x: n.x + n.w * 0.85, y: n.y + n.h * 0.15 };
-  return { x: n.x + n.w, y: n.y };
-}
-
 /** A round badge in the severity's colour with "!" (8.5 px radius on screen at zoom 1, never below 5 px). */
-export function drawProblemBadge(ctx: DrawContext, n: CanvasNode, severity: ProblemSeverity, zoom: number): void {
-  const c = badgeCenter(n);
+export function drawProblemBadge(ctx: DrawContext, shapes: ShapeSet, n: CanvasNode, severity: ProblemSeverity, zoom: number): void {
+  const c = shapes.badgeCenter(n);
   const r = Math.max(8.5, 5 / zoom);
   ctx.beginPath();
   ctx.moveTo(c.x + r, c.y);
@@ -90,10 +81,10 @@ export function drawProblemBadge(ctx: DrawContext, n: CanvasNode, severity: Prob
 }
 
 /** The four connection handles of a node; `active` (the one under the pointer) is filled. */
-export function drawHandles(ctx: DrawContext, n: CanvasNode, zoom: number, active: Point | null): void {
+export function drawHandles(ctx: DrawContext, shapes: ShapeSet, n: CanvasNode, zoom: number, active: Point | null): void {
   const r = HANDLE_RADIUS_PX / zoom;
   ctx.setLineDash(NO_DASH);
-  for (const h of handlePoints(n)) {
+  for (const h of handlePoints(n, shapes)) {
     ctx.beginPath();
     ctx.moveTo(h.p.x + r, h.p.y);
     ctx.arc(h.p.x, h.p.y, r, 0, Math.PI * 2);

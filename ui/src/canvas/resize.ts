@@ -79,7 +79,7 @@ export type ResizeLimits = {
  * outside the node's current bounds, so grabbing a handle never makes the node jump.
  */
 export function resizeLimits(scene: Scene, n: CanvasNode): ResizeLimits {
-  const kind = minSize(n);
+  const kind = scene.shapes.minSize(n);
   const limits: ResizeLimits = {
     min: { w: Math.min(kind.w, n.w), h: Math.min(kind.h, n.h) },
     left: Infinity,
@@ -87,7 +87,7 @@ export function resizeLimits(scene: Scene, n: CanvasNode): ResizeLimits {
     right: -Infinity,
     bottom: -Infinity,
   };
-  if (n.kind !== "pool" && !isExpandedSubProcess(n)) return limits;
+  if (!scene.shapes.isContainer(n) || n.kind === "group") return limits;
   const box = rectOf(n);
   const header = n.kind === "pool" ? THEME.laneHeaderWidth : 0;
   for (const i of scene.nodeIndex.query(box)) {

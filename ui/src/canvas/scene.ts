@@ -6,21 +6,16 @@
 // A scene is immutable and rebuilt when the input changes (O(n); about the cost of one
 // xyflow re-render at 10,000 elements, and only on edits, never during pan or zoom).
 
-import { drawBodies, drawDecorations, drawLabels, drawLane, drawNode, labelKind } from "./draw";
+import { drawLane } from "./draw";
 import type { DrawContext } from "./drawContext";
-import { drawEdgeLabels, drawEdges, type EdgeGeometry } from "./edges";
+import type { EdgeGeometry } from "./edges";
 import { boundsOfPoints, edgePoints, expandRect, polylineMidpoint, rectContainsRect, rectOf, rectsIntersect, unionRect } from "./geometry";
-import { LAYER_CONTAINER, LAYER_NODE, isContainer, layerOf } from "./kinds";
 import type { Lod } from "./lod";
+import { LAYER_CONTAINER, LAYER_NODE, SHAPE_MARGIN, bpmnShapes, type ShapeSet } from "./shapes";
 import { SpatialIndex } from "./spatialIndex";
 import type { TextLayout } from "./text";
-import { EDGE_LABEL_WIDTH, OUTER_LABEL_WIDTH } from "./theme";
+import { EDGE_LABEL_WIDTH } from "./theme";
 import type { CanvasEdge, CanvasLane, CanvasNode, Point, ProblemSeverity, Rect } from "./types";
-
-/** Margin around shapes in the index: strokes, problem badges and selection halos reach past the box. */
-const SHAPE_MARGIN = 12;
-/** Height reserved below events, gateways and data for their names (four lines). */
-const OUTER_LABEL_HEIGHT = 4 + 4 * 17;
 
 export type Scene = {
   /** Nodes in draw order (back to front); indexes into this array are the node index's ids. */
@@ -39,17 +34,9 @@ export type Scene = {
   readonly laneById: ReadonlyMap<string, CanvasLane>;
   /** Everything drawn, or null for an empty flow. */
   readonly bounds: Rect | null;
+  /** How the scene's kinds look and behave. */
+  readonly shapes: ShapeSet;
 };
-
-/** The area a node's drawing may cover: its box, outer name, badge and halo. */
-export function nodeVisualBounds(n: CanvasNode): Rect {
-  let r = expandRect(rectOf(n), SHAPE_MARGIN);
-  if (labelKind(n) === "outer" && n.name) {
-    const cx = n.x + n.w / 2;
-    r = unionRect(r, { x: cx - OUTER_LABEL_WIDTH / 2, y: n.y + n.h, w: OUTER_LABEL_WIDTH, h: OUTER_LABEL_HEIGHT });
-  }
-  return r;
-}
 
 /** The area an edge's drawing may cover: its polyline, markers and name. */
 export function edgeVisualBounds(g: EdgeGeometry): Rect {
@@ -74,13 +61,14 @@ export function buildScene(
   edgesIn: readonly CanvasEdge[],
   lanes: readonly CanvasLane[],
   moved?: ReadonlyMap<string, Point | Rect>,
+  shapes: ShapeSet = bpmnShapes,
 ): Scene {
   const placed = nodesIn.filter(isFiniteNode).map((n) => {
     const p = moved?.get(n.id);
     return p ? { ...n, ...p } : n;
   });
   // Stable sort by layer; inside the container layer, bigger first so nested sub-processes stay visible.
-  const keyed = placed.map((n, i) => ({ n, i, layer: layerOf(n), area: n.w * n.h }));
+  const keyed = placed.map((n, i) => ({ n, i, layer: shapes.layerOf(n), area: n.w * n.h }));
   keyed.sort((a, b) => {
     if (a.layer !== b.layer) return a.layer - b.layer;
     if (a.layer === LAYER_CONTAINER && a.area !== b.area) return b.area - a.area;
@@ -95,7 +83,7 @@ export function buildScene(
   nodes.forEach((n, i) => {
     nodeById.set(n.id, n);
     nodeOrder.set(n.id, i);
-    const vb = nodeVisualBounds(n);
+    const vb = shapes.visualBounds(n);
     nodeIndex.insert(i, vb);
     bounds = bounds ? unionRect(bounds, vb) : vb;
   });
@@ -129,7 +117,7 @@ export function buildScene(
     bounds = bounds ? unionRect(bounds, r) : r;
   }
 
-  return { nodes, layers, nodeById, nodeOrder, nodeIndex, edges, edgeById, edgeIndex, edgesByNode, lanes, laneById, bounds };
+  return { nodes, layers, nodeById, nodeOrder, nodeIndex, edges, edgeById, edgeIndex, edgesByNode, lanes, laneById, bounds, shapes };
 }
 
 /**
@@ -142,7 +130,7 @@ export function nodesMovingWith(scene: Scene, ids: Iterable<string>): string[] {
     const n = scene.nodeById.get(id);
     if (!n) continue;
     out.add(id);
-    if (!isContainer(n)) continue;
+    if (!scene.shapes.isContainer(n)) continue;
     const box = rectOf(n);
     for (const i of scene.nodeIndex.query(box)) {
       const inner = scene.nodes[i];
@@ -185,10 +173,11 @@ export type ElementWrapper = {
 /** Draws the scene in the order pools and lanes, groups, expanded sub-processes, edges, other nodes. */
 export function drawScene(ctx: DrawContext, scene: Scene, opts: SceneDrawOptions): void {
   const { area, lod, text, problems, hidden, wrap } = opts;
+  const shapes = scene.shapes;
   const single = (n: CanvasNode) => {
     if (hidden?.has(n.id)) return;
     wrap?.begin("node", n.id, n);
-    drawNode(ctx, n, problems?.get(n.id), lod, text);
+    shapes.drawNode(ctx, n, problems?.get(n.id), lod, text);
     wrap?.end();
   };
   const ids = scene.nodeIndex.query(area);
@@ -211,15 +200,15 @@ export function drawScene(ctx: DrawContext, scene: Scene, opts: SceneDrawOptions
   if (wrap) {
     for (const g of edges) {
       wrap.begin("edge", g.edge.id, g.edge);
-      drawEdges(ctx, [g], problems, lod);
-      if (lod.edgeLabels) drawEdgeLabels(ctx, [g], text);
+      shapes.drawEdges(ctx, [g], problems, lod);
+      if (lod.edgeLabels) shapes.drawEdgeLabels(ctx, [g], text);
       wrap.end();
     }
     for (; k < ids.length; k++) single(scene.nodes[ids[k]]);
     return;
   }
-  drawEdges(ctx, edges, problems, lod);
-  if (lod.edgeLabels) drawEdgeLabels(ctx, edges, text);
+  shapes.drawEdges(ctx, edges, problems, lod);
+  if (lod.edgeLabels) shapes.drawEdgeLabels(ctx, edges, text);
 
   // The remaining layers (activities, events, gateways, data, then boundary events), batched:
   // bodies of a style share one path, then decorations, then all names with one font change.
@@ -229,8 +218,7 @@ export function drawScene(ctx: DrawContext, scene: Scene, opts: SceneDrawOptions
   const flushLayer = () => {
     const group = rest.slice(layerStart);
     if (group.length === 0) return;
-    drawBodies(ctx, group, problems, lod);
-    if (lod.markers) for (const n of group) drawDecorations(ctx, n);
+    shapes.drawNodes(ctx, group, problems, lod);
     layerStart = rest.length;
   };
   for (; k < ids.length; k++) {
@@ -243,5 +231,5 @@ export function drawScene(ctx: DrawContext, scene: Scene, opts: SceneDrawOptions
     rest.push(n);
   }
   flushLayer();
-  if (lod.labels) drawLabels(ctx, rest, text);
+  if (lod.labels) shapes.drawLabels(ctx, rest, text);
 }
