@@ -5,7 +5,8 @@ import { useTranslation } from "react-i18next";
 import { noEvents, type Backend, type CoreEvents } from "./backend";
 import type { ApiError, DocumentSummary, FileFormat, WorkspaceSummary, WorkspaceView } from "./bindings";
 import type { FlowEdge, FlowNode, Lane } from "./model";
-import { DomainPane } from "./domain/DomainPane";
+import { DomainEditor } from "./domain/DomainEditor";
+import { useDomainSession, type DomainSession } from "./domain/useDomainSession";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { AlertIcon } from "./components/icons";
@@ -74,6 +75,10 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   const currentDoc = current?.documents.find((d) => d.id === docId) ?? null;
   const flowDocId = currentDoc?.kind === "businessFlow" ? currentDoc.id : null;
   const session = useFlowSession(backend, flowDocId, showError);
+  const domainDocId = currentDoc?.kind === "domainModel" ? currentDoc.id : null;
+  const domainSession = useDomainSession(backend, domainDocId, showError);
+  // The top bar's save state and undo/redo are those of the open document, whatever its kind.
+  const chrome = domainDocId ? domainSession : session;
   const problems = useFlowProblems(backend, session);
   const [problemsOpen, setProblemsOpen] = useState(false);
   const sync = useWorkspaceSync(backend, events, current?.id ?? null, showError);
@@ -135,11 +140,14 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   docIdRef.current = docId;
   const sessionForEvents = useRef(session);
   sessionForEvents.current = session;
+  const domainForEvents = useRef(domainSession);
+  domainForEvents.current = domainSession;
   useEffect(
     () =>
       events.subscribe((e) => {
         if (e.type !== "documentChanged") return;
         if (e.documentId === sessionForEvents.current.documentId) sessionForEvents.current.refresh();
+        if (e.documentId === domainForEvents.current.documentId) domainForEvents.current.refresh();
         const ws = currentRef.current;
         if (ws && e.documentId === ws.id) {
           void openWorkspace(ws.id, docIdRef.current);
@@ -207,6 +215,15 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
     if (!current) return;
     const count = current.documents.filter((d) => d.kind === "businessFlow").length;
     const res = await backend.createDocument(current.id, "businessFlow", t("sidebar.defaultFlowTitle", { n: count + 1 }));
+    if (res.status !== "ok") return showError(res.error);
+    await openWorkspace(current.id, res.data.id);
+    void refreshWorkspaces();
+  }, [backend, current, openWorkspace, refreshWorkspaces, showError, t]);
+
+  const onCreateDomain = useCallback(async () => {
+    if (!current) return;
+    const count = current.documents.filter((d) => d.kind === "domainModel").length;
+    const res = await backend.createDocument(current.id, "domainModel", t("sidebar.defaultDomainTitle", { n: count + 1 }));
     if (res.status !== "ok") return showError(res.error);
     await openWorkspace(current.id, res.data.id);
     void refreshWorkspaces();
@@ -386,12 +403,12 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
       <TopBar
         workspaceName={current?.name ?? null}
         documentTitle={currentDoc?.title ?? null}
-        saveState={session.saveState}
-        canUndo={session.canUndo}
-        canRedo={session.canRedo}
+        saveState={chrome.saveState}
+        canUndo={chrome.canUndo}
+        canRedo={chrome.canRedo}
         locale={locale}
-        onUndo={session.undo}
-        onRedo={session.redo}
+        onUndo={chrome.undo}
+        onRedo={chrome.redo}
         onLocale={onLocale}
         syncArea={current ? <SyncBadge sync={sync} onOpen={() => setSyncOpen(true)} /> : null}
       />
@@ -409,6 +426,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
           onDeleteWorkspace={onDeleteWorkspace}
           onOpenDocument={onOpenDocument}
           onCreateFlow={onCreateFlow}
+          onCreateDomain={onCreateDomain}
           onImportBpmn={onImportBpmn}
           onImportCml={onImportCml}
           onRenameDocument={onRenameDocument}
@@ -422,6 +440,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
             workspace={current}
             doc={currentDoc}
             session={session}
+            domainSession={domainSession}
             problems={problems}
             problemsOpen={problemsOpen}
             onProblemsOpen={setProblemsOpen}
@@ -461,6 +480,7 @@ type PaneProps = {
   workspace: WorkspaceView | null;
   doc: DocumentSummary | null;
   session: FlowSession;
+  domainSession: DomainSession;
   problems: FlowProblems;
   problemsOpen: boolean;
   onProblemsOpen(open: boolean): void;
@@ -474,12 +494,14 @@ type PaneProps = {
   readOnly: boolean;
 };
 
-function DocumentPane({ backend, loaded, workspace, doc, session, problems, ...editor }: PaneProps) {
+function DocumentPane({ backend, loaded, workspace, doc, session, domainSession, problems, peers: _peers, onPresence: _onPresence, ...editor }: PaneProps) {
   const { t } = useTranslation();
   if (!loaded && !doc) return <PaneMessage text={t("canvas.loading")} />;
   if (!workspace) return <PaneMessage text={t("canvas.noWorkspace")} />;
   if (!doc) return <PaneMessage text={t("canvas.noDocument")} />;
-  if (doc.kind === "domainModel") return <DomainPane backend={backend} doc={doc} showError={editor.showError} />;
+  if (doc.kind === "domainModel") {
+    return <DomainEditor key={doc.id} backend={backend} workspaceId={workspace.id} documentTitle={doc.title} session={domainSession} {...editor} />;
+  }
   if (doc.kind !== "businessFlow") {
     return <PaneMessage text={t("canvas.unsupportedKind", { kind: t(`docKind.${doc.kind}`) })} />;
   }
@@ -512,6 +534,8 @@ function DocumentPane({ backend, loaded, workspace, doc, session, problems, ...e
       documentTitle={doc.title}
       session={session}
       problems={problems}
+      peers={_peers}
+      onPresence={_onPresence}
       {...editor}
     />
   );

@@ -22,6 +22,7 @@ type Props = {
   onDeleteWorkspace(workspace: WorkspaceSummary): void;
   onOpenDocument(id: string): void;
   onCreateFlow(): void;
+  onCreateDomain(): void;
   onImportBpmn(): void;
   onImportCml(): void;
   onRenameDocument(id: string, title: string): void;
@@ -91,6 +92,7 @@ function FoldedSidebar(props: Props) {
             </button>
           ))}
           <RailButton testId="new-flow" label={t("sidebar.newFlow")} onClick={props.onCreateFlow} icon={<PlusIcon />} />
+          <RailButton testId="new-domain" label={t("sidebar.newDomain")} onClick={props.onCreateDomain} icon={<PlusIcon />} />
           <RailButton
             testId="import-bpmn"
             label={t("bpmnFile.importBpmn")}
@@ -243,6 +245,16 @@ function FullSidebar(props: Props) {
                     >
                       <PlusIcon size={14} />
                       {t("sidebar.newFlow")}
+                    </button>
+                    <button
+                      type="button"
+                      className="text-button"
+                      data-testid="new-domain"
+                      title={t("sidebar.newDomainHint")}
+                      onClick={props.onCreateDomain}
+                    >
+                      <PlusIcon size={14} />
+                      {t("sidebar.newDomain")}
                     </button>
                     <button
                       type="button"

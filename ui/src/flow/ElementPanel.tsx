@@ -47,28 +47,6 @@ export const ElementPanel = memo(function ElementPanel({
 }: Props) {
   const { t } = useTranslation();
   const kindLabel = useKindLabel();
-  const { links, error, refresh } = useElementLinks(backend, workspaceId, documentId, node.id);
-  const [adding, setAdding] = useState(false);
-  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
-  const addButton = useRef<HTMLButtonElement>(null);
-
-  const remove = async (r: ResolvedLink) => {
-    setRemoving((s) => new Set(s).add(r.link.id));
-    const res = await backend.removeLink(r.fromDocument, r.link.id);
-    if (res.status !== "ok") showError(res.error);
-    await refresh();
-    setRemoving((s) => {
-      const next = new Set(s);
-      next.delete(r.link.id);
-      return next;
-    });
-  };
-
-  const closeForm = () => {
-    setAdding(false);
-    addButton.current?.focus({ preventScroll: true });
-  };
-
   return (
     <aside className="element-panel" data-testid="element-panel" data-element-id={node.id} aria-label={t("element.panelLabel")}>
       <header className="element-panel-header">
@@ -94,68 +72,118 @@ export const ElementPanel = memo(function ElementPanel({
         <ElementId id={node.id} />
         <PropertiesSection node={node} outgoing={outgoing} onEdit={onEdit} />
 
-        <section className="links-section" aria-labelledby="links-title">
-          <div className="links-header">
-            <LinkIcon size={14} />
-            <h3 id="links-title" className="links-title">
-              {t("links.title")}
-            </h3>
-            {links && links.length > 0 && <span className="problems-count">{links.length}</span>}
-            <span className="toolbar-spacer" />
-            {!adding && (
-              <button type="button" className="text-button" data-testid="add-link" ref={addButton} onClick={() => setAdding(true)}>
-                <PlusIcon size={13} />
-                {t("links.add")}
-              </button>
-            )}
-          </div>
-          {adding && (
-            <AddLinkForm
-              backend={backend}
-              workspaceId={workspaceId}
-              documentId={documentId}
-              elementId={node.id}
-              existing={links ?? []}
-              showError={showError}
-              onCancel={closeForm}
-              onAdded={async () => {
-                closeForm();
-                await refresh();
-              }}
-            />
-          )}
-          {error && !links && (
-            <p className="links-error" data-testid="links-error" data-code={error.code}>
-              {t("links.failed")} {t(`error.${error.code}`)}
-            </p>
-          )}
-          {!links && !error && <p className="links-empty">{t("links.loading")}</p>}
-          {links && links.length === 0 && (
-            <p className="links-empty" data-testid="links-empty">
-              {t("links.none")}
-            </p>
-          )}
-          {links && links.length > 0 && (
-            <ul className="links-list" data-testid="links-list">
-              {links.map((r) => (
-                <LinkItem
-                  key={`${r.link.id}:${r.incoming}`}
-                  link={r}
-                  currentDocument={documentId}
-                  busy={removing.has(r.link.id)}
-                  onOpen={onOpenLink}
-                  onRemove={remove}
-                />
-              ))}
-            </ul>
-          )}
-        </section>
+        <LinksSection
+          backend={backend}
+          workspaceId={workspaceId}
+          documentId={documentId}
+          elementId={node.id}
+          onOpenLink={onOpenLink}
+          showError={showError}
+        />
       </div>
     </aside>
   );
 });
 
-function ElementId({ id }: { id: string }) {
+type LinksProps = {
+  backend: Backend;
+  workspaceId: string;
+  documentId: string;
+  elementId: string;
+  /** Go to the other end of a link (select it here, or open its document). */
+  onOpenLink(end: OtherEnd): void;
+  showError(error: ApiError): void;
+};
+
+/**
+ * The typed links of one element, outgoing and incoming ("what uses this?"), with the form to
+ * add one: the same section in every kind's element panel.
+ */
+export function LinksSection({ backend, workspaceId, documentId, elementId, onOpenLink, showError }: LinksProps) {
+  const { t } = useTranslation();
+  const { links, error, refresh } = useElementLinks(backend, workspaceId, documentId, elementId);
+  const [adding, setAdding] = useState(false);
+  const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
+  const addButton = useRef<HTMLButtonElement>(null);
+
+  const remove = async (r: ResolvedLink) => {
+    setRemoving((s) => new Set(s).add(r.link.id));
+    const res = await backend.removeLink(r.fromDocument, r.link.id);
+    if (res.status !== "ok") showError(res.error);
+    await refresh();
+    setRemoving((s) => {
+      const next = new Set(s);
+      next.delete(r.link.id);
+      return next;
+    });
+  };
+
+  const closeForm = () => {
+    setAdding(false);
+    addButton.current?.focus({ preventScroll: true });
+  };
+
+  return (
+    <section className="links-section" aria-labelledby="links-title">
+      <div className="links-header">
+        <LinkIcon size={14} />
+        <h3 id="links-title" className="links-title">
+          {t("links.title")}
+        </h3>
+        {links && links.length > 0 && <span className="problems-count">{links.length}</span>}
+        <span className="toolbar-spacer" />
+        {!adding && (
+          <button type="button" className="text-button" data-testid="add-link" ref={addButton} onClick={() => setAdding(true)}>
+            <PlusIcon size={13} />
+            {t("links.add")}
+          </button>
+        )}
+      </div>
+      {adding && (
+        <AddLinkForm
+          backend={backend}
+          workspaceId={workspaceId}
+          documentId={documentId}
+          elementId={elementId}
+          existing={links ?? []}
+          showError={showError}
+          onCancel={closeForm}
+          onAdded={async () => {
+            closeForm();
+            await refresh();
+          }}
+        />
+      )}
+      {error && !links && (
+        <p className="links-error" data-testid="links-error" data-code={error.code}>
+          {t("links.failed")} {t(`error.${error.code}`)}
+        </p>
+      )}
+      {!links && !error && <p className="links-empty">{t("links.loading")}</p>}
+      {links && links.length === 0 && (
+        <p className="links-empty" data-testid="links-empty">
+          {t("links.none")}
+        </p>
+      )}
+      {links && links.length > 0 && (
+        <ul className="links-list" data-testid="links-list">
+          {links.map((r) => (
+            <LinkItem
+              key={`${r.link.id}:${r.incoming}`}
+              link={r}
+              currentDocument={documentId}
+              busy={removing.has(r.link.id)}
+              onOpen={onOpenLink}
+              onRemove={remove}
+            />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function ElementId({ id }: { id: string }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
   useEffect(() => {
