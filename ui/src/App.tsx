@@ -5,7 +5,9 @@ import { useTranslation } from "react-i18next";
 import { noEvents, type Backend, type CoreEvents } from "./backend";
 import type { ApiError, DocumentSummary, FileFormat, WorkspaceSummary, WorkspaceView } from "./bindings";
 import type { FlowEdge, FlowNode, Lane } from "./model";
-import { DomainEditor } from "./domain/DomainEditor";
+import { DomainEditor, openDomainCanvas } from "./domain/DomainEditor";
+import type { DomainLevel } from "./domain/domainCanvas";
+import type { DomainModel } from "./domain/domainModel";
 import { useDomainSession, type DomainSession } from "./domain/useDomainSession";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
@@ -48,6 +50,15 @@ export type TriloopTestApi = {
   viewport(): { x: number; y: number; zoom: number } | null;
   /** The element under a client point (null: empty canvas, where a drag pans). */
   elementAt(x: number, y: number): string | null;
+  /** The open domain model (records grouped by type), the canvas shown and its selection. */
+  domain: {
+    model(): DomainModel;
+    level(): DomainLevel;
+    selection(): string[];
+    select(ids: string[]): void;
+    problems(): { code: string; element: string }[];
+    saveState(): SaveState;
+  };
 };
 
 declare global {
@@ -337,7 +348,11 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   sessionRef.current = session;
   const problemsRef = useRef(problems);
   problemsRef.current = problems;
+  const domainRef = useRef(domainSession);
+  domainRef.current = domainSession;
   useEffect(() => {
+    // Whichever canvas is open: a flow's or a domain model's.
+    const canvasView = () => openCanvas.view ?? openDomainCanvas.view;
     const api: TriloopTestApi = {
       nodeCount: () => sessionRef.current.stateRef.current.nodes.length,
       edgeCount: () => sessionRef.current.stateRef.current.edges.length,
@@ -360,17 +375,28 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
         return [...st.nodes.filter((n) => n.selected).map((n) => n.id), ...st.edges.filter((e) => e.selected).map((e) => e.id)];
       },
       clientPoint: (id) => {
-        const r = openCanvas.view?.nodeRectOnScreen(id);
+        const r = canvasView()?.nodeRectOnScreen(id);
         return r ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
       },
       clientRect: (id) => {
-        const r = openCanvas.view?.nodeRectOnScreen(id);
+        const r = canvasView()?.nodeRectOnScreen(id);
         return r ? { left: r.left, top: r.top, width: r.width, height: r.height } : null;
       },
-      problemMarks: () => [...openCanvas.marks],
-      framesDrawn: () => openCanvas.view?.redrawCount() ?? 0,
-      viewport: () => openCanvas.view?.getViewport() ?? null,
-      elementAt: (x, y) => openCanvas.view?.elementAt(x, y) ?? null,
+      problemMarks: () => [...(openCanvas.view ? openCanvas.marks : openDomainCanvas.marks)],
+      framesDrawn: () => canvasView()?.redrawCount() ?? 0,
+      viewport: () => canvasView()?.getViewport() ?? null,
+      elementAt: (x, y) => canvasView()?.elementAt(x, y) ?? null,
+      domain: {
+        model: () => domainRef.current.model,
+        level: () => openDomainCanvas.level,
+        selection: () => [...openDomainCanvas.selection],
+        select: (ids) => {
+          openDomainCanvas.select?.(ids);
+          document.querySelector<HTMLElement>('[data-testid="canvas"]')?.focus({ preventScroll: true });
+        },
+        problems: () => domainRef.current.problems.map((p) => ({ code: p.code, element: p.element })),
+        saveState: () => domainRef.current.saveState,
+      },
     };
     window.__triloop = api;
     return () => {

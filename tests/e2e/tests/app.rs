@@ -1393,3 +1393,229 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
     );
     Ok(())
 }
+
+/// The open domain model, as the window holds it (records grouped by type).
+async fn domain_model(c: &Client) -> Result<Value> {
+    js(c, "return window.__triloop.domain.model();").await
+}
+
+/// The id of the one element of `kind` whose name is `name` in the open domain model.
+async fn domain_element(c: &Client, kind: &str, name: &str) -> Result<String> {
+    let v = wait_js(
+        c,
+        &format!(
+            "const e = window.__triloop.domain.model().elements.find(e => e.kind === '{kind}' && e.name === {}); return e ? e.id : null;",
+            Value::String(name.into())
+        ),
+        &format!("{kind} {name}"),
+    )
+    .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+/// Adds an element from the palette and names it in the inline field that opens over it.
+async fn add_from_palette(c: &Client, kind: &str, name: &str) -> Result<()> {
+    click(c, &format!("[data-testid=palette-{kind}]")).await?;
+    type_into(c, "node-rename-input", name).await
+}
+
+/// Replaces the text of the first field matching `css` and commits it (Enter).
+async fn retype(c: &Client, css: &str, text: &str) -> Result<()> {
+    wait_css(c, css).await?;
+    js(
+        c,
+        &format!(
+            "const e = document.querySelector({}); e.focus(); e.select(); return true;",
+            Value::String(css.into())
+        ),
+    )
+    .await?;
+    c.active_element()
+        .await?
+        .send_keys(&format!("{text}\u{E007}"))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let out = tempfile::tempdir()?;
+    let cml = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures/cml/insurance-example__Insurance-Example-Stage-1.cml")
+        .canonicalize()?;
+    let expected = formats::cml::import(&std::fs::read(&cml)?)?;
+    let expected_counts = formats::cml::counts(&expected.model);
+    let driver = Driver::start(&[
+        ("TRILOOP_TEST_HOOKS", "1"),
+        ("TRILOOP_TEST_OPEN_FILE", cml.to_str().unwrap()),
+        ("TRILOOP_TEST_SAVE_DIR", out.path().to_str().unwrap()),
+    ])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+
+    // A new domain model opens on its (empty) context map.
+    click(&c, "[data-testid=new-domain]").await?;
+    wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
+    let doc = js(
+        &c,
+        "return document.querySelector('[data-testid=domain-editor]').dataset.documentId;",
+    )
+    .await?
+    .as_str()
+    .unwrap_or_default()
+    .to_string();
+    add_from_palette(&c, "context", "Customer").await?;
+    let context = domain_element_context(&c, "Customer").await?;
+
+    // Drill down: a double click on the context opens its canvas.
+    let (x, y) = node_point(&c, &context).await?;
+    double_click_at(&c, x, y).await?;
+    wait_css(&c, "[data-testid=domain-editor][data-level=context]").await?;
+
+    // An aggregate comes with its root entity (and the root with an identifier).
+    add_from_palette(&c, "aggregate", "CustomerProfile").await?;
+    let aggregate = domain_element(&c, "aggregate", "CustomerProfile").await?;
+    let root = wait_js(
+        &c,
+        &format!("const a = window.__triloop.domain.model().elements.find(e => e.id === '{aggregate}'); return a && a.root;"),
+        "the aggregate's root",
+    )
+    .await?
+    .as_str()
+    .unwrap_or_default()
+    .to_string();
+    add_from_palette(&c, "valueObject", "Address").await?;
+    add_from_palette(&c, "command", "RegisterCustomer").await?;
+    add_from_palette(&c, "domainEvent", "CustomerRegistered").await?;
+    let command = domain_element(&c, "command", "RegisterCustomer").await?;
+    let event = domain_element(&c, "domainEvent", "CustomerRegistered").await?;
+
+    // The root entity's second attribute, named and typed in the panel.
+    js(&c, &format!("window.__triloop.domain.select(['{root}']); return true;")).await?;
+    wait_css(&c, &format!("[data-testid=element-panel][data-element-id='{root}']")).await?;
+    click(&c, "[data-testid=attribute-add]").await?;
+    wait_js(
+        &c,
+        &format!("return window.__triloop.domain.model().attributes.filter(a => a.owner === '{root}').length === 2;"),
+        "a second attribute",
+    )
+    .await?;
+    retype(&c, "[data-testid=domain-attribute]:nth-child(2) [data-testid=attribute-name]", "fullName").await?;
+    c.find(Locator::Css("[data-testid=domain-attribute]:nth-child(2) [data-testid=attribute-required]"))
+        .await?
+        .click()
+        .await?;
+    wait_js(
+        &c,
+        &format!("return window.__triloop.domain.model().attributes.some(a => a.owner === '{root}' && a.name === 'fullName' && a.required);"),
+        "the attribute named and required",
+    )
+    .await?;
+
+    // The command handled by the aggregate and emitting the event: connected in pick order.
+    js(&c, &format!("window.__triloop.domain.select(['{command}', '{aggregate}']); return true;")).await?;
+    toolbar_command(&c, "connect-selected").await?;
+    js(&c, &format!("window.__triloop.domain.select(['{command}', '{event}']); return true;")).await?;
+    toolbar_command(&c, "connect-selected").await?;
+    wait_js(
+        &c,
+        &format!("const e = window.__triloop.domain.model().elements.find(e => e.id === '{command}'); return e.handledBy === '{aggregate}' && e.emits.includes('{event}');"),
+        "the command handled and emitting",
+    )
+    .await?;
+    wait_js(&c, "return window.__triloop.domain.saveState() === 'saved';", "saved").await?;
+    // Neither "no aggregate handles it" nor "nothing emits it" is left for them.
+    wait_js(
+        &c,
+        &format!("const p = window.__triloop.domain.problems(); return !p.some(x => x.element === '{command}' || x.element === '{event}');"),
+        "the command's and event's problems gone",
+    )
+    .await?;
+    e2e::save_screenshot(&c, "domain-context").await?;
+
+    // Back on the map, the DDL of the derived data model (SQLite), saved through the dialog.
+    click(&c, "[data-testid=domain-back]").await?;
+    wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
+    e2e::save_screenshot(&c, "domain-map").await?;
+    let dialect = js(&c, "return !!document.querySelector('[data-testid=canvas-toolbar] [data-testid=ddl-dialect]');").await?;
+    if dialect != Value::Bool(true) {
+        click(&c, "[data-testid=toolbar-more]").await?;
+    }
+    c.find(Locator::Css("[data-testid=ddl-dialect]"))
+        .await?
+        .select_by_value("sqlite")
+        .await?;
+    toolbar_command(&c, "export-ddl").await?;
+    let ddl = String::from_utf8(wait_file(out.path(), "sql").await?)?;
+    assert!(
+        ddl.contains("CREATE TABLE") && ddl.contains("full_name"),
+        "the DDL holds the root entity's table with its column:\n{ddl}"
+    );
+    toolbar_command(&c, "export-svg").await?;
+    let svg = String::from_utf8(wait_file(out.path(), "svg").await?)?;
+    assert!(svg.contains("Customer"), "the context map's picture names the context");
+
+    // A Context Mapper file imported through the dialog opens as a new domain model.
+    click(&c, "[data-testid=import-cml]").await?;
+    wait_js(
+        &c,
+        &format!("const e = document.querySelector('[data-testid=domain-editor]'); return !!e && e.dataset.documentId !== '{doc}' && window.__triloop.domain.model().contexts.length === {};", expected.model.contexts.len()),
+        "the imported model on its context map",
+    )
+    .await?;
+    let model = domain_model(&c).await?;
+    assert_eq!(
+        model["elements"].as_array().map(|a| a.len()).unwrap_or(0),
+        expected.model.elements.len(),
+        "every element of the file ({expected_counts:?})"
+    );
+    e2e::save_screenshot(&c, "domain-imported-map").await?;
+    c.close().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    // Relaunched: the model drawn above is all there.
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    click(&c, &format!("[data-testid=document-item][data-document-id='{doc}']")).await?;
+    wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
+    let back = wait_js(
+        &c,
+        "const m = window.__triloop.domain.model(); return m.contexts.length === 1 ? m : null;",
+        "the model after relaunch",
+    )
+    .await?;
+    let names: Vec<&str> = back["elements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    for n in ["CustomerProfile", "Address", "RegisterCustomer", "CustomerRegistered"] {
+        assert!(names.contains(&n), "{n} in {names:?}");
+    }
+    assert!(
+        back["attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["name"] == "fullName" && a["required"] == true),
+        "the attribute after relaunch"
+    );
+    c.close().await?;
+    Ok(())
+}
+
+/// The id of the bounded context named `name` in the open domain model.
+async fn domain_element_context(c: &Client, name: &str) -> Result<String> {
+    let v = wait_js(
+        c,
+        &format!(
+            "const e = window.__triloop.domain.model().contexts.find(e => e.name === {}); return e ? e.id : null;",
+            Value::String(name.into())
+        ),
+        &format!("context {name}"),
+    )
+    .await?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}

@@ -6,7 +6,7 @@
 // This component turns gestures into record ops (one list per action, one undo step) and adds
 // the palette, the toolbar, the inline rename field, the element panel and the problems list.
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties } from "react";
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
 import type { ApiError, DomainProblem, DomainProblemCode, ElementKind, SqlDialect } from "../bindings";
@@ -80,10 +80,18 @@ const SWATCH: Record<ElementKind | "context", string> = {
 };
 
 /** The open domain canvas, for the test hooks (window.__triloop). */
-export const openDomainCanvas: { view: FlowCanvasHandle | null; level: DomainLevel; marks: ReadonlyMap<string, "error" | "warning"> } = {
+export const openDomainCanvas: {
+  view: FlowCanvasHandle | null;
+  level: DomainLevel;
+  marks: ReadonlyMap<string, "error" | "warning">;
+  selection: ReadonlySet<string>;
+  select: ((ids: string[]) => void) | null;
+} = {
   view: null,
   level: { level: "map" },
   marks: new Map(),
+  selection: new Set(),
+  select: null,
 };
 
 type Props = {
@@ -283,12 +291,16 @@ export function DomainEditor({
     openDomainCanvas.view = view.current;
     openDomainCanvas.level = contextId ? { level: "context", contextId } : { level: "map" };
     openDomainCanvas.marks = marks;
+    openDomainCanvas.selection = shownSelection;
+    openDomainCanvas.select = onSelectionChange;
   });
   useEffect(
     () => () => {
       openDomainCanvas.view = null;
       openDomainCanvas.marks = new Map();
       openDomainCanvas.level = { level: "map" };
+      openDomainCanvas.selection = new Set();
+      openDomainCanvas.select = null;
     },
     [],
   );
@@ -608,6 +620,19 @@ export function DomainEditor({
     [edit, focusCanvas],
   );
 
+  // "Connect" links the selected elements in the order they were picked.
+  const selectionOrder = useRef<string[]>([]);
+  const onSelectionChange = useCallback((ids: string[]) => {
+    const kept = selectionOrder.current.filter((id) => ids.includes(id));
+    selectionOrder.current = [...kept, ...ids.filter((id) => !kept.includes(id))];
+    setSelection(new Set(ids));
+  }, []);
+  const connectSelected = useCallback(() => {
+    const chosen = [...shownSelection].filter((id) => !id.startsWith(AREA_PREFIX) && !parseDerivedEdge(id) && (ixRef.current.element.has(id) || ixRef.current.context.has(id)));
+    const order = [...selectionOrder.current.filter((id) => chosen.includes(id)), ...chosen.filter((id) => !selectionOrder.current.includes(id))];
+    for (let i = 1; i < order.length; i++) onConnect(order[i - 1], order[i]);
+  }, [onConnect, shownSelection]);
+
   // --- keyboard ---
 
   const handlers = useRef({ deleteSelection, renameSelected, backToMap, session, contextId, openContext, shownSelection });
@@ -739,18 +764,18 @@ export function DomainEditor({
 
   // --- the inline rename field ---
 
-  const renameTarget = useMemo(() => {
-    if (!renaming) return null;
-    const name = currentName(renaming);
-    if (name === undefined) return null;
-    const v = view.current;
+  // Placed after the canvas took the new model (its layout effect runs before this one), so
+  // that an element just added is found on screen.
+  const [renameStyle, setRenameStyle] = useState<CSSProperties | null>(null);
+  useLayoutEffect(() => {
+    if (!renaming) return setRenameStyle(null);
+    const rect = view.current?.nodeRectOnScreen(renaming) ?? null;
     const box = canvasRef.current?.getBoundingClientRect();
-    const rect = v?.nodeRectOnScreen(renaming) ?? null;
-    if (!box || !rect) return { name, style: { left: 16, top: 16, width: 220 } };
+    if (!box || !rect) return setRenameStyle({ left: 16, top: 16, width: 220 });
     const width = Math.max(160, Math.min(rect.width, 320));
-    return { name, style: { left: rect.left - box.left + rect.width / 2 - width / 2, top: rect.top - box.top + 8, width } };
-    // The model changing (the optimistic add) places the field over the new shape.
-  }, [renaming, currentName, canvas]); // eslint-disable-line react-hooks/exhaustive-deps
+    setRenameStyle({ left: rect.left - box.left + rect.width / 2 - width / 2, top: rect.top - box.top + 8, width });
+  }, [renaming, canvas]);
+  const renameName = renaming ? currentName(renaming) : undefined;
 
   // --- toolbar ---
 
@@ -810,6 +835,13 @@ export function DomainEditor({
           },
         ]
       : []),
+    {
+      id: "connect",
+      priority: 70,
+      render: (mode) => (
+        <ToolButton mode={mode} testId="connect-selected" label={t("canvas.connect")} title={t("domain.connectHint")} disabled={shownSelection.size < 2 || readOnly} onClick={connectSelected} />
+      ),
+    },
     {
       id: "rename",
       priority: 80,
@@ -941,7 +973,7 @@ export function DomainEditor({
               selection={shownSelection}
               problems={marks}
               readOnly={readOnly}
-              onSelectionChange={(ids) => setSelection(new Set(ids))}
+              onSelectionChange={onSelectionChange}
               onMoveNodes={onMoveNodes}
               onResizeNode={onResizeNode}
               onConnect={onConnect}
@@ -960,11 +992,11 @@ export function DomainEditor({
                 {notice}
               </div>
             )}
-            {renaming && renameTarget && (
-              <div className="canvas-rename" style={renameTarget.style}>
+            {renaming && renameStyle && renameName !== undefined && (
+              <div className="canvas-rename" style={renameStyle}>
                 <InlineInput
                   key={renaming}
-                  initial={renameTarget.name}
+                  initial={renameName}
                   testId="node-rename-input"
                   ariaLabel={t("canvas.rename")}
                   allowEmpty
