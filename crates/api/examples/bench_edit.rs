@@ -7,9 +7,7 @@
 use std::time::{Duration, Instant};
 
 use api::{Config, Core, DocKind, DocOps};
-use model::domain::{
-    Attribute, BoundedContext, DataType, DomainElement, DomainRecord, ElementKind,
-};
+use model::domain::{Attribute, DataType, DomainRecord};
 use model::record::RecordOp;
 use model::{FlowNode, FlowOp, NodeKind};
 
@@ -24,80 +22,9 @@ fn ms(d: Duration) -> String {
 
 /// A domain model of about `n` elements: 50 contexts, entities with 4 attributes each
 /// (inside aggregates), and as many commands and events as entities.
+/// A generated domain model of about `n` records, laid out as its canvases draw it.
 fn domain_records(n: usize) -> Vec<DomainRecord> {
-    let contexts = 50;
-    let per_entity = 1 + 4 + 2; // the entity, its attributes, a command and an event
-    let entities = (n / per_entity).max(contexts);
-    let mut out = Vec::new();
-    for c in 0..contexts {
-        out.push(DomainRecord::Context(BoundedContext {
-            id: format!("c{c}"),
-            name: format!("上下文 {c}"),
-            subdomain: None,
-            vision: None,
-            x: (c % 10) as f64 * 500.0,
-            y: (c / 10) as f64 * 400.0,
-            w: 450.0,
-            h: 350.0,
-            kept: None,
-        }));
-    }
-    for e in 0..entities {
-        let ctx = format!("c{}", e % contexts);
-        let (x, y) = (
-            (e / contexts % 20) as f64 * 220.0,
-            (e / contexts / 20) as f64 * 160.0,
-        );
-        let mut agg = DomainElement::new(
-            format!("g{e}"),
-            &ctx,
-            ElementKind::Aggregate,
-            format!("聚合 {e}"),
-            x,
-            y,
-        );
-        agg.root = Some(format!("e{e}"));
-        let mut ent = DomainElement::new(
-            format!("e{e}"),
-            &ctx,
-            ElementKind::Entity,
-            format!("实体 {e}"),
-            x,
-            y,
-        );
-        ent.aggregate = Some(format!("g{e}"));
-        let mut cmd = DomainElement::new(
-            format!("k{e}"),
-            &ctx,
-            ElementKind::Command,
-            format!("命令 {e}"),
-            x,
-            y + 2000.0,
-        );
-        cmd.handled_by = Some(format!("g{e}"));
-        cmd.emits = vec![format!("v{e}")];
-        let evt = DomainElement::new(
-            format!("v{e}"),
-            &ctx,
-            ElementKind::DomainEvent,
-            format!("事件 {e}"),
-            x + 150.0,
-            y + 2000.0,
-        );
-        out.extend([agg, ent, cmd, evt].map(DomainRecord::Element));
-        for a in 0..4 {
-            let mut attr = Attribute::new(
-                format!("a{e}-{a}"),
-                format!("e{e}"),
-                format!("属性{a}"),
-                DataType::Text,
-                a as f64,
-            );
-            attr.identifier = a == 0;
-            out.push(DomainRecord::Attribute(attr));
-        }
-    }
-    out
+    model::domain_gen::generated(model::domain_gen::Size::about(n)).into_records()
 }
 
 async fn bench_flow(c: &Core, ws: &str, n: usize, edits: usize) {

@@ -56,6 +56,14 @@ enum Command {
         #[arg(long, default_value = "Benchmark")]
         name: String,
     },
+    /// Create a workspace with one generated domain model of about this many records (for benchmarks).
+    #[command(hide = true)]
+    GenDomain {
+        #[arg(long)]
+        records: usize,
+        #[arg(long, default_value = "Benchmark")]
+        name: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -302,6 +310,24 @@ async fn command(core: &Core, command: Command, json: bool) -> Result<(), ApiErr
                 .create_document(&ws.id, DocKind::BusinessFlow, &format!("{nodes} nodes"))
                 .await?;
             core.edit_flow(&doc.id, generated_flow(nodes)).await?;
+            println!("{}\t{}", ws.id, doc.id);
+        }
+        Command::GenDomain { records, name } => {
+            let ws = core.create_workspace(&name).await?;
+            let doc = core
+                .create_document(&ws.id, DocKind::DomainModel, &format!("{records} records"))
+                .await?;
+            let all = model::domain_gen::generated(model::domain_gen::Size::about(records))
+                .into_records();
+            for chunk in all.chunks(2000) {
+                let ops = chunk
+                    .iter()
+                    .cloned()
+                    .map(|record| model::record::RecordOp::Add { record })
+                    .collect();
+                core.edit_document(&doc.id, api::DocOps::DomainModel(ops))
+                    .await?;
+            }
             println!("{}\t{}", ws.id, doc.id);
         }
     }

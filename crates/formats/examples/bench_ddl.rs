@@ -1,89 +1,16 @@
-//! Derivation and DDL times for a generated domain model of about 10,000 elements: 50
-//! bounded contexts, 400 aggregates, 2,000 entities with 4 attributes each (text, number,
-//! an enumeration, a reference to the previous entity of the context), 400 enumerations.
+//! Derivation and DDL times for a generated domain model of about 10,000 elements
+//! (`model::domain_gen::Size::TEN_THOUSAND`: 50 bounded contexts, 400 aggregates, 2,000
+//! entities with 4 attributes each, 400 enumerations, commands and events).
 //!
 //!     cargo run --release -p formats --example bench_ddl
 
 use std::time::{Duration, Instant};
 
 use formats::ddl::{Dialect, derive, to_sql};
-use model::domain::{Attribute, BoundedContext, DataType, DomainElement, DomainModel, ElementKind};
+use model::domain::{DomainModel, ElementKind};
 
 fn generated() -> DomainModel {
-    let mut m = DomainModel::default();
-    for c in 0..50 {
-        let ctx = format!("ctx{c}");
-        m.contexts.push(BoundedContext {
-            id: ctx.clone(),
-            name: format!("Context{c}"),
-            subdomain: None,
-            vision: None,
-            x: 0.0,
-            y: 0.0,
-            w: 240.0,
-            h: 140.0,
-            kept: None,
-        });
-        let mut previous: Option<String> = None;
-        for a in 0..8 {
-            let agg = format!("{ctx}/agg{a}");
-            let en = format!("{agg}/status");
-            let mut e = DomainElement::new(&en, &ctx, ElementKind::Enumeration, "Status", 0.0, 0.0);
-            e.aggregate = Some(agg.clone());
-            e.values = vec!["OPEN".into(), "CLOSED".into(), "ARCHIVED".into()];
-            let mut ag = DomainElement::new(
-                &agg,
-                &ctx,
-                ElementKind::Aggregate,
-                format!("Aggregate{a}"),
-                0.0,
-                0.0,
-            );
-            ag.root = Some(format!("{agg}/e0"));
-            m.elements.push(ag);
-            m.elements.push(e);
-            for i in 0..5 {
-                let id = format!("{agg}/e{i}");
-                let mut e = DomainElement::new(
-                    &id,
-                    &ctx,
-                    ElementKind::Entity,
-                    format!("Entity{a}x{i}"),
-                    0.0,
-                    0.0,
-                );
-                e.aggregate = Some(agg.clone());
-                m.elements.push(e);
-                let mut code =
-                    Attribute::new(format!("{id}/code"), &id, "code", DataType::Text, 0.0);
-                code.identifier = true;
-                m.attributes.push(code);
-                m.attributes.push(Attribute::new(
-                    format!("{id}/n"),
-                    &id,
-                    "amount",
-                    DataType::Decimal,
-                    1.0,
-                ));
-                let mut st = Attribute::new(
-                    format!("{id}/st"),
-                    &id,
-                    "status",
-                    DataType::Enumeration,
-                    2.0,
-                );
-                st.target = Some(en.clone());
-                m.attributes.push(st);
-                let mut r =
-                    Attribute::new(format!("{id}/r"), &id, "previous", DataType::Reference, 3.0);
-                r.target = previous.clone();
-                r.type_name = previous.is_none().then(|| "Nothing".to_string());
-                m.attributes.push(r);
-                previous = Some(id);
-            }
-        }
-    }
-    DomainModel::from_records(m.into_records())
+    model::domain_gen::generated(model::domain_gen::Size::TEN_THOUSAND)
 }
 
 fn median(mut v: Vec<Duration>) -> Duration {

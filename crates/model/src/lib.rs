@@ -6,6 +6,7 @@
 //! undo its own edits on top of whatever peers did meanwhile. No I/O happens here.
 
 pub mod domain;
+pub mod domain_gen;
 pub mod flow;
 pub mod kinds;
 pub mod links;

@@ -1454,6 +1454,7 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     let c = driver.launch(data.path()).await?;
     wait_canvas(&c).await?;
 
+    eprintln!("domain e2e: A new domain model opens on its (empty) context map.");
     // A new domain model opens on its (empty) context map.
     click(&c, "[data-testid=new-domain]").await?;
     wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
@@ -1468,11 +1469,13 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     add_from_palette(&c, "context", "Customer").await?;
     let context = domain_element_context(&c, "Customer").await?;
 
+    eprintln!("domain e2e: Drill down: a double click on the context opens its canvas.");
     // Drill down: a double click on the context opens its canvas.
     let (x, y) = node_point(&c, &context).await?;
     double_click_at(&c, x, y).await?;
     wait_css(&c, "[data-testid=domain-editor][data-level=context]").await?;
 
+    eprintln!("domain e2e: An aggregate comes with its root entity (and the root with a");
     // An aggregate comes with its root entity (and the root with an identifier).
     add_from_palette(&c, "aggregate", "CustomerProfile").await?;
     let aggregate = domain_element(&c, "aggregate", "CustomerProfile").await?;
@@ -1491,9 +1494,18 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     let command = domain_element(&c, "command", "RegisterCustomer").await?;
     let event = domain_element(&c, "domainEvent", "CustomerRegistered").await?;
 
+    eprintln!("domain e2e: The root entity's second attribute, named and typed in the p");
     // The root entity's second attribute, named and typed in the panel.
-    js(&c, &format!("window.__triloop.domain.select(['{root}']); return true;")).await?;
-    wait_css(&c, &format!("[data-testid=element-panel][data-element-id='{root}']")).await?;
+    js(
+        &c,
+        &format!("window.__triloop.domain.select(['{root}']); return true;"),
+    )
+    .await?;
+    wait_css(
+        &c,
+        &format!("[data-testid=element-panel][data-element-id='{root}']"),
+    )
+    .await?;
     click(&c, "[data-testid=attribute-add]").await?;
     wait_js(
         &c,
@@ -1501,11 +1513,18 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
         "a second attribute",
     )
     .await?;
-    retype(&c, "[data-testid=domain-attribute]:nth-child(2) [data-testid=attribute-name]", "fullName").await?;
-    c.find(Locator::Css("[data-testid=domain-attribute]:nth-child(2) [data-testid=attribute-required]"))
-        .await?
-        .click()
-        .await?;
+    retype(
+        &c,
+        "[data-testid=domain-attribute]:nth-child(2) [data-testid=attribute-name]",
+        "fullName",
+    )
+    .await?;
+    c.find(Locator::Css(
+        "[data-testid=domain-attribute]:nth-child(2) [data-testid=attribute-required]",
+    ))
+    .await?
+    .click()
+    .await?;
     wait_js(
         &c,
         &format!("return window.__triloop.domain.model().attributes.some(a => a.owner === '{root}' && a.name === 'fullName' && a.required);"),
@@ -1513,10 +1532,19 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     )
     .await?;
 
+    eprintln!("domain e2e: The command handled by the aggregate and emitting the event:");
     // The command handled by the aggregate and emitting the event: connected in pick order.
-    js(&c, &format!("window.__triloop.domain.select(['{command}', '{aggregate}']); return true;")).await?;
+    js(
+        &c,
+        &format!("window.__triloop.domain.select(['{command}', '{aggregate}']); return true;"),
+    )
+    .await?;
     toolbar_command(&c, "connect-selected").await?;
-    js(&c, &format!("window.__triloop.domain.select(['{command}', '{event}']); return true;")).await?;
+    js(
+        &c,
+        &format!("window.__triloop.domain.select(['{command}', '{event}']); return true;"),
+    )
+    .await?;
     toolbar_command(&c, "connect-selected").await?;
     wait_js(
         &c,
@@ -1524,7 +1552,13 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
         "the command handled and emitting",
     )
     .await?;
-    wait_js(&c, "return window.__triloop.domain.saveState() === 'saved';", "saved").await?;
+    wait_js(
+        &c,
+        "return window.__triloop.domain.saveState() === 'saved';",
+        "saved",
+    )
+    .await?;
+    eprintln!("domain e2e: Neither 'no aggregate handles it' nor 'nothing emits it' is ");
     // Neither "no aggregate handles it" nor "nothing emits it" is left for them.
     wait_js(
         &c,
@@ -1534,6 +1568,7 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     .await?;
     e2e::save_screenshot(&c, "domain-context").await?;
 
+    eprintln!("domain e2e: Back on the map, the DDL of the derived data model (SQLite),");
     // Back on the map, the DDL of the derived data model (SQLite), saved through the dialog.
     click(&c, "[data-testid=domain-back]").await?;
     wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
@@ -1554,8 +1589,12 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     );
     toolbar_command(&c, "export-svg").await?;
     let svg = String::from_utf8(wait_file(out.path(), "svg").await?)?;
-    assert!(svg.contains("Customer"), "the context map's picture names the context");
+    assert!(
+        svg.contains("Customer"),
+        "the context map's picture names the context"
+    );
 
+    eprintln!("domain e2e: A Context Mapper file imported through the dialog opens as a");
     // A Context Mapper file imported through the dialog opens as a new domain model.
     click(&c, "[data-testid=import-cml]").await?;
     wait_js(
@@ -1574,10 +1613,15 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     c.close().await?;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 
+    eprintln!("domain e2e: Relaunched: the model drawn above is all there.");
     // Relaunched: the model drawn above is all there.
     let c = driver.launch(data.path()).await?;
     wait_canvas(&c).await?;
-    click(&c, &format!("[data-testid=document-item][data-document-id='{doc}']")).await?;
+    click(
+        &c,
+        &format!("[data-testid=document-item][data-document-id='{doc}']"),
+    )
+    .await?;
     wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
     let back = wait_js(
         &c,
@@ -1591,7 +1635,12 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
         .iter()
         .filter_map(|e| e["name"].as_str())
         .collect();
-    for n in ["CustomerProfile", "Address", "RegisterCustomer", "CustomerRegistered"] {
+    for n in [
+        "CustomerProfile",
+        "Address",
+        "RegisterCustomer",
+        "CustomerRegistered",
+    ] {
         assert!(names.contains(&n), "{n} in {names:?}");
     }
     assert!(

@@ -167,6 +167,33 @@ export function connectOps(ix: ModelIndex, sourceId: string, targetId: string): 
   return null;
 }
 
+/**
+ * Where a new shape of size w×h goes: the place nearest `centre` (in rings of 30 units) where it
+ * overlaps none of `taken`, so that shapes added one after the other do not pile up.
+ */
+export function freeSpot(taken: readonly { x: number; y: number; w: number; h: number }[], centre: { x: number; y: number }, w: number, h: number): { x: number; y: number } {
+  const gap = 16;
+  const free = (x: number, y: number) => taken.every((r) => x + w + gap <= r.x || r.x + r.w + gap <= x || y + h + gap <= r.y || r.y + r.h + gap <= y);
+  const x0 = Math.round(centre.x - w / 2);
+  const y0 = Math.round(centre.y - h / 2);
+  const step = 30;
+  for (let ring = 0; ring <= 40; ring++) {
+    for (let i = -ring; i <= ring; i++) {
+      for (const [dx, dy] of [
+        [i, -ring],
+        [i, ring],
+        [-ring, i],
+        [ring, i],
+      ]) {
+        const x = x0 + dx * step;
+        const y = y0 + dy * step;
+        if (free(x, y)) return { x, y };
+      }
+    }
+  }
+  return { x: x0, y: y0 };
+}
+
 /** The aggregate frame whose body holds the centre of `e` (the smallest, if frames overlap). */
 function frameAt(elements: readonly DomainElement[], e: { x: number; y: number; w: number; h: number }, except: string): DomainElement | null {
   const cx = e.x + e.w / 2;
@@ -237,7 +264,6 @@ export function DomainEditor({
   const [dialect, setDialect] = useState<SqlDialect>("postgres");
   const [busy, setBusy] = useState(false);
   const [paletteFolded, togglePalette] = useCollapse("palette");
-  const placement = useRef({ key: "", count: 0 });
   const modelRef = useRef(model);
   modelRef.current = model;
 
@@ -393,17 +419,13 @@ export function DomainEditor({
     const width = r && r.width > 0 ? r.width : 800;
     const height = r && r.height > 0 ? r.height : 600;
     const c = view.current?.clientToFlow((r?.left ?? 0) + width / 2, (r?.top ?? 0) + height / 2) ?? { x: 0, y: 0 };
-    const key = `${Math.round(c.x)},${Math.round(c.y)}`;
-    if (placement.current.key !== key) placement.current = { key, count: 0 };
-    const step = (placement.current.count++ % 10) * 24;
-    return { x: c.x + step, y: c.y + step };
+    return c;
   }, []);
 
   const addContextAt = useCallback(
     (centre: { x: number; y: number }) => {
       const m = modelRef.current;
-      const x = Math.round(centre.x - CONTEXT_SIZE.w / 2);
-      const y = Math.round(centre.y - CONTEXT_SIZE.h / 2);
+      const { x, y } = freeSpot(m.contexts, centre, CONTEXT_SIZE.w, CONTEXT_SIZE.h);
       // Dropped inside a subdomain's area, it belongs to that subdomain.
       const area = canvasRef2.current.nodes.find(
         (n) => n.id.startsWith(AREA_PREFIX) && centre.x >= n.x && centre.x <= n.x + n.w && centre.y >= n.y && centre.y <= n.y + n.h,
@@ -437,7 +459,9 @@ export function DomainEditor({
       const siblings = ixRef.current.elements.get(contextId) ?? [];
       const name = freshName(t(`domain.newName.${kind}`), siblings.map((e) => e.name));
       const base = newElement(newId(), contextId, kind, name, 0, 0);
-      const e: DomainElement = { ...base, x: Math.round(centre.x - base.w / 2), y: Math.round(centre.y - base.h / 2) };
+      // Members may go inside a frame (they join it); anything else keeps clear of frames too.
+      const taken = siblings.filter((x) => x.kind !== "aggregate" || !MEMBER_KINDS.has(kind));
+      const e: DomainElement = { ...base, ...freeSpot(taken, centre, base.w, base.h) };
       const ops: DomainOp[] = [];
       if (MEMBER_KINDS.has(kind)) e.aggregate = frameAt(siblings, e, e.id)?.id ?? null;
       if (kind === "aggregate") {
@@ -613,7 +637,13 @@ export function DomainEditor({
       const e = cur.element.get(id);
       const c = cur.context.get(id);
       const r = modelRef.current.relationships.find((x) => x.id === id);
-      if (e && name && e.name !== name) edit([{ op: "update", record: elementRecord({ ...e, name }) }]);
+      if (e && name && e.name !== name) {
+        const ops: DomainOp[] = [{ op: "update", record: elementRecord({ ...e, name }) }];
+        // An aggregate's root still named as the aggregate was is renamed with it.
+        const root = e.kind === "aggregate" && e.root ? cur.element.get(e.root) : undefined;
+        if (root && root.name === e.name) ops.push({ op: "update", record: elementRecord({ ...root, name }) });
+        edit(ops);
+      }
       else if (c && name && c.name !== name) edit([{ op: "update", record: contextRecord({ ...c, name }) }]);
       else if (r && (r.name ?? "") !== name) edit([{ op: "update", record: relationshipRecord({ ...r, name: name || null }) }]);
     },
