@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor, within } from "@testing-library/rea
 import { describe, expect, it, vi } from "vitest";
 import type { Backend } from "../backend";
 import type { ColumnView_Serialize as ColumnView, DataModelView_Serialize as DataModel } from "../bindings";
-import { DataModelView, overrideOps, typeChange } from "./DataModelView";
+import { DataModelView, hasLength, overrideOps, typeChange } from "./DataModelView";
 import { EMPTY_MODEL, newElement, type ColumnOverride, type DomainModel, type DomainOp } from "./domainModel";
 
 function column(key: string, name: string, extra: Partial<ColumnView> = {}): ColumnView {
@@ -109,6 +109,7 @@ describe("DataModelView", () => {
     const id = await row("t:buy", "c:buy#id");
     expect((within(id).getByTestId("column-type") as HTMLInputElement).value).toBe("bigint");
     expect((within(id).getByTestId("column-length") as HTMLInputElement).value).toBe("");
+    expect((within(id).getByTestId("column-length") as HTMLInputElement).readOnly).toBe(true);
     expect(within(id).queryByTestId("column-reset")).toBeNull();
   });
 
@@ -190,5 +191,9 @@ describe("overrideOps", () => {
   it("reads varchar(n) as the type and its length", () => {
     expect(typeChange("VARCHAR(120)")).toEqual({ sqlType: "varchar", length: 120 });
     expect(typeChange("decimal(18,2)")).toEqual({ sqlType: "decimal(18,2)" });
+  });
+  it("offers a length only where the type takes one", () => {
+    expect(["varchar", "char", "nvarchar"].map(hasLength)).toEqual([true, true, true]);
+    expect(["bigint", "text", "decimal(19,4)", "varchar(20)", "boolean"].map(hasLength)).toEqual([false, false, false, false, false]);
   });
 });

@@ -84,6 +84,14 @@ export function lengthChange(text: string): OverrideChange | null {
   return { length: Number(v) };
 }
 
+/** Types whose length the SQL writer ignores (the core's own names, and any written with its own parentheses). */
+const FIXED_TYPES = /^(text|integer|bigint|date|timestamp|boolean)$|\(/i;
+
+/** Whether a column's length means anything for its type. */
+export function hasLength(typeName: string): boolean {
+  return !FIXED_TYPES.test(typeName.trim());
+}
+
 /** A cell input that commits on blur or Enter; Escape restores. `onCommit` says whether it sent anything. */
 function CellInput({
   value,
@@ -92,6 +100,7 @@ function CellInput({
   label,
   readOnly,
   numeric,
+  title,
 }: {
   value: string;
   onCommit(v: string): boolean;
@@ -99,6 +108,7 @@ function CellInput({
   label: string;
   readOnly: boolean;
   numeric?: boolean;
+  title?: string;
 }) {
   const [draft, setDraft] = useState(value);
   // What was sent last, so that the blur after an Enter does not send it again.
@@ -119,6 +129,7 @@ function CellInput({
       aria-label={label}
       value={draft}
       readOnly={readOnly}
+      title={title}
       inputMode={numeric ? "numeric" : undefined}
       size={numeric ? 5 : Math.max(6, Math.min(draft.length + 1, 28))}
       onChange={(e) => setDraft(e.target.value)}
@@ -245,6 +256,8 @@ function TableBlock({
         <tbody>
           {table.columns.map((col) => {
             const implicitIndex = col.name === pkLead || col.unique;
+            // A length the type ignores is not offered, unless an override set one (to clear it).
+            const noLength = !hasLength(col.typeName) && !col.overridden.length;
             return (
               <tr key={col.key} data-testid="data-column" data-column-key={col.key}>
                 <td {...cell(col.overridden.name, col.derived.name)}>
@@ -270,7 +283,8 @@ function TableBlock({
                     value={col.length?.toString() ?? ""}
                     testId="column-length"
                     label={t("domain.dataModel.lengthOf", { column: col.name })}
-                    readOnly={readOnly}
+                    readOnly={readOnly || noLength}
+                    title={noLength ? t("domain.dataModel.noLength") : undefined}
                     numeric
                     onCommit={(v) => send(col, lengthChange(v))}
                   />
