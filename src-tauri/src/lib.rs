@@ -8,10 +8,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use api::{
-    ApiError, AppInfo, Config, Core, CoreEvent, DocKind, DocOps, DocProblems, DocumentSummary,
-    DocumentView, EditResult, ErrorCode, FileFormat, Link, LinkKind, LinkTarget, MeetingInvitation,
-    MeetingRoom, PresencePeer, PresencePoint, ResolvedLink, SqlDialect, SyncStatus,
-    WorkspaceSummary, WorkspaceView,
+    ApiError, AppInfo, Config, Core, CoreEvent, DataModelView, DocKind, DocOps, DocProblems,
+    DocumentSummary, DocumentView, EditResult, ErrorCode, FileFormat, Link, LinkKind, LinkTarget,
+    MeetingInvitation, MeetingRoom, PresencePeer, PresencePoint, ResolvedLink, SqlDialect,
+    SyncStatus, WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -441,6 +441,20 @@ async fn context_map_svg(
     .await
 }
 
+/// The data model derived from the domain model, with the person's column overrides applied.
+#[tauri::command]
+#[specta::specta]
+async fn domain_data_model(
+    state: State<'_, AppState>,
+    document_id: String,
+) -> Result<DataModelView, ApiError> {
+    call(
+        state,
+        |c| async move { c.domain_data_model(&document_id).await },
+    )
+    .await
+}
+
 /// Writes the domain model as Context Mapper CML to `path`.
 #[tauri::command]
 #[specta::specta]
@@ -686,6 +700,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             open_document,
             choose_open_file,
             context_map_svg,
+            domain_data_model,
             choose_save_path,
             import_bpmn_file,
             export_bpmn_file,

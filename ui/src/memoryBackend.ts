@@ -11,6 +11,7 @@
 import type { Backend, Result } from "./backend";
 import type {
   ApiError,
+  DataModelView_Serialize as DataModelView,
   DocKind,
   DocumentSummary,
   DocOps,
@@ -747,6 +748,8 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     chooseOpenFile: (_format: string) => respond<string | null>(() => ok(null)),
     contextMapSvg: (_documentId: string) =>
       respond<string>(() => err("invalidInput", "the context map is drawn by the desktop app's core")),
+    domainDataModel: (_documentId: string) =>
+      respond<DataModelView>(() => err("invalidInput", "the data model is derived by the desktop app's core")),
     chooseSavePath: (_suggestedName: string) => respond<string | null>(() => ok(null)),
     importBpmnFile: (_workspaceId: string, path: string) =>
       respond<DocumentSummary>(() => err("badFile", `${path}: BPMN files open only in the desktop app`)),

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use api::{Config, Core, DocContent, DocKind, DocOps, DocPatch, DocProblems, FlowNode, NodeKind};
 use model::domain::{
-    Attribute, BoundedContext, DataType, DomainElement, DomainProblemCode, DomainRecord,
-    ElementKind,
+    Attribute, BoundedContext, ColumnOverride, DataType, DomainElement, DomainProblemCode,
+    DomainRecord, ElementKind,
 };
 use model::links::LinkKind;
 use model::record::RecordOp;
@@ -306,4 +306,274 @@ fn by_id(mut m: model::domain::DomainModel) -> model::domain::DomainModel {
     m.elements.sort_by(|a, b| a.id.cmp(&b.id));
     m.attributes.sort_by(|a, b| a.id.cmp(&b.id));
     m
+}
+
+fn table<'a>(v: &'a api::DataModelView, key: &str) -> &'a api::TableView {
+    v.schemas
+        .iter()
+        .flat_map(|s| &s.tables)
+        .find(|t| t.key == key)
+        .unwrap_or_else(|| panic!("no table {key} in {v:?}"))
+}
+
+fn column<'a>(v: &'a api::DataModelView, table_key: &str, key: &str) -> &'a api::ColumnView {
+    table(v, table_key)
+        .columns
+        .iter()
+        .find(|c| c.key == key)
+        .unwrap_or_else(|| panic!("no column {key} in {table_key}"))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_data_model_view_shows_overrides_that_survive_a_rename_and_go_with_their_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path()).await;
+    let ws = c.create_workspace("Sales").await.unwrap();
+    let dm = c
+        .create_document(&ws.id, DocKind::DomainModel, "Sales")
+        .await
+        .unwrap();
+    let mut customer_no = Attribute::new("a0", "cust", "Customer No", DataType::Text, 0.0);
+    customer_no.identifier = true;
+    let full_name = Attribute::new("a1", "cust", "Full Name", DataType::Text, 1.0);
+    let mut buyer = Attribute::new("b1", "buy", "Customer", DataType::Reference, 0.0);
+    buyer.target = Some("cust".into());
+    let amount = Attribute::new("b2", "buy", "Amount", DataType::Money, 1.0);
+    c.edit_document(
+        &dm.id,
+        DocOps::DomainModel(vec![
+            add(DomainRecord::Context(BoundedContext {
+                id: "ctx".into(),
+                name: "Sales".into(),
+                subdomain: None,
+                vision: None,
+                x: 0.0,
+                y: 0.0,
+                w: 400.0,
+                h: 300.0,
+                kept: None,
+            })),
+            add(DomainRecord::Element(DomainElement::new(
+                "cust",
+                "ctx",
+                ElementKind::Entity,
+                "Customer",
+                0.0,
+                0.0,
+            ))),
+            add(DomainRecord::Element(DomainElement::new(
+                "buy",
+                "ctx",
+                ElementKind::Entity,
+                "Purchase",
+                200.0,
+                0.0,
+            ))),
+            add(DomainRecord::Attribute(customer_no)),
+            add(DomainRecord::Attribute(full_name.clone())),
+            add(DomainRecord::Attribute(buyer)),
+            add(DomainRecord::Attribute(amount)),
+        ]),
+    )
+    .await
+    .unwrap();
+
+    // The derived tables (entities in the order the document reads them: by id) and columns.
+    let v = c.domain_data_model(&dm.id).await.unwrap();
+    assert_eq!(v.schemas.len(), 1);
+    assert_eq!(
+        (v.schemas[0].key.as_str(), v.schemas[0].name.as_str()),
+        ("ctx", "sales")
+    );
+    let tables: Vec<_> = v.schemas[0]
+        .tables
+        .iter()
+        .map(|t| (t.key.as_str(), t.name.as_str(), t.element.as_str()))
+        .collect();
+    assert_eq!(
+        tables,
+        [("t:buy", "purchase", "buy"), ("t:cust", "customer", "cust")]
+    );
+    let cols: Vec<_> = table(&v, "t:cust")
+        .columns
+        .iter()
+        .map(|c| {
+            (
+                c.name.as_str(),
+                c.sql_type.as_str(),
+                c.nullable,
+                c.primary_key,
+            )
+        })
+        .collect();
+    assert_eq!(
+        cols,
+        [
+            ("customer_no", "varchar(255)", false, true),
+            ("full_name", "varchar(255)", true, false)
+        ]
+    );
+    let id = column(&v, "t:buy", "c:buy#id");
+    assert!(id.primary_key && id.generated && id.sql_type == "bigint");
+    let fk = column(&v, "t:buy", "c:b1");
+    assert_eq!(fk.name, "customer_customer_no");
+    let target = fk.foreign_key.as_ref().unwrap();
+    assert_eq!(
+        (
+            target.table.as_str(),
+            target.table_key.as_deref(),
+            target.column.as_str()
+        ),
+        ("customer", Some("t:cust"), "customer_no")
+    );
+    assert!(fk.indexed && fk.override_id.is_none());
+    assert_eq!(column(&v, "t:buy", "c:b2").sql_type, "decimal(19,4)");
+    let kinds: Vec<_> = table(&v, "t:buy")
+        .constraints
+        .iter()
+        .map(|k| (k.kind, k.name.as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (api::ConstraintKind::PrimaryKey, "pk_purchase"),
+            (
+                api::ConstraintKind::ForeignKey,
+                "fk_purchase_customer_customer_no"
+            ),
+            (
+                api::ConstraintKind::Index,
+                "ix_purchase_customer_customer_no"
+            ),
+        ]
+    );
+    let full = column(&v, "t:cust", "c:a1");
+    assert!(!full.indexed && full.overridden == api::OverriddenFields::default());
+
+    // Overrides, added as records: name, type, length and index of one column; no index on
+    // the foreign key of another.
+    let o1 = ColumnOverride {
+        id: "o1".into(),
+        table: "t:cust".into(),
+        column: Some("c:a1".into()),
+        name: Some("display_name".into()),
+        sql_type: Some("varchar".into()),
+        length: Some(120),
+        index: Some(true),
+    };
+    let o2 = ColumnOverride {
+        id: "o2".into(),
+        table: "t:buy".into(),
+        column: Some("c:b1".into()),
+        name: None,
+        sql_type: None,
+        length: None,
+        index: Some(false),
+    };
+    c.edit_document(
+        &dm.id,
+        DocOps::DomainModel(vec![
+            add(DomainRecord::Override(o1)),
+            add(DomainRecord::Override(o2)),
+        ]),
+    )
+    .await
+    .unwrap();
+    let v = c.domain_data_model(&dm.id).await.unwrap();
+    let col = column(&v, "t:cust", "c:a1");
+    assert_eq!(
+        (
+            col.name.as_str(),
+            col.sql_type.as_str(),
+            col.length,
+            col.indexed
+        ),
+        ("display_name", "varchar(120)", Some(120), true)
+    );
+    assert_eq!(col.override_id.as_deref(), Some("o1"));
+    assert_eq!(
+        col.overridden,
+        api::OverriddenFields {
+            name: true,
+            sql_type: true,
+            length: true,
+            index: true
+        }
+    );
+    assert_eq!(
+        (
+            col.derived.name.as_str(),
+            col.derived.length,
+            col.derived.indexed
+        ),
+        ("full_name", Some(255), false)
+    );
+    let fk = column(&v, "t:buy", "c:b1");
+    assert!(!fk.indexed && fk.derived.indexed && fk.overridden.index);
+    assert!(fk.foreign_key.is_some());
+    let sql = c
+        .domain_ddl(&dm.id, api::SqlDialect::Postgres)
+        .await
+        .unwrap();
+    assert!(sql.contains("\"display_name\" VARCHAR(120)"), "{sql}");
+    assert!(sql.contains("ix_customer_display_name"), "{sql}");
+    assert!(!sql.contains("full_name"), "{sql}");
+    assert!(!sql.contains("ix_purchase_customer_customer_no"), "{sql}");
+
+    // The attribute is renamed in the model: the table is derived again, the override stays.
+    c.edit_document(
+        &dm.id,
+        DocOps::DomainModel(vec![RecordOp::Update {
+            record: DomainRecord::Attribute(Attribute {
+                name: "Given Name".into(),
+                ..full_name
+            }),
+        }]),
+    )
+    .await
+    .unwrap();
+    let v = c.domain_data_model(&dm.id).await.unwrap();
+    let col = column(&v, "t:cust", "c:a1");
+    assert_eq!(
+        (col.name.as_str(), col.derived.name.as_str()),
+        ("display_name", "given_name")
+    );
+    assert_eq!(col.sql_type, "varchar(120)");
+    let sql = c
+        .domain_ddl(&dm.id, api::SqlDialect::Postgres)
+        .await
+        .unwrap();
+    assert!(sql.contains("\"display_name\" VARCHAR(120)"), "{sql}");
+    assert!(!sql.contains("given_name"), "{sql}");
+
+    // Removing the override record brings the derived column back.
+    c.edit_document(
+        &dm.id,
+        DocOps::DomainModel(vec![RecordOp::Remove { id: "o1".into() }]),
+    )
+    .await
+    .unwrap();
+    let v = c.domain_data_model(&dm.id).await.unwrap();
+    let col = column(&v, "t:cust", "c:a1");
+    assert_eq!(
+        (col.name.as_str(), col.sql_type.as_str(), col.indexed),
+        ("given_name", "varchar(255)", false)
+    );
+    assert!(col.override_id.is_none() && col.overridden == api::OverriddenFields::default());
+    let sql = c
+        .domain_ddl(&dm.id, api::SqlDialect::Postgres)
+        .await
+        .unwrap();
+    assert!(sql.contains("\"given_name\" VARCHAR(255)"), "{sql}");
+    assert!(!sql.contains("display_name"), "{sql}");
+
+    // Only domain models have one.
+    let flow = c
+        .create_document(&ws.id, DocKind::BusinessFlow, "Flow")
+        .await
+        .unwrap();
+    assert_eq!(
+        c.domain_data_model(&flow.id).await.unwrap_err().code,
+        api::ErrorCode::InvalidInput
+    );
 }
