@@ -215,6 +215,26 @@ pub async fn save_screenshot(c: &Client, name: &str) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Saves a PNG of the X display the test runs on (`$DISPLAY`, as `xvfb-run` sets it) to
+/// `target/e2e-shots/NAME.png`. WebDriver's screenshot sometimes never returns here (and then
+/// blocks the session); X's own picture of the screen always does.
+pub fn save_display_screenshot(name: &str) -> Result<PathBuf> {
+    let display = std::env::var("DISPLAY").context("no DISPLAY (run under xvfb-run)")?;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join(format!("{name}.png"));
+    let status = Command::new("import")
+        .args(["-window", "root"])
+        .arg(&path)
+        .env("DISPLAY", &display)
+        .status()
+        .context("running import (apt-get install imagemagick)")?;
+    if !status.success() {
+        bail!("import -window root failed on {display}");
+    }
+    Ok(path)
+}
+
 /// An X server of a given screen size, for tests that need the window on a screen of that
 /// size (a laptop's 1024x600, a desktop's 1920x1080) rather than the one `xvfb-run` gave the
 /// test process. Pass `("DISPLAY", screen.display())` to `Driver::start`. Stopped on drop.

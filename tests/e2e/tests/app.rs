@@ -1566,13 +1566,13 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
         "the command's and event's problems gone",
     )
     .await?;
-    e2e::save_screenshot(&c, "domain-context").await?;
+    e2e::save_display_screenshot("domain-context")?;
 
     eprintln!("domain e2e: Back on the map, the DDL of the derived data model (SQLite),");
     // Back on the map, the DDL of the derived data model (SQLite), saved through the dialog.
     click(&c, "[data-testid=domain-back]").await?;
     wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
-    e2e::save_screenshot(&c, "domain-map").await?;
+    e2e::save_display_screenshot("domain-map")?;
     let dialect = js(&c, "return !!document.querySelector('[data-testid=canvas-toolbar] [data-testid=ddl-dialect]');").await?;
     if dialect != Value::Bool(true) {
         click(&c, "[data-testid=toolbar-more]").await?;
@@ -1594,6 +1594,46 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
         "the context map's picture names the context"
     );
 
+    eprintln!("domain e2e: the data model view, a column renamed there, the DDL follows");
+    // The data model's tables: the root entity's column renamed by an override, which the
+    // next DDL export carries.
+    toolbar_command(&c, "domain-data-model").await?;
+    wait_css(&c, "[data-testid=data-model] [data-testid=data-table]").await?;
+    let key = wait_js(
+        &c,
+        "const i = Array.from(document.querySelectorAll('[data-testid=column-name]')).find(i => i.value === 'full_name'); return i ? i.closest('[data-testid=data-column]').dataset.columnKey : null;",
+        "the full_name column",
+    )
+    .await?;
+    let key = key.as_str().unwrap_or_default().to_string();
+    retype(
+        &c,
+        &format!("[data-testid=data-column][data-column-key='{key}'] [data-testid=column-name]"),
+        "customer_full_name",
+    )
+    .await?;
+    wait_js(
+        &c,
+        "return window.__triloop.domain.model().overrides.some(o => o.name === 'customer_full_name');",
+        "the override record",
+    )
+    .await?;
+    e2e::save_display_screenshot("domain-data-model")?;
+    toolbar_command(&c, "domain-data-model").await?;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    toolbar_command(&c, "export-ddl").await?;
+    loop {
+        let ddl = String::from_utf8(wait_file(out.path(), "sql").await?)?;
+        if ddl.contains("customer_full_name") {
+            break;
+        }
+        anyhow::ensure!(
+            std::time::Instant::now() < deadline,
+            "the override is not in the DDL:\n{ddl}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+
     eprintln!("domain e2e: A Context Mapper file imported through the dialog opens as a");
     // A Context Mapper file imported through the dialog opens as a new domain model.
     click(&c, "[data-testid=import-cml]").await?;
@@ -1609,7 +1649,23 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
         expected.model.elements.len(),
         "every element of the file ({expected_counts:?})"
     );
-    e2e::save_screenshot(&c, "domain-imported-map").await?;
+    // It opens framed: every bounded context lies inside the visible canvas.
+    let outside = wait_js(
+        &c,
+        r#"
+const t = window.__triloop;
+const p = document.querySelector('[data-testid=canvas]').getBoundingClientRect();
+const out = t.domain.model().contexts.map((x) => x.id).filter((id) => {
+  const r = t.clientRect(id);
+  return !r || r.left < p.left - 0.5 || r.top < p.top - 0.5 || r.left + r.width > p.right + 0.5 || r.top + r.height > p.bottom + 0.5;
+});
+return out.length === 0 ? [] : null;
+"#,
+        "every context of the imported map inside the pane",
+    )
+    .await;
+    e2e::save_display_screenshot("domain-imported-map")?;
+    outside?;
     c.close().await?;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
 

@@ -41,6 +41,7 @@ import {
   type DomainOp,
   type ModelIndex,
 } from "./domainModel";
+import { DataModelView } from "./DataModelView";
 import { DomainPanel, type PanelTarget } from "./DomainPanel";
 import { domainShapes } from "./domainShapes";
 import type { DomainSession } from "./useDomainSession";
@@ -263,6 +264,8 @@ export function DomainEditor({
   const [notice, setNotice] = useState<string | null>(null);
   const [dialect, setDialect] = useState<SqlDialect>("postgres");
   const [busy, setBusy] = useState(false);
+  // The derived data model's tables, shown in place of the canvas.
+  const [dataModelOpen, setDataModelOpen] = useState(false);
   const [paletteFolded, togglePalette] = useCollapse("palette");
   const modelRef = useRef(model);
   modelRef.current = model;
@@ -927,6 +930,22 @@ export function DomainEditor({
         ),
     },
     {
+      id: "dataModel",
+      priority: 85,
+      render: (mode) => (
+        <ToolButton
+          mode={mode}
+          testId="domain-data-model"
+          label={dataModelOpen ? t("domain.showCanvas") : t("domain.showDataModel")}
+          title={t("domain.showDataModelHint")}
+          onClick={() => {
+            framedKey.current = null;
+            setDataModelOpen((o) => !o);
+          }}
+        />
+      ),
+    },
+    {
       id: "stats",
       priority: 20,
       end: true,
@@ -991,7 +1010,23 @@ export function DomainEditor({
       <DomainPalette level={contextId ? "context" : "map"} disabled={readOnly} folded={paletteFolded} onToggleFold={togglePalette} onAdd={onPaletteAdd} />
       <div className="flow-main">
         <OverflowToolbar items={items} end={toolbarEnd} label={t("domain.canvas.label")} />
-        <div className="canvas-row">
+        {dataModelOpen && documentId && (
+          <div className="canvas-row domain-data-model-row">
+            <DataModelView
+              backend={backend}
+              documentId={documentId}
+              model={model}
+              readOnly={readOnly}
+              onEdit={edit}
+              onClose={() => {
+                framedKey.current = null;
+                setDataModelOpen(false);
+              }}
+              refreshKey={model}
+            />
+          </div>
+        )}
+        <div className="canvas-row" hidden={dataModelOpen}>
           <div className="canvas" data-testid="canvas" ref={canvasRef} tabIndex={-1} aria-label={t("domain.canvas.label")}>
             <FlowCanvas
               key={levelKey}

@@ -35,6 +35,8 @@ function patchOf(r: EditResult_Serialize): DomainPatch | null {
 export function useDomainSession(backend: Backend, documentId: string | null, onError: (e: ApiError) => void): DomainSession {
   const [model, setModel] = useState<DomainModel>(EMPTY_MODEL);
   const [status, setStatus] = useState<DomainSession["status"]>("loading");
+  // Which document `model` and `status` are of: until the open one has loaded, it is "loading".
+  const [loadedFor, setLoadedFor] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<ApiError | null>(null);
   const [problems, setProblems] = useState<DomainProblem[]>([]);
   const [saveState, setSaveState] = useState<DomainSession["saveState"]>("idle");
@@ -68,17 +70,20 @@ export function useDomainSession(backend: Backend, documentId: string | null, on
     if (res.status !== "ok") {
       setLoadError(res.error);
       setStatus("error");
+      setLoadedFor(documentId);
       return;
     }
     if (res.data.content.kind !== "domainModel") {
       setLoadError({ code: "invalidInput", detail: `${documentId} is not a domain model` });
       setStatus("error");
+      setLoadedFor(documentId);
       return;
     }
     setModel(res.data.content.content as DomainModel);
     setUndoRedo({ canUndo: res.data.canUndo, canRedo: res.data.canRedo });
     setLoadError(null);
     setStatus("ready");
+    setLoadedFor(documentId);
     void validate();
   }, [backend, documentId, validate]);
 
@@ -139,5 +144,6 @@ export function useDomainSession(backend: Backend, documentId: string | null, on
   }, [load]);
   const settled = useCallback(() => queue.current, []);
 
-  return { documentId, status, loadError, model, problems, saveState, ...undoRedo, edit, undo, redo, refresh, settled };
+  const shown = loadedFor === documentId ? status : "loading";
+  return { documentId, status: shown, loadError, model, problems, saveState, ...undoRedo, edit, undo, redo, refresh, settled };
 }

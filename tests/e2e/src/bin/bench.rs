@@ -1,6 +1,8 @@
 //! Benchmarks in the real window (run under Xvfb; see scripts/bench):
 //! cold start to the first painted canvas, opening 1,000- and 10,000-node flows, and the
-//! app's memory with the demo open. Prints one line per figure; compare within one run.
+//! app's memory with the demo open; a generated domain model of about 1,000 and 10,000
+//! records opened, drilled into, panned and edited. Prints one line per figure; compare
+//! within one run. `--only domain` runs the domain model part alone.
 
 use std::path::Path;
 use std::process::Command;
@@ -51,6 +53,119 @@ async fn time_to_canvas(driver: &Driver, data: &Path) -> Result<(f64, fantoccini
     // One more frame: the canvas is painted, not only in the DOM.
     js(&c, "return await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));").await?;
     Ok((t0.elapsed().as_secs_f64() * 1000.0, c))
+}
+
+fn gen_domain(data: &Path, records: usize) -> Result<()> {
+    let out = Command::new(cli_binary())
+        .args([
+            "--data-dir",
+            &data.to_string_lossy(),
+            "gen-domain",
+            "--records",
+            &records.to_string(),
+        ])
+        .output()
+        .context("running triloop gen-domain (cargo build -p cli)")?;
+    if !out.status.success() {
+        bail!(
+            "gen-domain failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(())
+}
+
+/// Waits for `frames` more painted frames of the open canvas.
+async fn painted(c: &fantoccini::Client) -> Result<()> {
+    js(c, "return await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))));").await?;
+    Ok(())
+}
+
+/// The domain model part: open, drill down, pan, one attribute edit, at two sizes.
+async fn bench_domain(driver: &Driver) -> Result<()> {
+    for records in [1_000usize, 10_000] {
+        let data = tempfile::tempdir()?;
+        gen_domain(data.path(), records)?;
+        let c = driver.launch(data.path()).await?;
+        // The generated workspace is the most recent: it opens first, with no flow in it.
+        let doc = wait_js(
+            &c,
+            "const d = document.querySelector('[data-testid=document-item][data-kind=domainModel]'); return d ? d.dataset.documentId : null;",
+            "the generated domain model in the sidebar",
+        )
+        .await?;
+        let doc = doc.as_str().unwrap_or_default().to_string();
+        let t = Instant::now();
+        wait_css(
+            &c,
+            &format!("[data-testid=document-item][data-document-id='{doc}']"),
+        )
+        .await?
+        .click()
+        .await?;
+        wait_js(
+            &c,
+            "const e = document.querySelector('[data-testid=domain-editor]'); return !!e && window.__triloop.domain.model().contexts.length > 0 && window.__triloop.framesDrawn() > 0;",
+            "the context map painted",
+        )
+        .await?;
+        painted(&c).await?;
+        let open_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let counts = js(&c, "const m = window.__triloop.domain.model(); return [m.contexts.length, m.elements.length, m.attributes.length];").await?;
+        let (map_fps, _) = pan_fps(&c).await?;
+        // Into the context with the most elements.
+        let ctx = js(&c, "const m = window.__triloop.domain.model(); const n = new Map(); for (const e of m.elements) n.set(e.context, (n.get(e.context) || 0) + 1); return [...n].sort((a, b) => b[1] - a[1])[0][0];").await?;
+        let ctx = ctx.as_str().unwrap_or_default().to_string();
+        js(
+            &c,
+            &format!("window.__triloop.domain.select(['{ctx}']); return true;"),
+        )
+        .await?;
+        let t = Instant::now();
+        wait_css(&c, "[data-testid=domain-open-context]")
+            .await?
+            .click()
+            .await?;
+        wait_js(
+            &c,
+            "return !!document.querySelector('[data-testid=domain-editor][data-level=context]');",
+            "the context's canvas",
+        )
+        .await?;
+        painted(&c).await?;
+        let drill_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let (ctx_fps, _) = pan_fps(&c).await?;
+        // One attribute edit through the panel: an entity's second attribute made required.
+        let entity = js(&c, &format!("const m = window.__triloop.domain.model(); return m.elements.find(e => e.context === '{ctx}' && e.kind === 'entity').id;")).await?;
+        let entity = entity.as_str().unwrap_or_default().to_string();
+        js(
+            &c,
+            &format!("window.__triloop.domain.select(['{entity}']); return true;"),
+        )
+        .await?;
+        let boxes = "[data-testid=domain-attribute]:nth-child(2) [data-testid=attribute-required]";
+        let checkbox = wait_css(&c, boxes).await?;
+        wait_js(
+            &c,
+            "return window.__triloop.domain.saveState() !== 'saving';",
+            "settled",
+        )
+        .await?;
+        let t = Instant::now();
+        checkbox.click().await?;
+        wait_js(&c, &format!("return window.__triloop.domain.model().attributes.some(a => a.owner === '{entity}' && a.order > 0 && a.required) && window.__triloop.domain.saveState() === 'saved';"), "the attribute edit saved").await?;
+        let edit_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let mem = memory_kb(app_pid(data.path())?)?;
+        println!(
+            "domain model of {records} records ({} contexts, {} elements, {} attributes): click to painted context map {open_ms:.0} ms; panning the map {map_fps:.1} frames/s; drill into the largest context {drill_ms:.0} ms; panning it {ctx_fps:.1} frames/s; one attribute edit, click to saved {edit_ms:.0} ms; memory {:.1} MiB",
+            counts[0],
+            counts[1],
+            counts[2],
+            mem as f64 / 1024.0
+        );
+        c.close().await?;
+    }
+    Ok(())
 }
 
 fn gen_flow(data: &Path, nodes: usize) -> Result<()> {
@@ -132,6 +247,10 @@ async fn pan_fps(c: &fantoccini::Client) -> Result<(f64, f64)> {
 #[tokio::main]
 async fn main() -> Result<()> {
     let driver = Driver::start(&[])?;
+    let only = std::env::args().skip_while(|a| a != "--only").nth(1);
+    if only.as_deref() == Some("domain") {
+        return bench_domain(&driver).await;
+    }
     let runs = 3;
 
     let mut first = Vec::new();
@@ -249,5 +368,6 @@ async fn main() -> Result<()> {
         );
         c.close().await?;
     }
+    bench_domain(&driver).await?;
     Ok(())
 }
