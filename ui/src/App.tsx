@@ -5,13 +5,13 @@ import { useTranslation } from "react-i18next";
 import { noEvents, type Backend, type CoreEvents } from "./backend";
 import type { ApiError, DocumentSummary, FileFormat, WorkspaceSummary, WorkspaceView } from "./bindings";
 import type { FlowEdge, FlowNode, Lane } from "./model";
+import { DocumentError } from "./components/DocumentError";
 import { DomainEditor, openDomainCanvas } from "./domain/DomainEditor";
 import type { DomainLevel } from "./domain/domainCanvas";
 import type { DomainModel } from "./domain/domainModel";
 import { useDomainSession, type DomainSession } from "./domain/useDomainSession";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
-import { AlertIcon } from "./components/icons";
 import { Sidebar } from "./components/Sidebar";
 import { TopBar } from "./components/TopBar";
 import { useCollapse } from "./components/useCollapse";
@@ -532,24 +532,7 @@ function DocumentPane({ backend, loaded, workspace, doc, session, domainSession,
     return <PaneMessage text={t("canvas.unsupportedKind", { kind: t(`docKind.${doc.kind}`) })} />;
   }
   if (session.status === "error" && session.loadError) {
-    const e = session.loadError;
-    return (
-      <div className="pane-center">
-        <div className="doc-error" data-testid="doc-error" data-code={e.code} role="alert">
-          <div className="doc-error-title">
-            <AlertIcon size={18} />
-            {t("docError.title")}
-          </div>
-          <p className="doc-error-doc">{doc.title}</p>
-          <p className="doc-error-message">{t(`error.${e.code}`)}</p>
-          {e.detail && <pre className="doc-error-detail">{e.detail}</pre>}
-          <p className="doc-error-hint">{t("docError.otherDocs")}</p>
-          <button type="button" className="button" data-testid="doc-error-retry" onClick={session.reload}>
-            {t("docError.retry")}
-          </button>
-        </div>
-      </div>
-    );
+    return <DocumentError title={doc.title} error={session.loadError} onRetry={session.reload} />;
   }
   if (session.status !== "ready") return <PaneMessage text={t("canvas.loading")} />;
   return (

@@ -220,13 +220,18 @@ pub async fn save_screenshot(c: &Client, name: &str) -> Result<PathBuf> {
 /// blocks the session); X's own picture of the screen always does.
 pub fn save_display_screenshot(name: &str) -> Result<PathBuf> {
     let display = std::env::var("DISPLAY").context("no DISPLAY (run under xvfb-run)")?;
+    x_screenshot(&display, name)
+}
+
+/// `import -window root` of `display` into `target/e2e-shots/NAME.png`.
+fn x_screenshot(display: &str, name: &str) -> Result<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join(format!("{name}.png"));
     let status = Command::new("import")
         .args(["-window", "root"])
         .arg(&path)
-        .env("DISPLAY", &display)
+        .env("DISPLAY", display)
         .status()
         .context("running import (apt-get install imagemagick)")?;
     if !status.success() {
@@ -291,19 +296,7 @@ impl Screen {
     /// it shows whether the window fits the screen. WebDriver's screenshot did not return on
     /// a second X server here, so the screen is taken from X itself.
     pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/e2e-shots");
-        std::fs::create_dir_all(&dir)?;
-        let path = dir.join(format!("{name}.png"));
-        let status = Command::new("import")
-            .args(["-window", "root"])
-            .arg(&path)
-            .env("DISPLAY", &self.display)
-            .status()
-            .context("running import (apt-get install imagemagick)")?;
-        if !status.success() {
-            bail!("import -window root failed on {}", self.display);
-        }
-        Ok(path)
+        x_screenshot(&self.display, name)
     }
 
     /// Runs xdotool on this screen (`xdotool ARGS…`) and returns what it printed.

@@ -15,7 +15,9 @@ import { DROP_MIME } from "../canvas/engine";
 import { InlineInput } from "../components/InlineInput";
 import { AlertIcon, CheckIcon, ChevronIcon, CloseIcon, ErrorIcon } from "../components/icons";
 import { PaneToggle } from "../components/PaneToggle";
+import { DocumentError } from "../components/DocumentError";
 import { useCollapse } from "../components/useCollapse";
+import { useEditorKeys } from "../components/useEditorKeys";
 import { fileName } from "../flow/ExportButtons";
 import type { ConfirmRequest, FocusRequest } from "../flow/FlowEditor";
 import { FIT_FRAME, OPEN_FRAME, flowBounds, frameViewport, sessionViewports } from "../flow/framing";
@@ -109,12 +111,6 @@ type Props = {
   onFocusHandled(): void;
   readOnly?: boolean;
 };
-
-function isEditable(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  const tag = target.tagName;
-  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
-}
 
 /** The element that shows a problem on a canvas: an attribute's problem is its owner's. */
 export function problemHolder(ix: ModelIndex, model: DomainModel, p: DomainProblem): { context: string | null; element: string | null } {
@@ -668,44 +664,18 @@ export function DomainEditor({
 
   // --- keyboard ---
 
-  const handlers = useRef({ deleteSelection, renameSelected, backToMap, session, contextId, openContext, shownSelection });
-  handlers.current = { deleteSelection, renameSelected, backToMap, session, contextId, openContext, shownSelection };
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || isEditable(e.target)) return;
-      const h = handlers.current;
-      const mod = e.ctrlKey || e.metaKey;
-      const key = e.key.toLowerCase();
-      if (mod && key === "z" && !e.shiftKey) {
-        e.preventDefault();
-        h.session.undo();
-        return;
-      }
-      if (mod && ((key === "z" && e.shiftKey) || key === "y")) {
-        e.preventDefault();
-        h.session.redo();
-        return;
-      }
-      const target = e.target as Node | null;
-      const inScope = !target || target === document.body || target === document.documentElement || !!rootRef.current?.contains(target);
-      if (!inScope || mod || e.altKey) return;
-      const inPanel = target instanceof Element && !!target.closest(".element-panel");
-      if (inPanel && e.key !== "Escape") return;
-      if (e.key === "Delete" || e.key === "Backspace") {
-        e.preventDefault();
-        h.deleteSelection();
-      } else if (e.key === "F2") {
-        e.preventDefault();
-        h.renameSelected();
-      } else if (e.key === "Escape") {
-        if (h.shownSelection.size === 0 && h.contextId) h.backToMap();
-        else setSelection(new Set());
-        if (inPanel) focusCanvas();
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [focusCanvas]);
+  useEditorKeys(rootRef, {
+    undo: () => session.undo(),
+    redo: () => session.redo(),
+    deleteSelection,
+    renameSelection: renameSelected,
+    // Escape clears the selection; with nothing selected it goes back to the context map.
+    escape: (inPanel) => {
+      if (shownSelection.size === 0 && contextId) backToMap();
+      else setSelection(new Set());
+      if (inPanel) focusCanvas();
+    },
+  });
 
   // --- files ---
 
@@ -979,23 +949,7 @@ export function DomainEditor({
   );
 
   if (session.status === "error" && session.loadError) {
-    const e = session.loadError;
-    return (
-      <div className="pane-center">
-        <div className="doc-error" data-testid="doc-error" data-code={e.code} role="alert">
-          <div className="doc-error-title">
-            <AlertIcon size={18} />
-            {t("docError.title")}
-          </div>
-          <p className="doc-error-doc">{documentTitle}</p>
-          <p className="doc-error-message">{t(`error.${e.code}`)}</p>
-          {e.detail && <pre className="doc-error-detail">{e.detail}</pre>}
-          <button type="button" className="button" data-testid="doc-error-retry" onClick={session.refresh}>
-            {t("docError.retry")}
-          </button>
-        </div>
-      </div>
-    );
+    return <DocumentError title={documentTitle} error={session.loadError} onRetry={session.refresh} />;
   }
   if (session.status !== "ready") {
     return (

@@ -20,6 +20,7 @@ import { ElementPanel } from "./ElementPanel";
 import { ExportButtons, ExportSaved, useExportActions } from "./ExportButtons";
 import { OverflowToolbar, ToolButton, type ItemMode, type ToolbarItem } from "./OverflowToolbar";
 import { useCollapse } from "../components/useCollapse";
+import { useEditorKeys } from "../components/useEditorKeys";
 import { selectOnly } from "./flowState";
 import { NODE_KINDS, NODE_SIZE } from "./kinds";
 import type { OtherEnd } from "./links";
@@ -74,12 +75,6 @@ type Props = {
 };
 
 const NO_PEERS: PresencePeer[] = [];
-
-function isEditable(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  const tag = target.tagName;
-  return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || target.isContentEditable;
-}
 
 /** The kind of connection a drag between two elements makes, as BPMN modelers decide it. */
 export function connectionKind(source: FlowNode, target: FlowNode, poolOf: (n: FlowNode) => string | null): FlowEdge["kind"] {
@@ -584,42 +579,17 @@ export function FlowEditor({
 
   // --- keyboard: undo/redo anywhere outside text fields; delete/F2/Escape within the editor ---
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || isEditable(e.target)) return;
-      const mod = e.ctrlKey || e.metaKey;
-      const key = e.key.toLowerCase();
-      if (mod && key === "z" && !e.shiftKey) {
-        e.preventDefault();
-        sessionRef.current.undo();
-        return;
-      }
-      if (mod && ((key === "z" && e.shiftKey) || key === "y")) {
-        e.preventDefault();
-        sessionRef.current.redo();
-        return;
-      }
-      const target = e.target as Node | null;
-      const inScope = !target || target === document.body || target === document.documentElement || !!rootRef.current?.contains(target);
-      if (!inScope || mod || e.altKey) return;
-      // On the element panel's buttons, Delete and F2 do not act on the canvas selection.
-      const inPanel = target instanceof Element && !!target.closest(".element-panel");
-      if (inPanel && e.key !== "Escape") return;
-      if (e.key === "Delete" || e.key === "Backspace") {
-        e.preventDefault();
-        deleteSelection();
-      } else if (e.key === "F2") {
-        e.preventDefault();
-        renameSelected();
-      } else if (e.key === "Escape") {
-        sessionRef.current.select([]);
-        setSelectedLanes(new Set());
-        if (inPanel) focusCanvas();
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    return () => document.removeEventListener("keydown", onKey);
-  }, [deleteSelection, renameSelected, focusCanvas]);
+  useEditorKeys(rootRef, {
+    undo: () => sessionRef.current.undo(),
+    redo: () => sessionRef.current.redo(),
+    deleteSelection,
+    renameSelection: renameSelected,
+    escape: (inPanel) => {
+      sessionRef.current.select([]);
+      setSelectedLanes(new Set());
+      if (inPanel) focusCanvas();
+    },
+  });
 
   // --- the element panel and the inline rename field ---
 
