@@ -1455,6 +1455,22 @@ async fn a_domain_model_is_drawn_in_the_window_exported_and_found_after_relaunch
     wait_canvas(&c).await?;
 
     eprintln!("domain e2e: A new domain model opens on its (empty) context map.");
+    // The demo's SCRM domain model: its context map, and one context's canvas.
+    click(&c, "[data-testid=document-item][data-kind=domainModel]").await?;
+    wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
+    let first = wait_js(
+        &c,
+        "const m = window.__triloop.domain.model(); const n = new Map(); for (const e of m.elements) n.set(e.context, (n.get(e.context) || 0) + 1); const best = [...n].sort((a, b) => b[1] - a[1])[0]; return best ? best[0] : null;",
+        "the demo's largest context",
+    )
+    .await?;
+    let first = first.as_str().unwrap_or_default().to_string();
+    e2e::save_display_screenshot("domain-demo-map")?;
+    let (x, y) = node_point(&c, &first).await?;
+    double_click_at(&c, x, y).await?;
+    wait_css(&c, "[data-testid=domain-editor][data-level=context]").await?;
+    e2e::save_display_screenshot("domain-demo-context")?;
+
     // A new domain model opens on its (empty) context map.
     click(&c, "[data-testid=new-domain]").await?;
     wait_css(&c, "[data-testid=domain-editor][data-level=map]").await?;
