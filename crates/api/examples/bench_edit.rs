@@ -107,7 +107,14 @@ async fn bench_domain(c: &Core, ws: &str, n: usize, edits: usize) {
     let validate = t.elapsed();
     let mut times = Vec::new();
     for i in 0..edits {
-        let mut a = Attribute::new("a0-1", "e0", format!("改名{i}"), DataType::Text, 1.0);
+        // The first entity's amount attribute (`model::domain_gen`'s ids), renamed each time.
+        let mut a = Attribute::new(
+            "ctx0/agg0/e0/n",
+            "ctx0/agg0/e0",
+            format!("改名{i}"),
+            DataType::Money,
+            1.0,
+        );
         a.required = i % 2 == 0;
         let t = Instant::now();
         c.edit_document(

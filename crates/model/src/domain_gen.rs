@@ -35,7 +35,8 @@ impl Size {
         // Per aggregate: itself, 5 entities with 4 attributes, an enumeration, a command, an event.
         let per_aggregate = 1 + 5 * 5 + 3;
         let contexts = (n / (per_aggregate * 2)).clamp(1, 50);
-        let aggregates = (n / contexts / per_aggregate).max(1);
+        let aggregates =
+            ((n as f64 / contexts as f64 / per_aggregate as f64).round() as usize).max(1);
         Size {
             contexts,
             aggregates,
