@@ -4,7 +4,7 @@ import { App } from "../App";
 import { guardBackend } from "../backend";
 import { memoryBackend } from "../memoryBackend";
 import { contextCanvas, contextMapCanvas, parseDerivedEdge } from "./domainCanvas";
-import { connectOps, moveElementOps } from "./DomainEditor";
+import { connectChainOps, connectOps, moveElementOps } from "./DomainEditor";
 import { EMPTY_MODEL, indexModel, newAttribute, newElement, type DomainModel } from "./domainModel";
 
 function api() {
@@ -85,6 +85,15 @@ describe("domain canvases", () => {
     // An event carries data too: connecting it to a value object gives it an attribute of that type.
     expect(connectOps(ix, "ev", "addr")).toMatchObject([{ op: "add", record: { owner: "ev", target: "addr" } }]);
     expect(connectOps(ix, "pol", "addr")).toBeNull();
+  });
+
+  it("connects a chain in one edit, each pair seeing what the pairs before it changed", () => {
+    const ops = connectChainOps(sample(), ["agg", "cmd", "ev"]);
+    // The command is changed twice (handled by the aggregate, then emitting the event): the second keeps the first.
+    const last = ops.filter((op) => op.op === "update" && op.record.id === "cmd").at(-1)!;
+    expect(last).toMatchObject({ op: "update", record: { id: "cmd", handledBy: "agg", emits: ["ev"] } });
+    expect(connectChainOps(sample(), ["ctx", "other"])).toMatchObject([{ op: "add", record: { record: "relationship", upstream: "ctx", downstream: "other" } }]);
+    expect(connectChainOps(sample(), ["pol", "addr"])).toEqual([]);
   });
 
   it("moves an element into an aggregate's frame, and out again (the root leaves with the aggregate's root cleared)", () => {

@@ -27,6 +27,8 @@ import { newId } from "../ids";
 import { AREA_PREFIX, contextCanvas, contextMapCanvas, parseDerivedEdge, type DomainLevel } from "./domainCanvas";
 import {
   CONTEXT_SIZE,
+  applyDomainPatch,
+  optimisticPatch,
   ELEMENT_KINDS,
   HAS_ATTRIBUTES,
   attributeRecord,
@@ -189,6 +191,33 @@ export function freeSpot(taken: readonly { x: number; y: number; w: number; h: n
     }
   }
   return { x: x0, y: y0 };
+}
+
+/** A new Customer/Supplier relationship from `upstream` to `downstream` (the pattern is changed in the panel). */
+function relationshipOp(upstream: string, downstream: string): DomainOp {
+  return {
+    op: "add",
+    record: relationshipRecord({ id: newId(), pattern: "customerSupplier", upstream, downstream, upstreamRoles: [], downstreamRoles: [], name: null, kept: null }),
+  };
+}
+
+/**
+ * "Connect" on a selection: each element to the next in pick order, as one edit. Each pair is
+ * read from the model as the pairs before it left it, so that connecting a → b → c where b is
+ * changed twice keeps both changes. Contexts on the map get relationships.
+ */
+export function connectChainOps(model: DomainModel, order: readonly string[]): DomainOp[] {
+  const ops: DomainOp[] = [];
+  let m = model;
+  for (let i = 1; i < order.length; i++) {
+    const ix = indexModel(m);
+    const [a, b] = [order[i - 1], order[i]];
+    const step = ix.context.has(a) && ix.context.has(b) ? (a === b ? null : [relationshipOp(a, b)]) : connectOps(ix, a, b);
+    if (!step || step.length === 0) continue;
+    ops.push(...step);
+    m = applyDomainPatch(m, optimisticPatch(step));
+  }
+  return ops;
 }
 
 /** The aggregate frame whose body holds the centre of `e` (the smallest, if frames overlap). */
@@ -540,12 +569,7 @@ export function DomainEditor({
       const cur = ixRef.current;
       if (!contextId) {
         if (!cur.context.has(source) || !cur.context.has(target) || source === target) return;
-        edit([
-          {
-            op: "add",
-            record: relationshipRecord({ id: newId(), pattern: "customerSupplier", upstream: source, downstream: target, upstreamRoles: [], downstreamRoles: [], name: null, kept: null }),
-          },
-        ]);
+        edit([relationshipOp(source, target)]);
         return;
       }
       const ops = connectOps(cur, source, target);
@@ -659,8 +683,14 @@ export function DomainEditor({
   const connectSelected = useCallback(() => {
     const chosen = [...shownSelection].filter((id) => !id.startsWith(AREA_PREFIX) && !parseDerivedEdge(id) && (ixRef.current.element.has(id) || ixRef.current.context.has(id)));
     const order = [...selectionOrder.current.filter((id) => chosen.includes(id)), ...chosen.filter((id) => !selectionOrder.current.includes(id))];
-    for (let i = 1; i < order.length; i++) onConnect(order[i - 1], order[i]);
-  }, [onConnect, shownSelection]);
+    const ops = connectChainOps(modelRef.current, order);
+    if (ops.length > 0) edit(ops);
+    else if (order.length >= 2) {
+      const a = ixRef.current.element.get(order[0]);
+      const b = ixRef.current.element.get(order[1]);
+      if (a && b) flash(t("domain.cannotConnect", { from: t(`domain.kindCaption.${a.kind}`), to: t(`domain.kindCaption.${b.kind}`) }));
+    }
+  }, [edit, flash, shownSelection, t]);
 
   // --- keyboard ---
 
