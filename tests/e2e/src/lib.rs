@@ -245,6 +245,9 @@ fn x_screenshot(display: &str, name: &str) -> Result<PathBuf> {
 /// test process. Pass `("DISPLAY", screen.display())` to `Driver::start`. Stopped on drop.
 pub struct Screen {
     child: Child,
+    /// A window manager on this screen, when a test needs one (maximising is the window
+    /// manager's work: with none, a window cannot be maximised).
+    wm: Option<Child>,
     display: String,
     pub width: u32,
     pub height: u32,
@@ -282,10 +285,66 @@ impl Screen {
         }
         Ok(Screen {
             child,
+            wm: None,
             display,
             width,
             height,
         })
+    }
+
+    /// Starts openbox on this screen (a window manager that maximises and restores windows
+    /// as desktop ones do) and waits until it has taken the screen.
+    pub fn with_window_manager(mut self) -> Result<Screen> {
+        let spawn = |display: &str| {
+            Command::new("openbox")
+                .args(["--sm-disable"])
+                .env("DISPLAY", display)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .context("starting openbox (apt-get install openbox)")
+        };
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut wm = spawn(&self.display)?;
+        loop {
+            // A server whose socket exists may not accept connections yet: openbox then
+            // exits at once, and is started again.
+            if wm.try_wait()?.is_some() {
+                wm = spawn(&self.display)?;
+            }
+            let out = Command::new("wmctrl")
+                .arg("-m")
+                .env("DISPLAY", &self.display)
+                .output()
+                .context("running wmctrl (apt-get install wmctrl)")?;
+            if out.status.success() {
+                self.wm = Some(wm);
+                return Ok(self);
+            }
+            if Instant::now() > deadline {
+                unsafe_kill(wm.id(), "TERM");
+                let _ = wm.wait();
+                bail!("openbox did not take {}", self.display);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// Runs wmctrl on this screen (`wmctrl ARGS…`): asks the window manager to maximise,
+    /// restore or move a window.
+    pub fn wmctrl(&self, args: &[&str]) -> Result<String> {
+        let out = Command::new("wmctrl")
+            .args(args)
+            .env("DISPLAY", &self.display)
+            .output()
+            .context("running wmctrl")?;
+        if !out.status.success() {
+            bail!(
+                "wmctrl {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
     pub fn display(&self) -> &str {
@@ -318,6 +377,10 @@ impl Screen {
 
 impl Drop for Screen {
     fn drop(&mut self) {
+        if let Some(wm) = &mut self.wm {
+            unsafe_kill(wm.id(), "TERM");
+            let _ = wm.wait();
+        }
         unsafe_kill(self.child.id(), "TERM");
         let _ = self.child.wait();
     }

@@ -1394,6 +1394,114 @@ async fn the_window_fits_the_screen_and_reopens_at_the_size_it_was_left() -> Res
     Ok(())
 }
 
+/// Whether the window manager has `id` maximised (both ways), from its `_NET_WM_STATE`.
+fn maximised(screen: &e2e::Screen, id: &str) -> Result<bool> {
+    let out = std::process::Command::new("xprop")
+        .args(["-id", id, "_NET_WM_STATE"])
+        .env("DISPLAY", screen.display())
+        .output()
+        .context("running xprop (apt-get install x11-utils)")?;
+    let state = String::from_utf8_lossy(&out.stdout);
+    Ok(state.contains("_NET_WM_STATE_MAXIMIZED_VERT")
+        && state.contains("_NET_WM_STATE_MAXIMIZED_HORZ"))
+}
+
+/// Waits until the window manager says `id` is (or is not) maximised.
+async fn wait_maximised(screen: &e2e::Screen, id: &str, want: bool) -> Result<()> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while maximised(screen, id)? != want {
+        if std::time::Instant::now() > deadline {
+            anyhow::bail!(
+                "the window did not become {}maximised",
+                if want { "" } else { "un" }
+            );
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_maximised_window_reopens_maximised_and_a_restored_one_at_its_size() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let inner = "return [window.innerWidth, window.innerHeight];";
+    let max = ["-b", "add,maximized_vert,maximized_horz"];
+    let unmax = ["-b", "remove,maximized_vert,maximized_horz"];
+    {
+        // A 1366x768 laptop screen with a window manager: the 1280x800 default does not fit,
+        // so the first window opens maximised, as a person on a small screen would want.
+        let screen = e2e::Screen::start(1366, 768)?.with_window_manager()?;
+        let driver = Driver::start(&[("DISPLAY", screen.display())])?;
+        let c = driver.launch(data.path()).await?;
+        wait_canvas(&c).await?;
+        let id = window_id(&screen).await?;
+        wait_maximised(&screen, &id, true).await?;
+        let size = js(&c, inner).await?;
+        assert!(
+            size[0].as_f64().unwrap_or(0.0) >= 1300.0,
+            "a maximised window fills the screen's width: {size}"
+        );
+        screen.screenshot("laptop-window-maximised-first-start")?;
+        // The person restores it and gives it a size of their own.
+        screen.wmctrl(&[&["-i", "-r", &id][..], &unmax[..]].concat())?;
+        wait_maximised(&screen, &id, false).await?;
+        screen.xdotool(&["windowsize", &id, "1100", "650"])?;
+        wait_js(
+            &c,
+            "return window.innerWidth === 1100 && window.innerHeight === 650;",
+            "the restored window at the person's size",
+        )
+        .await?;
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let _ = kill_app(data.path());
+        let _ = c.close().await;
+    }
+    {
+        // Killed and restarted: the size it was left at, not maximised. Then maximised.
+        let screen = e2e::Screen::start(1366, 768)?.with_window_manager()?;
+        let driver = Driver::start(&[("DISPLAY", screen.display())])?;
+        let c = driver.launch(data.path()).await?;
+        wait_canvas(&c).await?;
+        let id = window_id(&screen).await?;
+        assert_eq!(js(&c, inner).await?, serde_json::json!([1100, 650]));
+        assert!(!maximised(&screen, &id)?, "restored, not maximised");
+        screen.wmctrl(&[&["-i", "-r", &id][..], &max[..]].concat())?;
+        wait_maximised(&screen, &id, true).await?;
+        wait_js(
+            &c,
+            "return window.innerWidth >= 1300;",
+            "the maximised window",
+        )
+        .await?;
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        let _ = kill_app(data.path());
+        let _ = c.close().await;
+    }
+    // Restarted again: maximised, as it was left; restoring it gives back 1100x650.
+    let screen = e2e::Screen::start(1366, 768)?.with_window_manager()?;
+    let driver = Driver::start(&[("DISPLAY", screen.display())])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    let id = window_id(&screen).await?;
+    wait_maximised(&screen, &id, true).await?;
+    wait_js(
+        &c,
+        "return window.innerWidth >= 1300;",
+        "the window reopened maximised",
+    )
+    .await?;
+    screen.screenshot("laptop-window-reopened-maximised")?;
+    screen.wmctrl(&[&["-i", "-r", &id][..], &unmax[..]].concat())?;
+    wait_js(
+        &c,
+        "return window.innerWidth === 1100 && window.innerHeight === 650;",
+        "the size under the maximised window",
+    )
+    .await?;
+    c.close().await?;
+    Ok(())
+}
+
 /// The open domain model, as the window holds it (records grouped by type).
 async fn domain_model(c: &Client) -> Result<Value> {
     js(c, "return window.__triloop.domain.model();").await
