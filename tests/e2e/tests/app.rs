@@ -1197,7 +1197,7 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
         .join("../../../shared/fixtures/bpmn/miwg-reference/C.1.0.bpmn")
         .canonicalize()?;
     let expected = formats::bpmn::flowdoc::to_flow(&formats::bpmn::import(&std::fs::read(&file)?)?);
-    for (w, h) in [(1024, 600), (1100, 700), (1920, 1080)] {
+    for (w, h) in [(1024, 600), (1100, 700), (1920, 1080), (3840, 2160)] {
         let size = format!("{w}x{h}");
         let screen = e2e::Screen::start(w, h)?;
         let data = tempfile::tempdir()?;
@@ -1213,6 +1213,20 @@ async fn every_pane_fits_and_flows_open_framed_on_laptop_and_desktop_screens() -
         wait_canvas(&c).await?;
         wait_frame(&c, 0).await?;
         eprintln!("{size}: the canvas is painted");
+        if w >= 1920 {
+            // On a large screen the person gives the window the whole screen.
+            let id = window_id(&screen).await?;
+            screen.xdotool(&["windowmove", &id, "0", "0"])?;
+            screen.xdotool(&["windowsize", &id, &w.to_string(), &h.to_string()])?;
+            wait_js(
+                &c,
+                &format!("return window.innerWidth === {w} && window.innerHeight === {h};"),
+                "the window as large as the screen",
+            )
+            .await?;
+            let before = frames(&c).await?;
+            wait_frame(&c, before).await.ok();
+        }
 
         let layout = check_panes(&c, &size, w, h).await?;
         let win = &layout["window"];

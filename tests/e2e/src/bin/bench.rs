@@ -252,10 +252,7 @@ async fn pan_fps(c: &fantoccini::Client) -> Result<(f64, f64)> {
 async fn bench_hidpi() -> Result<()> {
     for (label, scale) in [("200 %", "2"), ("100 %", "1")] {
         let screen = e2e::Screen::start(2560, 1600)?;
-        let driver = Driver::start(&[
-            ("DISPLAY", screen.display()),
-            ("GDK_SCALE", scale),
-        ])?;
+        let driver = Driver::start(&[("DISPLAY", screen.display()), ("GDK_SCALE", scale)])?;
         let data = tempfile::tempdir()?;
         let (_, c) = time_to_canvas(&driver, data.path())
             .await
