@@ -106,6 +106,15 @@ async fn child_loop(
     .await
     .map_err(|e| anyhow::anyhow!("opening the core: {e:?}"))?;
     println!("READY");
+    // The driver's self-test: an acknowledgement of an edit that was never made must be
+    // reported as lost (`SOAK_SELF_TEST=1 scripts/soak --only app` fails).
+    if std::env::var("SOAK_SELF_TEST").as_deref() == Ok("1") {
+        say(
+            "ACK",
+            &format!("{}/node/never-made", setup.flow),
+            "never-made",
+        );
+    }
     let mut rng = Rng(seed);
     let tag = seed % 1_000_000;
     let mut own_nodes: Vec<String> = Vec::new();
@@ -647,8 +656,10 @@ pub fn campaign(work: &Path, kills: u64, seed: u64, share: Duration) -> anyhow::
             }
         }
         row.acked = ledger.acked;
+        let mut joined_ok = false;
         if let Some(server) = &server {
             let c = rt.block_on(sync_check(work, &data, server, &setup, &ledger));
+            joined_ok = c.lost == 0 && c.bad_docs == 0;
             row.lost += c.lost;
             row.bad_docs += c.bad_docs;
             problems.extend(c.problems);
@@ -661,8 +672,10 @@ pub fn campaign(work: &Path, kills: u64, seed: u64, share: Duration) -> anyhow::
             } else {
                 String::new()
             },
-            if *scenario == "sync" {
+            if *scenario == "sync" && joined_ok {
                 "; a fresh laptop joined and got every acknowledged edit".to_string()
+            } else if *scenario == "sync" {
+                "; a fresh laptop joined and MISSED acknowledged edits".to_string()
             } else {
                 String::new()
             }
