@@ -787,6 +787,8 @@ pub fn run() {
     }
     let closing = core.as_ref().ok().cloned();
     let data_dir = config.data_dir.clone();
+    // A second app on the same data folder writes nothing there, its window's state included.
+    let keep_state = !matches!(&core, Err(e) if e.code == api::ErrorCode::DataFolderInUse);
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
@@ -797,7 +799,7 @@ pub fn run() {
             }
             app.manage(AppState { core });
             // The window is made here, after the window-state plugin knows the screen.
-            window::open_main(app, &data_dir)?;
+            window::open_main(app, &data_dir, keep_state)?;
             Ok(())
         })
         .build(tauri::generate_context!("tauri.conf.json"))

@@ -58,7 +58,9 @@ pub fn first_size(default: (f64, f64), min: (f64, f64), work: (f64, f64)) -> ((f
 }
 
 /// Registers the window-state plugin for the current screen and opens the main window.
-pub fn open_main(app: &mut App, data_dir: &Path) -> tauri::Result<WebviewWindow> {
+/// Without `keep_state` (another Triloop has the data folder) the window writes nothing
+/// there: it opens at its first size and only says why it cannot work.
+pub fn open_main(app: &mut App, data_dir: &Path, keep_state: bool) -> tauri::Result<WebviewWindow> {
     let monitor = app.primary_monitor()?.or_else(|| {
         app.available_monitors()
             .ok()
@@ -69,15 +71,18 @@ pub fn open_main(app: &mut App, data_dir: &Path) -> tauri::Result<WebviewWindow>
         .map(screen_key)
         .unwrap_or_else(|| "unknown".into());
     let file = state_file(data_dir, &key);
-    let saved = file.is_file();
-    // The plugin joins this name to its config folder; an absolute path replaces that folder.
-    app.handle().plugin(
-        tauri_plugin_window_state::Builder::new()
-            .with_filename(file.to_string_lossy())
-            .with_state_flags(flags())
-            .skip_initial_state(MAIN)
-            .build(),
-    )?;
+    let saved = keep_state && file.is_file();
+    if keep_state {
+        // The plugin joins this name to its config folder; an absolute path replaces that
+        // folder.
+        app.handle().plugin(
+            tauri_plugin_window_state::Builder::new()
+                .with_filename(file.to_string_lossy())
+                .with_state_flags(flags())
+                .skip_initial_state(MAIN)
+                .build(),
+        )?;
+    }
 
     let config = app
         .config()
@@ -116,7 +121,9 @@ pub fn open_main(app: &mut App, data_dir: &Path) -> tauri::Result<WebviewWindow>
     }
     window.show()?;
     let _ = window.set_focus();
-    save_when_settled(&window);
+    if keep_state {
+        save_when_settled(&window);
+    }
     Ok(window)
 }
 

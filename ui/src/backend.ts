@@ -23,6 +23,9 @@ export const ERROR_CODES = [
   "unauthorized",
   "unreachable",
   "readOnly",
+  "dataFolderInUse",
+  "diskFull",
+  "databaseReadOnly",
 ] as const satisfies readonly ErrorCode[];
 
 // Compile-time check that ERROR_CODES lists every ErrorCode (the translation test relies on it).

@@ -740,7 +740,16 @@ export type ErrorCode =
 /**  The server cannot be reached, or does not answer like a Triloop server. */
 "unreachable" | 
 /**  The workspace is shared with this person read-only. */
-"readOnly";
+"readOnly" | 
+/**  Another Triloop process has this data folder open; this one touched nothing. */
+"dataFolderInUse" | 
+/**
+ *  The disk is full (or a file-size limit is reached): the change was not saved; what
+ *  was saved before is intact, and the change is written with the next one that fits.
+ */
+"diskFull" | 
+/**  The database file (or its folder) may not be written. */
+"databaseReadOnly";
 
 /**  What triggers or results from an event (BPMN event definitions). */
 export type EventDefinition = "message" | "timer" | "error" | "signal" | "escalation" | "compensate" | "conditional" | "link" | "terminate" | "cancel";

@@ -1,7 +1,7 @@
 //! Turning core errors into the boundary's [`ApiError`] codes.
 
 use model::ModelError;
-use store::StoreError;
+use store::{Failure, StoreError};
 
 use crate::types::{ApiError, ErrorCode};
 
@@ -23,7 +23,12 @@ impl From<StoreError> for ApiError {
         let code = match &e {
             StoreError::TooNew { .. } => ErrorCode::TooNew,
             StoreError::Corrupt { .. } => ErrorCode::DocumentCorrupt,
-            _ => ErrorCode::Storage,
+            StoreError::InUse { .. } => ErrorCode::DataFolderInUse,
+            _ => match e.failure() {
+                Failure::DiskFull => ErrorCode::DiskFull,
+                Failure::ReadOnly => ErrorCode::DatabaseReadOnly,
+                Failure::Other => ErrorCode::Storage,
+            },
         };
         ApiError::new(code, e.to_string())
     }

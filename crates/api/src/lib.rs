@@ -141,7 +141,8 @@ impl Core {
         let path = config.database_path();
         let store = {
             let path = path.clone();
-            tokio::task::spawn_blocking(move || Store::open(&path))
+            // One process per data folder: a second one gets `DataFolderInUse`.
+            tokio::task::spawn_blocking(move || Store::open_exclusive(&path))
                 .await
                 .map_err(|e| internal(format!("opening the store panicked: {e}")))??
         };
@@ -190,6 +191,7 @@ impl Core {
             m.server.stop().await;
         }
         self.repo.stop().await;
+        self.store.release_lock();
     }
 
     pub fn store(&self) -> &Store {

@@ -35,6 +35,13 @@ pub enum ErrorCode {
     Unreachable,
     /// The workspace is shared with this person read-only.
     ReadOnly,
+    /// Another Triloop process has this data folder open; this one touched nothing.
+    DataFolderInUse,
+    /// The disk is full (or a file-size limit is reached): the change was not saved; what
+    /// was saved before is intact, and the change is written with the next one that fits.
+    DiskFull,
+    /// The database file (or its folder) may not be written.
+    DatabaseReadOnly,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type, thiserror::Error)]

@@ -155,3 +155,20 @@ fn domain_ddl_prints_the_data_model_of_a_stored_domain_model() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("no domain model"));
 }
+
+#[test]
+fn a_data_folder_in_use_by_another_triloop_is_refused_clearly() {
+    let data = tempfile::tempdir().unwrap();
+    assert!(triloop(data.path(), &["workspaces"]).status.success());
+    // Another process (here: this test) holds the folder, as a running app does.
+    let held = store::Store::open_exclusive(&data.path().join("triloop.db")).unwrap();
+    let o = triloop(data.path(), &["workspaces"]);
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("is in use by another Triloop") && err.contains("close that one first"),
+        "{err}"
+    );
+    drop(held);
+    assert!(triloop(data.path(), &["workspaces"]).status.success());
+}

@@ -332,11 +332,26 @@ async fn stored_document(db: &Path, id: &DocumentId, complete: bool) -> Automerg
     doc
 }
 
+/// A size from the environment: `scripts/soak` sets these to run the tests at scale; CI
+/// keeps the defaults.
+fn size(var: &str, default: usize) -> usize {
+    match std::env::var(var) {
+        Ok(v) => v
+            .parse()
+            .unwrap_or_else(|_| panic!("{var}={v:?} is not a number")),
+        Err(_) => default,
+    }
+}
+
 /// A small seeded PRNG (xorshift64*); the seed is printed so a failure can be replayed.
 struct Rng(u64);
 
 impl Rng {
     fn new(what: &str) -> Rng {
+        Rng::with_seed(what).0
+    }
+    /// The generator and its seed (`RELIABILITY_SEED` if set, else a random one).
+    fn with_seed(what: &str) -> (Rng, u64) {
         let seed = match std::env::var("RELIABILITY_SEED") {
             Ok(s) => s.parse().unwrap(),
             Err(_) => {
@@ -346,7 +361,7 @@ impl Rng {
             }
         };
         eprintln!("{what}: RELIABILITY_SEED={seed}");
-        Rng(seed)
+        (Rng(seed), seed)
     }
     fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
@@ -814,23 +829,24 @@ async fn editor(
 
 /// Adds a task every few milliseconds, connected or not, without waiting for anything: sync
 /// traffic for the editors to contend with.
-async fn flooder(h: DocHandle, ledger: Arc<Mutex<Ledger>>, stop: Arc<AtomicBool>) {
+async fn flooder(h: DocHandle, ledger: Arc<Mutex<Ledger>>, stop: Arc<AtomicBool>, every_ms: u64) {
     let mut k = 0;
     while !stop.load(Ordering::SeqCst) {
         let hash = edit(&h, &[task(&format!("f{k}"), k as f64, -500.0)]);
         ledger.lock().unwrap().made.push(hash);
         k += 1;
-        tokio::time::sleep(Duration::from_millis(4)).await;
+        tokio::time::sleep(Duration::from_millis(every_ms)).await;
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sigkill_during_heavy_sync_loses_no_acknowledged_edit() {
     const EDITORS: usize = 4;
-    const KILLS: usize = 3;
-    const ACKS_BEFORE_KILL: usize = 60;
+    let kills = size("RELIABILITY_KILLS", 3);
+    let acks_before_kill = size("RELIABILITY_ACKS_PER_KILL", 60);
+    let flood_ms = size("RELIABILITY_FLOOD_MS", 4) as u64;
     let _serial = SERIAL.lock().await;
-    let mut rng = Rng::new("sigkill");
+    let (mut rng, seed) = Rng::with_seed("sigkill");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("server.db");
     let log = dir.path().join("server.log");
@@ -870,11 +886,12 @@ async fn a_sigkill_during_heavy_sync_loses_no_acknowledged_edit() {
         flood_handle.clone(),
         flood_ledger.clone(),
         stop.clone(),
+        flood_ms,
     ));
 
     let mut checked = 0;
     let started = Instant::now();
-    for kill in 0..KILLS {
+    for kill in 0..kills {
         let before = acked_total.load(Ordering::SeqCst);
         eprintln!(
             "{:?}: waiting for acknowledgements before kill {kill}",
@@ -885,7 +902,7 @@ async fn a_sigkill_during_heavy_sync_loses_no_acknowledged_edit() {
             Duration::from_secs(30),
             || {
                 let now = acked_total.load(Ordering::SeqCst);
-                (now >= before + ACKS_BEFORE_KILL)
+                (now >= before + acks_before_kill)
                     .then_some(())
                     .ok_or(format!(
                         "{} acknowledged since the last restart",
@@ -922,6 +939,9 @@ async fn a_sigkill_during_heavy_sync_loses_no_acknowledged_edit() {
             .iter()
             .filter(|c| stored.get_change_by_hash(c).is_none())
             .collect();
+        if !lost.is_empty() {
+            eprintln!("SOAK server_kill lost={} seed={seed}", lost.len());
+        }
         assert!(
             lost.is_empty(),
             "kill {kill}: {} of {} acknowledged edits are not in the server's database: {:?}",
@@ -946,7 +966,7 @@ async fn a_sigkill_during_heavy_sync_loses_no_acknowledged_edit() {
         .await;
     }
     assert!(
-        checked >= KILLS * ACKS_BEFORE_KILL,
+        checked >= kills * acks_before_kill,
         "only {checked} acknowledged edits checked"
     );
 
@@ -981,12 +1001,21 @@ async fn a_sigkill_during_heavy_sync_loses_no_acknowledged_edit() {
             .iter()
             .filter(|c| d.get_change_by_hash(c).is_none())
             .count();
+        if missing > 0 {
+            eprintln!("SOAK server_kill lost={missing} seed={seed}");
+        }
         assert_eq!(missing, 0, "edits missing after reconnection");
     });
     eprintln!(
         "{} edits made, {} acknowledged before a kill and all found after it",
         made.len(),
         checked
+    );
+    // The line `scripts/soak` reads its figures from.
+    eprintln!(
+        "SOAK server_kill kills={kills} acknowledged={checked} made={} lost=0 clients={} seed={seed}",
+        made.len(),
+        handles.len()
     );
     assert_healthy(&mut server).await;
     for (repo, ..) in editors {
@@ -1626,4 +1655,329 @@ async fn malformed_and_hostile_frames_neither_crash_the_server_nor_corrupt_data(
     assert_eq!(flow::read(&stored).unwrap(), after);
     let stored_index = stored_document(&db, &index_id, true).await;
     assert_eq!(workspace::read(&stored_index).unwrap(), index_before);
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. Hostile traffic at scale
+// ---------------------------------------------------------------------------------------
+
+/// What the hostile connections saw.
+#[derive(Default)]
+struct Hostile {
+    frames: AtomicUsize,
+    reconnects: AtomicUsize,
+    /// Messages about a document of workspace A that reached a connection of workspace B.
+    revealed: AtomicUsize,
+}
+
+/// One hostile frame, built from a valid message of this connection (`peer`) and mutated
+/// in one of many ways; `forged` is a valid sync message carrying a change to the flow of
+/// the other workspace (sent only on connections of that other workspace).
+fn hostile_frame(rng: &mut Rng, peer: &str, docs: &[String], forged: &[u8]) -> Vec<u8> {
+    let doc = &docs[rng.below(docs.len() as u64) as usize];
+    let sync = empty_sync_message();
+    let valid = |rng: &mut Rng| match rng.below(4) {
+        0 => doc_message("sync", doc, peer, &sync),
+        1 => doc_message("request", doc, peer, &sync),
+        2 => cbor(&[
+            ("type", V::S("ephemeral")),
+            ("documentId", V::S(doc)),
+            ("senderId", V::S(peer)),
+            ("targetId", V::S("triloop-server")),
+            ("count", V::U(rng.below(1000))),
+            ("sessionId", V::S("s")),
+            ("data", V::B(&rng.bytes(40))),
+        ]),
+        _ => doc_message("sync", doc, peer, &rng.bytes(60)),
+    };
+    match rng.below(10) {
+        // Random bytes.
+        0 => {
+            let n = rng.below(2048) as usize;
+            rng.bytes(n)
+        }
+        // A valid message with bytes flipped.
+        1 => {
+            let mut m = valid(rng);
+            for _ in 0..1 + rng.below(4) {
+                let i = rng.below(m.len() as u64) as usize;
+                m[i] ^= 1 << rng.below(8);
+            }
+            m
+        }
+        // Truncated CBOR.
+        2 => {
+            let m = valid(rng);
+            let cut = rng.below(m.len() as u64) as usize;
+            m[..cut].to_vec()
+        }
+        // A wrong type.
+        3 => {
+            let kind = [
+                "request",
+                "sync",
+                "doc-unavailable",
+                "remote-heads-changed",
+                "x",
+                "",
+            ][rng.below(6) as usize];
+            doc_message(kind, doc, peer, &rng.bytes(30))
+        }
+        // A huge length: the data claims 2^63 bytes, or a map claims 2^64-1 entries.
+        4 => {
+            if rng.below(2) == 0 {
+                let mut m = doc_message("sync", doc, peer, b"");
+                m.pop();
+                m.push(0x5b);
+                m.extend((1u64 << 63).to_be_bytes());
+                m
+            } else {
+                let mut m = vec![0xbb];
+                m.extend(u64::MAX.to_be_bytes());
+                m.extend(valid(rng));
+                m
+            }
+        }
+        // Fields of the wrong type.
+        5 => cbor(&[
+            ("type", V::S("sync")),
+            ("documentId", V::U(rng.next())),
+            ("senderId", V::S(peer)),
+            ("data", V::S("not bytes")),
+        ]),
+        // Wrong document ids: random, malformed, empty.
+        6 => {
+            let id = match rng.below(3) {
+                0 => random_doc_id(rng).to_string(),
+                1 => String::from_utf8_lossy(&rng.bytes(20)).into_owned(),
+                _ => String::new(),
+            };
+            doc_message("request", &id, peer, &sync)
+        }
+        // A forged write to the other workspace's flow (valid in every byte).
+        7 if !forged.is_empty() => doc_message("sync", &docs[0], peer, forged),
+        // Random sync data for a real document.
+        _ => valid(rng),
+    }
+}
+
+/// A hostile connection: joins with `token`, sends frames until `frames` are sent in all,
+/// reconnecting whenever the server closes it. A reader counts any message about
+/// `secret` documents (those it must never see).
+#[allow(clippy::too_many_arguments)]
+async fn hostile_connection(
+    n: usize,
+    url: url::Url,
+    docs: Vec<String>,
+    secret: Arc<HashSet<String>>,
+    forged: Vec<u8>,
+    total: usize,
+    stats: Arc<Hostile>,
+    mut rng: Rng,
+) {
+    let mut generation = 0;
+    while stats.frames.load(Ordering::Relaxed) < total {
+        generation += 1;
+        let peer = format!("hostile-{n}-{generation}");
+        let Ok((ws, _)) = tokio_tungstenite::connect_async(url.as_str()).await else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        stats.reconnects.fetch_add(1, Ordering::Relaxed);
+        let (mut tx, mut rx) = ws.split();
+        if tx.send(Message::Binary(join(&peer).into())).await.is_err() {
+            continue;
+        }
+        let (secret2, stats2) = (secret.clone(), stats.clone());
+        let reader = tokio::spawn(async move {
+            while let Some(Ok(m)) = rx.next().await {
+                if let Message::Binary(b) = m
+                    && let Ok(msg) = server::wire::decode(&b)
+                    && let server::wire::Incoming::Doc { document, .. }
+                    | server::wire::Incoming::Ephemeral { document, .. } = msg
+                    && secret2.contains(&document)
+                {
+                    stats2.revealed.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        });
+        while stats.frames.load(Ordering::Relaxed) < total {
+            let sender = if rng.below(50) == 0 {
+                "someone-else"
+            } else {
+                peer.as_str()
+            };
+            let frame = hostile_frame(&mut rng, sender, &docs, &forged);
+            if tx.send(Message::Binary(frame.into())).await.is_err() {
+                break;
+            }
+            stats.frames.fetch_add(1, Ordering::Relaxed);
+        }
+        let _ = tx.close().await;
+        reader.abort();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_traffic_from_many_connections_at_once_leaves_the_server_up_and_data_intact() {
+    let frames = size("RELIABILITY_FRAMES", 3000);
+    let connections = size("RELIABILITY_CONNECTIONS", 6);
+    let _serial = SERIAL.lock().await;
+    let (mut rng, seed) = Rng::with_seed("hostile");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("server.db");
+    let mut server = ServerProcess::start(&db, "127.0.0.1:0", &dir.path().join("server.log"));
+
+    // Workspace A: Alice and Bob edit its flow throughout.
+    let alice = Repo::build_tokio().load().await;
+    let (index, fa) = workspace_with_flow(&alice, 5).await;
+    let (flow_id, index_id) = (fa.document_id().clone(), index.document_id().clone());
+    let _da = dial(&alice, &server, &invite(&db, &index_id, "alice")).await;
+    let bob = Repo::build_tokio().load().await;
+    let _dbob = dial(&bob, &server, &invite(&db, &index_id, "bob")).await;
+    let fb = find(&bob, &flow_id).await;
+    converged(
+        "bob gets the flow",
+        &[&fa, &fb],
+        Duration::from_secs(20),
+        |f| (f.nodes.len() == 5).then_some(()).ok_or("not yet".into()),
+    )
+    .await;
+    // Workspace B: Mallory's own, on the same server.
+    let mallory = Repo::build_tokio().load().await;
+    let (m_index, m_flow) = workspace_with_flow(&mallory, 2).await;
+    let mallory_token = invite(&db, m_index.document_id(), "mallory");
+    let _dm = dial(&mallory, &server, &mallory_token).await;
+    let a_token = invite(&db, &index_id, "raw");
+    let forged = fa.with_document(|d| {
+        let mut fork = d.fork();
+        flow::apply(&mut fork, &[task("forged", 1.0, 1.0)]).unwrap();
+        let c = fork.get_last_local_change().unwrap();
+        (
+            c.hash(),
+            sync_with_change(vec![c.hash()], c.raw_bytes().to_vec()),
+        )
+    });
+    let a_docs = vec![flow_id.to_string(), index_id.to_string()];
+    let b_docs = vec![
+        m_flow.document_id().to_string(),
+        m_index.document_id().to_string(),
+    ];
+
+    let stats = Arc::new(Hostile::default());
+    let secret: Arc<HashSet<String>> = Arc::new(a_docs.iter().cloned().collect());
+    let mut attackers = Vec::new();
+    for n in 0..connections {
+        // Half with an invitation to A (garbage about A's and B's documents), half with
+        // Mallory's to B (garbage, and valid writes to A's flow that must be refused).
+        let (url, docs, forged, secret) = if n % 2 == 0 {
+            let docs = [a_docs.clone(), b_docs.clone()].concat();
+            (
+                server.sync_url(&a_token),
+                docs,
+                Vec::new(),
+                Arc::new(HashSet::new()),
+            )
+        } else {
+            let docs = [a_docs.clone(), b_docs.clone()].concat();
+            (
+                server.sync_url(&mallory_token),
+                docs,
+                forged.1.clone(),
+                secret.clone(),
+            )
+        };
+        attackers.push(tokio::spawn(hostile_connection(
+            n,
+            url,
+            docs,
+            secret,
+            forged,
+            frames,
+            stats.clone(),
+            rng.fork(),
+        )));
+    }
+
+    // Meanwhile Alice and Bob keep editing; each edit must reach the other within 15 s.
+    let started = Instant::now();
+    let mut k = 0;
+    let mut worst = Duration::ZERO;
+    while stats.frames.load(Ordering::Relaxed) < frames || k < 4 {
+        let (from, to, name) = if k % 2 == 0 {
+            (&fa, &fb, format!("a{k}"))
+        } else {
+            (&fb, &fa, format!("b{k}"))
+        };
+        let t0 = Instant::now();
+        edit(from, &[task(&name, k as f64, 900.0)]);
+        eventually(
+            &format!("edit {name} crosses the server under attack"),
+            Duration::from_secs(15),
+            || {
+                read(to)
+                    .nodes
+                    .iter()
+                    .any(|n| n.id == name)
+                    .then_some(())
+                    .ok_or("not yet".into())
+            },
+        )
+        .await;
+        worst = worst.max(t0.elapsed());
+        k += 1;
+        if k % 10 == 0 {
+            assert_healthy(&mut server).await;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    for a in attackers {
+        a.await.unwrap();
+    }
+    assert_healthy(&mut server).await;
+    let sent = stats.frames.load(Ordering::Relaxed);
+    let revealed = stats.revealed.load(Ordering::Relaxed);
+    eprintln!(
+        "{sent} hostile frames on {} connections in {:?}; {k} legitimate edits crossed, the slowest in {worst:?}",
+        stats.reconnects.load(Ordering::Relaxed),
+        started.elapsed()
+    );
+
+    // Everyone converges on exactly what Alice and Bob did; nothing forged got in.
+    let (after, after_heads) = converged(
+        "alice and bob converge",
+        &[&fa, &fb],
+        Duration::from_secs(30),
+        |f| {
+            (f.nodes.len() == 5 + k)
+                .then_some(())
+                .ok_or(format!("{} nodes", f.nodes.len()))
+        },
+    )
+    .await;
+    let corrupted = usize::from(fa.with_document(|d| d.get_change_by_hash(&forged.0).is_some()))
+        + usize::from(after.nodes.iter().any(|n| n.id == "forged"));
+    for r in [alice, bob, mallory] {
+        r.stop().await;
+    }
+    server.terminate();
+    let stored = stored_document(&db, &flow_id, true).await;
+    let stored_ok = stored.get_heads() == after_heads && flow::read(&stored).ok() == Some(after);
+    let stored_b = stored_document(&db, m_flow.document_id(), true).await;
+    flow::read(&stored_b).expect("workspace B's flow reads");
+    stored_document(&db, &index_id, true).await;
+    eprintln!(
+        "SOAK hostile frames={sent} connections={connections} reconnects={} edits={k} \
+         slowest_ms={} revealed={revealed} corrupted={} seed={seed}",
+        stats.reconnects.load(Ordering::Relaxed),
+        worst.as_millis(),
+        corrupted + usize::from(!stored_ok),
+    );
+    assert_eq!(revealed, 0, "workspace A's documents reached workspace B");
+    assert_eq!(corrupted, 0, "the forged change got in");
+    assert!(
+        stored_ok,
+        "the server's stored flow differs from the clients'"
+    );
+    assert!(sent >= frames);
 }

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{OptionalExtension, params};
 use samod::storage::{Storage, StorageKey};
 
-use crate::{Store, StoreError};
+use crate::{PendingWrite, Store, StoreError, failure_of};
 
 /// The first component of a key is the document id (or `storage-adapter-id`).
 fn doc_of(key: &StorageKey) -> String {
@@ -54,29 +54,45 @@ impl Storage for Store {
         let ticket = self.write_ticket();
         let k = key.to_string();
         let doc = doc_of(&key);
-        let k2 = k.clone();
+        let op = PendingWrite::Put {
+            key: k.clone(),
+            doc,
+            data,
+        };
+        let store = self.clone();
         let r = self
-            .ordered_write(ticket, move |c| put_chunk(c, &k2, &doc, &data))
+            .ordered_write(ticket, move |c| store.write_in_order(c, op))
             .await;
         match r {
-            Ok(_) => self.mark_persisted(k),
+            Ok(keys) => {
+                for key in keys {
+                    self.mark_persisted(key);
+                }
+            }
             Err(e) => {
+                // Kept, and committed before the next write (see `write_in_order`).
                 tracing::error!(key = %k, error = %e, "writing a chunk failed");
-                self.mark_write_failed(format!("writing {k}: {e}"));
+                self.mark_write_failed((failure_of(&e), format!("writing {k}: {e}")));
             }
         }
     }
 
     async fn delete(&self, key: StorageKey) {
         let ticket = self.write_ticket();
-        let k = key.to_string();
+        let op = PendingWrite::Delete {
+            key: key.to_string(),
+        };
+        let store = self.clone();
         let r = self
-            .ordered_write(ticket, move |c| {
-                c.execute("DELETE FROM chunk WHERE key = ?1", [&k])
-            })
+            .ordered_write(ticket, move |c| store.write_in_order(c, op))
             .await;
-        if let Err(e) = r {
-            tracing::error!(%key, error = %e, "deleting a chunk failed");
+        match r {
+            Ok(keys) => {
+                for key in keys {
+                    self.mark_persisted(key);
+                }
+            }
+            Err(e) => tracing::error!(%key, error = %e, "deleting a chunk failed (kept for later)"),
         }
     }
 }

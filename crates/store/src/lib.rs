@@ -47,8 +47,48 @@ pub enum StoreError {
     Corrupt { doc_id: String, reason: String },
     #[error("a write to the database failed: {0}")]
     WriteFailed(String),
+    #[error(
+        "the data folder {dir} is in use by another Triloop (it holds {lock}); close that one first"
+    )]
+    InUse { dir: PathBuf, lock: PathBuf },
+    #[error("the disk is full: {0}")]
+    DiskFull(String),
+    #[error("the database {path} is read-only: {detail}")]
+    ReadOnly { path: PathBuf, detail: String },
     #[error("timed out waiting for a change to reach the database")]
     DurabilityTimeout,
+}
+
+/// What kind of failure a SQLite error is, for the errors people can act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    DiskFull,
+    ReadOnly,
+    Other,
+}
+
+/// Classifies a SQLite error: `SQLITE_FULL` is a full disk (or file-size limit);
+/// `SQLITE_READONLY` and `SQLITE_PERM` a database that may not be written.
+pub fn failure_of(e: &rusqlite::Error) -> Failure {
+    match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::DiskFull) => Failure::DiskFull,
+        Some(rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied) => {
+            Failure::ReadOnly
+        }
+        _ => Failure::Other,
+    }
+}
+
+impl StoreError {
+    /// The kind of failure, for the boundary's error codes.
+    pub fn failure(&self) -> Failure {
+        match self {
+            StoreError::DiskFull(_) => Failure::DiskFull,
+            StoreError::ReadOnly { .. } => Failure::ReadOnly,
+            StoreError::Sql(e) | StoreError::Open { source: e, .. } => failure_of(e),
+            _ => Failure::Other,
+        }
+    }
 }
 
 /// A handle on the database. Cheap to clone; all clones share one connection.
@@ -69,6 +109,24 @@ struct Inner {
     /// Chunk writes commit in the order samod issued them (see [`Store::ordered_write`]).
     write_order: Mutex<WriteOrder>,
     write_turn: Condvar,
+    /// Chunk writes and deletes that failed (a full disk…), in samod's order: each later
+    /// write commits them first, in one transaction with itself, so that no chunk is ever
+    /// committed without the ones before it and no compaction deletes what it replaces
+    /// before the replacement is on disk.
+    pending: Mutex<Vec<PendingWrite>>,
+    /// The data folder's lock, held while the store is open (see [`Store::open_exclusive`]).
+    lock: Mutex<Option<std::fs::File>>,
+}
+
+pub(crate) enum PendingWrite {
+    Put {
+        key: String,
+        doc: String,
+        data: Vec<u8>,
+    },
+    Delete {
+        key: String,
+    },
 }
 
 /// Tickets for chunk writes: ticket `n` may commit once every lower ticket is done.
@@ -112,7 +170,7 @@ impl Drop for WriteTicket {
 struct Persisted {
     keys: HashSet<String>,
     order: VecDeque<String>,
-    last_error: Option<String>,
+    last_error: Option<(Failure, String)>,
 }
 
 const PERSISTED_CAP: usize = 65_536;
@@ -149,8 +207,94 @@ impl Store {
                 checked: Mutex::new(HashSet::new()),
                 write_order: Mutex::new(WriteOrder::default()),
                 write_turn: Condvar::new(),
+                pending: Mutex::new(Vec::new()),
+                lock: Mutex::new(None),
             }),
         })
+    }
+
+    /// Opens the database like [`Store::open`], holding an exclusive lock on
+    /// `<database>.lock` beside it while the store is open: one process per data folder.
+    /// A second process gets [`StoreError::InUse`] and touches nothing. The lock is an OS
+    /// file lock (`flock`): it goes with the process, also when the process is killed.
+    pub fn open_exclusive(path: &Path) -> Result<Store, StoreError> {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let mut lock_path = path.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        let io = |e: std::io::Error| {
+            let detail = format!("{}: {e}", lock_path.display());
+            match e.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    StoreError::ReadOnly {
+                        path: path.to_path_buf(),
+                        detail,
+                    }
+                }
+                std::io::ErrorKind::StorageFull => StoreError::DiskFull(detail),
+                _ => StoreError::WriteFailed(detail),
+            }
+        };
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(StoreError::InUse {
+                    dir: path.parent().unwrap_or(path).to_path_buf(),
+                    lock: lock_path,
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
+        }
+        let store = Store::open(path)?;
+        *store.inner.lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(file);
+        Ok(store)
+    }
+
+    /// Lets another process open the data folder (after the core closed).
+    pub fn release_lock(&self) {
+        self.inner
+            .lock
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+    }
+
+    /// Commits `op` after every write that failed before it, in one transaction; on
+    /// failure keeps them all for the next write. The keys of the chunks now on disk.
+    pub(crate) fn write_in_order(
+        &self,
+        c: &mut Connection,
+        op: PendingWrite,
+    ) -> rusqlite::Result<Vec<String>> {
+        let mut pending = self.inner.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.push(op);
+        let tx = c.transaction()?;
+        for op in pending.iter() {
+            match op {
+                PendingWrite::Put { key, doc, data } => {
+                    chunks::put_chunk(&tx, key, doc, data)?;
+                }
+                PendingWrite::Delete { key } => {
+                    tx.execute("DELETE FROM chunk WHERE key = ?1", [key])?;
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(pending
+            .drain(..)
+            .filter_map(|op| match op {
+                PendingWrite::Put { key, .. } => Some(key),
+                PendingWrite::Delete { .. } => None,
+            })
+            .collect())
     }
 
     /// Takes the next place in the chunk write order. Called when samod first polls a
@@ -244,7 +388,7 @@ impl Store {
         self.inner.persisted_changed.notify_waiters();
     }
 
-    fn mark_write_failed(&self, error: String) {
+    fn mark_write_failed(&self, error: (Failure, String)) {
         self.inner
             .persisted
             .lock()
@@ -274,8 +418,15 @@ impl Store {
                 if keys.iter().any(|k| p.keys.contains(k)) {
                     return Ok(());
                 }
-                if let Some(e) = p.last_error.take() {
-                    return Err(StoreError::WriteFailed(e));
+                if let Some((failure, e)) = p.last_error.take() {
+                    return Err(match failure {
+                        Failure::DiskFull => StoreError::DiskFull(e),
+                        Failure::ReadOnly => StoreError::ReadOnly {
+                            path: self.inner.path.clone(),
+                            detail: e,
+                        },
+                        Failure::Other => StoreError::WriteFailed(e),
+                    });
                 }
             }
             if tokio::time::timeout_at(deadline, notified).await.is_err() {

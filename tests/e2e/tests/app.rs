@@ -1862,3 +1862,51 @@ async fn domain_element_context(c: &Client, name: &str) -> Result<String> {
     .await?;
     Ok(v.as_str().unwrap_or_default().to_string())
 }
+
+#[tokio::test]
+async fn a_second_app_on_the_same_data_folder_says_so_and_touches_nothing() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    // The first Triloop on this folder: a core holding it (as a running app does).
+    let first = api::Core::open(api::Config {
+        data_dir: data.path().to_path_buf(),
+        seed_demo: false,
+    })
+    .await
+    .unwrap();
+    first.create_workspace("一号").await.unwrap();
+    let files = |dir: &Path| -> Result<Vec<(String, Vec<u8>)>> {
+        let mut v = Vec::new();
+        for e in std::fs::read_dir(dir)? {
+            let p = e?.path();
+            // The log folder is the second app's own diagnostics.
+            if p.is_file() {
+                v.push((p.display().to_string(), std::fs::read(&p)?));
+            }
+        }
+        v.sort();
+        Ok(v)
+    };
+    let before = files(data.path())?;
+
+    let driver = Driver::start(&[])?;
+    let c = driver.launch(data.path()).await?;
+    let banner = wait_css(&c, "[data-testid=error-banner][data-code=dataFolderInUse]").await?;
+    let text = banner.text().await?;
+    assert!(
+        text.contains("Another Triloop window already has this data folder open")
+            || text.contains("另一个 Triloop 窗口已打开此数据文件夹"),
+        "{text}"
+    );
+    e2e::save_screenshot(&c, "second-app-on-one-data-folder").await?;
+    c.close().await?;
+    drop(driver);
+    assert_eq!(
+        files(data.path())?,
+        before,
+        "the second app wrote into the data folder"
+    );
+    // The first one is unharmed.
+    assert_eq!(first.list_workspaces().await.unwrap().len(), 1);
+    first.close().await;
+    Ok(())
+}
