@@ -144,6 +144,9 @@ impl Core {
                     .await??;
                 Ok(DocProblems::DomainModel(model::domain::validate(&m)))
             }
+            Some(DocKind::SandboxPrototype) => Ok(DocProblems::SandboxPrototype(
+                self.validate_prototype(document_id).await?,
+            )),
             _ => Err(invalid(format!("document {document_id} has no validation"))),
         }
     }

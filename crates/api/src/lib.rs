@@ -14,6 +14,7 @@ mod flows;
 mod links;
 pub mod logging;
 mod meeting;
+mod prototypes;
 mod sync;
 pub use sync::EXTRA_CA_ENV;
 pub mod types;
@@ -32,6 +33,7 @@ use samod::{DocHandle, DocumentId, Repo};
 use store::{Store, WorkspaceRow};
 
 use error::{internal, invalid, not_found, read_only};
+pub use prototypes::{SAMPLE_ROWS, build_bundle, player_html};
 pub use types::*;
 
 /// Environment variable that overrides where the database and logs live.
@@ -852,6 +854,14 @@ impl Core {
                             .await??;
                     exchange::Content::DomainModel { model }
                 }
+                DocKind::SandboxPrototype => {
+                    let handle = self.handle(&entry.id).await?;
+                    let prototype = run_blocking(move || {
+                        handle.with_document(|doc| model::prototype::read(doc))
+                    })
+                    .await??;
+                    exchange::Content::SandboxPrototype { prototype }
+                }
                 _ => continue,
             };
             let handle = self.handle(&entry.id).await?;
@@ -900,6 +910,8 @@ impl Core {
         // the links.
         let mut created: Vec<String> = Vec::new();
         let mut new_ids: HashMap<String, String> = HashMap::new();
+        // Prototypes name other documents of the bundle: filled once every id is known.
+        let mut prototypes: Vec<(String, &str, &model::prototype::Prototype)> = Vec::new();
         for d in &bundle.documents {
             let summary = match &d.content {
                 exchange::Content::BusinessFlow { flow, bpmn_source } => {
@@ -940,12 +952,35 @@ impl Core {
                     }
                     s
                 }
+                exchange::Content::SandboxPrototype { prototype } => {
+                    let s = self
+                        .create_document(workspace_id, DocKind::SandboxPrototype, &d.title)
+                        .await?;
+                    prototypes.push((s.id.clone(), &d.title, prototype));
+                    s
+                }
             };
             tracing::debug!(doc = %summary.id, "imported");
             if !d.id.is_empty() {
                 new_ids.insert(d.id.clone(), summary.id.clone());
             }
             created.push(summary.id);
+        }
+        for (id, title, prototype) in prototypes {
+            let renamed = prototype
+                .clone()
+                .rename_documents(|d| new_ids.get(d).cloned());
+            let ops = exchange::prototype_ops(&renamed);
+            if !ops.is_empty() {
+                self.change(&id, move |doc| model::prototype::apply(doc, &ops))
+                    .await
+                    .map_err(|e| {
+                        ApiError::new(
+                            ErrorCode::BadFile,
+                            format!("document {title:?}: {}", e.detail),
+                        )
+                    })?;
+            }
         }
         for (d, from) in bundle.documents.iter().zip(created) {
             if d.links.is_empty() {
