@@ -277,7 +277,13 @@ impl Core {
         let row = self.workspace_row(workspace_id)?;
         self.sync.stop(workspace_id);
         let docs = match self.read_index(&row.index_doc).await {
-            Ok(idx) => idx.documents.into_iter().map(|d| d.id).collect(),
+            // A shelf listed in the index serves every workspace: it stays.
+            Ok(idx) => idx
+                .documents
+                .into_iter()
+                .filter(|d| d.kind != DocKind::CapabilityShelf)
+                .map(|d| d.id)
+                .collect(),
             Err(_) => Vec::new(),
         };
         self.store.remove_workspace(workspace_id)?;
@@ -333,6 +339,10 @@ impl Core {
             )));
         }
         self.link(&row, url, token, info)?;
+        // The organisation's shelf travels with the workspace (listed in its index).
+        if let Err(e) = self.share_shelf(workspace_id).await {
+            tracing::warn!(error = %e, "the shelf cannot be listed in the linked workspace");
+        }
         Ok(self.sync.status(workspace_id))
     }
 

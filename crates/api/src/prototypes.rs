@@ -4,8 +4,8 @@
 //! The shelf: built-in parts ship with the app (`model::shelf::builtin_parts`); the parts
 //! people add live in the organisation's shelf document. On the laptop that is one document
 //! shared by every workspace, created on first use, its id kept in the local settings
-//! (`shelf_document`). It is in no workspace index of its own; see ARCHITECTURE.md for how it
-//! travels with a workspace linked to a server.
+//! (`shelf_document`). A workspace linked to a server lists it in its index, so that it
+//! syncs with the workspace (the server's access is per workspace index); see ARCHITECTURE.md.
 
 use std::collections::BTreeMap;
 
@@ -52,7 +52,8 @@ impl Core {
 
     /// Every part of the shelf whose name in either language (or a keyword) contains
     /// `query` (any case; empty: all): the built-in parts first, in their files' order, then
-    /// the organisation's parts by name.
+    /// the organisation's parts by name — this laptop's shelf and the shelves other people
+    /// shared through the workspaces linked to a server (listed in their indexes).
     pub async fn list_shelf(&self, query: &str) -> Result<Vec<ShelfPart>, ApiError> {
         let mut out: Vec<ShelfPart> = shelf::builtin_parts()?
             .into_iter()
@@ -63,16 +64,73 @@ impl Core {
                 document: None,
             })
             .collect();
-        let id = self.shelf_document().await?;
-        let mut own = self.shelf_parts(&id).await?;
-        own.retain(|p| p.matches(query));
-        own.sort_by(|a, b| a.name_zh.cmp(&b.name_zh).then(a.id.cmp(&b.id)));
-        out.extend(own.into_iter().map(|part| ShelfPart {
-            part,
-            builtin: false,
-            document: Some(id.clone()),
-        }));
+        let mut own: Vec<ShelfPart> = Vec::new();
+        for id in self.shelf_documents().await? {
+            // A shared shelf not (yet) synced or damaged offers nothing; the others still do.
+            let parts = match self.shelf_parts(&id).await {
+                Ok(p) => p,
+                Err(e) => {
+                    tracing::warn!(doc = %id, error = %e, "a shelf cannot be read");
+                    continue;
+                }
+            };
+            for part in parts {
+                if part.matches(query) && !own.iter().any(|x| x.part.id == part.id) {
+                    own.push(ShelfPart {
+                        part,
+                        builtin: false,
+                        document: Some(id.clone()),
+                    });
+                }
+            }
+        }
+        own.sort_by(|a, b| {
+            a.part
+                .name_zh
+                .cmp(&b.part.name_zh)
+                .then(a.part.id.cmp(&b.part.id))
+        });
+        out.extend(own);
         Ok(out)
+    }
+
+    /// The shelf documents this laptop knows: its own first, then those listed in the
+    /// indexes of its workspaces (shared through a server).
+    async fn shelf_documents(&self) -> Result<Vec<String>, ApiError> {
+        let mut out = vec![self.shelf_document().await?];
+        for row in self.store.workspaces()? {
+            let Ok(idx) = self.read_index(&row.index_doc).await else {
+                continue;
+            };
+            for e in idx.documents {
+                if e.kind == DocKind::CapabilityShelf && !out.contains(&e.id) {
+                    out.push(e.id);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Lists this laptop's shelf in a workspace's index, so that it syncs with the
+    /// workspace (a server shows a person the documents their workspace's index lists).
+    /// Linking a workspace to a server does this; doing it twice changes nothing.
+    pub async fn share_shelf(&self, workspace_id: &str) -> Result<(), ApiError> {
+        let row = self.workspace_row(workspace_id)?;
+        let id = self.shelf_document().await?;
+        let idx = self.read_index(&row.index_doc).await?;
+        if idx.documents.iter().any(|d| d.id == id) {
+            return Ok(());
+        }
+        let entry = model::DocumentEntry {
+            id,
+            kind: DocKind::CapabilityShelf,
+            title: "能力货架 / Capability shelf".into(),
+            created_at: self.clock.now_ms() as f64,
+        };
+        self.change(&row.index_doc, move |doc| {
+            workspace::add_document(doc, &entry)
+        })
+        .await
     }
 
     async fn shelf_parts(&self, shelf_doc: &str) -> Result<Vec<Part>, ApiError> {
@@ -92,11 +150,11 @@ impl Core {
                 .find(|p| p.id == part_id)
                 .ok_or_else(|| not_found(format!("the shelf has no part {part_id}")));
         }
-        let id = self.shelf_document().await?;
-        self.shelf_parts(&id)
+        self.list_shelf("")
             .await?
             .into_iter()
-            .find(|p| p.id == part_id)
+            .find(|p| p.part.id == part_id)
+            .map(|p| p.part)
             .ok_or_else(|| not_found(format!("the shelf has no part {part_id}")))
     }
 
@@ -152,7 +210,14 @@ impl Core {
                 "{part_id} ships with Triloop and cannot be removed"
             )));
         }
-        let id = self.shelf_document().await?;
+        // Removed from the shelf that holds it (this laptop's, or one shared with it).
+        let id = self
+            .list_shelf("")
+            .await?
+            .into_iter()
+            .find(|p| p.part.id == part_id)
+            .and_then(|p| p.document)
+            .ok_or_else(|| not_found(format!("the shelf has no part {part_id}")))?;
         let op = RecordOp::Remove {
             id: part_id.to_string(),
         };

@@ -1268,7 +1268,7 @@ pub fn validate(p: &Prototype, domains: &DomainModels) -> Vec<PrototypeProblem> 
                 }
                 ActionStep::Command { document, command } => {
                     let found = domains.get(document).and_then(|m| m.element(command));
-                    if !found.is_some_and(|e| e.kind == ElementKind::Command) {
+                    if found.is_none_or(|e| e.kind != ElementKind::Command) {
                         add(CommandMissing, &a.id, screen);
                     }
                 }
@@ -1282,36 +1282,30 @@ pub fn validate(p: &Prototype, domains: &DomainModels) -> Vec<PrototypeProblem> 
         }
     }
 
-    // Forms: a submit, and a field for every required attribute.
+    // Forms: a submit, and a field for every required attribute. What is inside each form:
+    // one walk up from every component (cost: components x depth).
+    let mut inside_of: HashMap<&str, Vec<&Component>> = HashMap::new();
+    for c in &p.components {
+        let mut at = Some(c);
+        let mut steps = 0;
+        while let Some(k) = at {
+            if k.kind == ComponentKind::Form {
+                inside_of.entry(k.id.as_str()).or_default().push(c);
+            }
+            steps += 1;
+            if steps > comps.len() {
+                break;
+            }
+            at = k.parent.as_deref().and_then(|id| comps.get(id).copied());
+        }
+    }
     for form in p
         .components
         .iter()
         .filter(|c| c.kind == ComponentKind::Form)
     {
         let screen = Some(form.screen.as_str());
-        let inside: Vec<&Component> = p
-            .components
-            .iter()
-            .filter(|c| {
-                c.id == form.id || {
-                    let mut at = c.parent.as_deref();
-                    let mut steps = 0;
-                    let mut found = false;
-                    while let Some(id) = at {
-                        if id == form.id {
-                            found = true;
-                            break;
-                        }
-                        steps += 1;
-                        if steps > comps.len() {
-                            break;
-                        }
-                        at = comps.get(id).and_then(|k| k.parent.as_deref());
-                    }
-                    found
-                }
-            })
-            .collect();
+        let inside: Vec<&Component> = inside_of.remove(form.id.as_str()).unwrap_or_default();
         let submits = inside.iter().any(|c| {
             triggers.get(c.id.as_str()).is_some_and(|acts| {
                 acts.iter().any(|a| {
