@@ -520,6 +520,21 @@ async fn place_shelf_part(
     .await
 }
 
+/// A new workspace started from a product template of the shelf (its flows, domain model
+/// and prototype).
+#[tauri::command]
+#[specta::specta]
+async fn create_workspace_from_template(
+    state: State<'_, AppState>,
+    part_id: String,
+    name: String,
+) -> Result<WorkspaceSummary, ApiError> {
+    call(state, |c| async move {
+        c.create_workspace_from_template(&part_id, &name).await
+    })
+    .await
+}
+
 /// Everything the player needs to play the prototype, its sample data from `seed`.
 #[tauri::command]
 #[specta::specta]
@@ -830,6 +845,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             add_shelf_part,
             remove_shelf_part,
             place_shelf_part,
+            create_workspace_from_template,
             prototype_player_bundle,
             walk_gherkin,
             export_openapi_file,

@@ -39,6 +39,11 @@ export const commands = {
 	removeShelfPart: (partId: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_shelf_part", { partId })),
 	/**  Places a copy of a shelf part on a screen of a prototype: one edit, undone as one. */
 	placeShelfPart: (documentId: string, partId: string, screen: string, parent: string | null, x: number | null, y: number | null) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("place_shelf_part", { documentId, partId, screen, parent, x, y })),
+	/**
+	 *  A new workspace started from a product template of the shelf (its flows, domain model
+	 *  and prototype).
+	 */
+	createWorkspaceFromTemplate: (partId: string, name: string) => typedError<WorkspaceSummary, ApiError>(__TAURI_INVOKE("create_workspace_from_template", { partId, name })),
 	/**  Everything the player needs to play the prototype, its sample data from `seed`. */
 	prototypePlayerBundle: (documentId: string, seed: number) => typedError<PlayerBundle_Serialize, ApiError>(__TAURI_INVOKE("prototype_player_bundle", { documentId, seed })),
 	/**  A walk of the prototype as Given/When/Then lines (Chinese when `zh`). */
@@ -2326,19 +2331,77 @@ export type TableView_Serialize = {
  */
 export type Template = Template_Serialize | Template_Deserialize;
 
-/**  An entity a template's domain model starts with. */
+/**
+ *  A trigger of a template screen: calls a command of the template's entities (by name),
+ *  then goes to a screen (by key); or just goes there.
+ */
+export type TemplateAction = TemplateAction_Serialize | TemplateAction_Deserialize;
+
+/**
+ *  A trigger of a template screen: calls a command of the template's entities (by name),
+ *  then goes to a screen (by key); or just goes there.
+ */
+export type TemplateAction_Deserialize = {
+	/**  The trigger's key among the screen's components. */
+	component: string,
+	command?: string | null,
+	screen?: string | null,
+};
+
+/**
+ *  A trigger of a template screen: calls a command of the template's entities (by name),
+ *  then goes to a screen (by key); or just goes there.
+ */
+export type TemplateAction_Serialize = {
+	/**  The trigger's key among the screen's components. */
+	component: string,
+	command: string | null,
+	screen: string | null,
+};
+
+/**  A component of a template screen bound to an entity of the template (by names). */
+export type TemplateBinding = TemplateBinding_Serialize | TemplateBinding_Deserialize;
+
+/**  A component of a template screen bound to an entity of the template (by names). */
+export type TemplateBinding_Deserialize = {
+	component: string,
+	entity: string,
+	attribute?: string | null,
+	collection?: boolean,
+};
+
+/**  A component of a template screen bound to an entity of the template (by names). */
+export type TemplateBinding_Serialize = {
+	component: string,
+	entity: string,
+	attribute: string | null,
+	collection: boolean,
+};
+
+/**
+ *  An entity a template's domain model starts with: its attributes (the first is its
+ *  identifier) and the commands its aggregate handles.
+ */
 export type TemplateEntity = TemplateEntity_Serialize | TemplateEntity_Deserialize;
 
-/**  An entity a template's domain model starts with. */
+/**
+ *  An entity a template's domain model starts with: its attributes (the first is its
+ *  identifier) and the commands its aggregate handles.
+ */
 export type TemplateEntity_Deserialize = {
 	name: string,
 	attributes?: ContractField_Deserialize[],
+	commands?: string[],
 };
 
-/**  An entity a template's domain model starts with. */
+/**
+ *  An entity a template's domain model starts with: its attributes (the first is its
+ *  identifier) and the commands its aggregate handles.
+ */
 export type TemplateEntity_Serialize = {
 	name: string,
 	attributes: ContractField_Serialize[],
+	commands: string[],
 };
 
 export type TemplateFlow = TemplateFlow_Serialize | TemplateFlow_Deserialize;
@@ -2362,8 +2425,10 @@ export type TemplateScreen_Deserialize = {
 	name: string,
 	device: Device,
 	components?: PartComponent_Deserialize[],
-	/**  The keys of the screens it leads to. */
-	leadsTo?: string[],
+	/**  What its triggers do. */
+	actions?: TemplateAction_Deserialize[],
+	/**  What its components show of the template's entities. */
+	bindings?: TemplateBinding_Deserialize[],
 };
 
 /**  A screen a template starts with. */
@@ -2372,8 +2437,10 @@ export type TemplateScreen_Serialize = {
 	name: string,
 	device: Device,
 	components: PartComponent_Serialize[],
-	/**  The keys of the screens it leads to. */
-	leadsTo: string[],
+	/**  What its triggers do. */
+	actions: TemplateAction_Serialize[],
+	/**  What its components show of the template's entities. */
+	bindings: TemplateBinding_Serialize[],
 };
 
 /**

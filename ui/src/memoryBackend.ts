@@ -771,6 +771,8 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
     addShelfPart: () => respond<ShelfPart>(() => err("invalidInput", "the capability shelf is kept by the desktop app's core")),
     removeShelfPart: (partId: string) => respond<null>(() => err("notFound", `the shelf has no part ${partId}`)),
     placeShelfPart: () => respond<EditResult>(() => err("invalidInput", "shelf parts are placed by the desktop app's core")),
+    createWorkspaceFromTemplate: () =>
+      respond<WorkspaceSummary>(() => err("invalidInput", "templates are started by the desktop app's core")),
     prototypePlayerBundle: () => respond<PlayerBundle>(() => err("invalidInput", "the player's bundle is built by the desktop app's core")),
     walkGherkin: () => respond<string[]>(() => err("invalidInput", "walks are read by the desktop app's core")),
     exportOpenapiFile: (_documentId: string, path: string) =>

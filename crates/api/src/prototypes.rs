@@ -646,3 +646,46 @@ impl Core {
         Ok(prototype::gherkin(&p, walk, zh))
     }
 }
+
+impl Core {
+    /// A new workspace named `name` started from a product template of the shelf: its
+    /// business flows, its domain model and its prototype (bound to that model). All of it
+    /// or, on any error, nothing.
+    pub async fn create_workspace_from_template(
+        &self,
+        part_id: &str,
+        name: &str,
+    ) -> Result<WorkspaceSummary, ApiError> {
+        let name = clean_name(name)?;
+        let part = self.shelf_part(part_id).await?;
+        const DOMAIN: &str = "template-domain";
+        let (flows, domain, prototype) = shelf::instantiate(&part, DOMAIN)?;
+        let mut documents: Vec<exchange::BundleDocument> = flows
+            .into_iter()
+            .enumerate()
+            .map(|(i, (title, flow))| exchange::BundleDocument {
+                id: format!("template-flow-{i}"),
+                title,
+                content: exchange::Content::BusinessFlow {
+                    flow,
+                    bpmn_source: None,
+                },
+                links: Vec::new(),
+            })
+            .collect();
+        documents.push(exchange::BundleDocument {
+            id: DOMAIN.into(),
+            title: format!("{} 领域模型", part.name_zh),
+            content: exchange::Content::DomainModel { model: domain },
+            links: Vec::new(),
+        });
+        documents.push(exchange::BundleDocument {
+            id: "template-prototype".into(),
+            title: format!("{} 原型", part.name_zh),
+            content: exchange::Content::SandboxPrototype { prototype },
+            links: Vec::new(),
+        });
+        self.import_bundle(&exchange::Bundle { name, documents })
+            .await
+    }
+}

@@ -700,3 +700,71 @@ async fn a_walk_reads_as_given_when_then_through_the_core() {
     );
     c.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_workspace_starts_from_a_product_template_with_flows_a_domain_model_and_screens() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = core(dir.path()).await;
+    let template = c
+        .list_shelf("")
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.part.category == PartCategory::Template)
+        .unwrap();
+    let ws = c
+        .create_workspace_from_template(&template.part.id, "新专题")
+        .await
+        .unwrap();
+    let view = c.open_workspace(&ws.id).await.unwrap();
+    let kinds: Vec<DocKind> = view.documents.iter().map(|d| d.kind).collect();
+    assert!(kinds.contains(&DocKind::BusinessFlow));
+    assert!(kinds.contains(&DocKind::DomainModel));
+    assert!(kinds.contains(&DocKind::SandboxPrototype));
+    let dm = view
+        .documents
+        .iter()
+        .find(|d| d.kind == DocKind::DomainModel)
+        .unwrap();
+    let proto = view
+        .documents
+        .iter()
+        .find(|d| d.kind == DocKind::SandboxPrototype)
+        .unwrap();
+    // The domain model is clean; the prototype is bound to it and validates clean.
+    match c.validate_document(&dm.id).await.unwrap() {
+        DocProblems::DomainModel(p) => assert!(p.is_empty(), "{p:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        problems(c.validate_document(&proto.id).await.unwrap()),
+        vec![]
+    );
+    let p = proto_of(c.open_document(&proto.id).await.unwrap());
+    assert!(p.screens.len() >= 3);
+    assert!(
+        p.components
+            .iter()
+            .filter_map(|c| c.binding.as_ref())
+            .all(|b| b.document == dm.id)
+    );
+    // The flows have their steps as tasks between a start and an end.
+    let flow = view
+        .documents
+        .iter()
+        .find(|d| d.kind == DocKind::BusinessFlow)
+        .unwrap();
+    let f = c.open_flow(&flow.id).await.unwrap();
+    assert!(f.nodes.len() >= 3 && f.edges.len() == f.nodes.len() - 1);
+    // Not a template: refused, nothing created.
+    let before = c.list_workspaces().await.unwrap().len();
+    assert_eq!(
+        c.create_workspace_from_template("builtin:button", "x")
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidInput
+    );
+    assert_eq!(c.list_workspaces().await.unwrap().len(), before);
+    c.close().await;
+}

@@ -77,12 +77,40 @@ pub struct TemplateScreen {
     pub device: Device,
     #[serde(default)]
     pub components: Vec<PartComponent>,
-    /// The keys of the screens it leads to.
+    /// What its triggers do.
     #[serde(default)]
-    pub leads_to: Vec<String>,
+    pub actions: Vec<TemplateAction>,
+    /// What its components show of the template's entities.
+    #[serde(default)]
+    pub bindings: Vec<TemplateBinding>,
 }
 
-/// An entity a template's domain model starts with.
+/// A trigger of a template screen: calls a command of the template's entities (by name),
+/// then goes to a screen (by key); or just goes there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateAction {
+    /// The trigger's key among the screen's components.
+    pub component: String,
+    pub command: Option<String>,
+    pub screen: Option<String>,
+}
+
+/// A component of a template screen bound to an entity of the template (by names).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateBinding {
+    pub component: String,
+    pub entity: String,
+    pub attribute: Option<String>,
+    #[serde(default)]
+    pub collection: bool,
+}
+
+/// An entity a template's domain model starts with: its attributes (the first is its
+/// identifier) and the commands its aggregate handles.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
@@ -90,6 +118,8 @@ pub struct TemplateEntity {
     pub name: String,
     #[serde(default)]
     pub attributes: Vec<ContractField>,
+    #[serde(default)]
+    pub commands: Vec<String>,
 }
 
 /// What a product template starts: screens, the entities of a domain model, and the names
@@ -226,14 +256,58 @@ pub fn check_part(p: &Part) -> Result<(), ModelError> {
         }
     }
     if let Some(t) = &p.template {
-        let keys: BTreeSet<&str> = t.screens.iter().map(|s| s.key.as_str()).collect();
-        for s in &t.screens {
-            check_tree(&format!("{}/{}", p.id, s.key), &s.components)?;
-            if let Some(k) = s.leads_to.iter().find(|k| !keys.contains(k.as_str())) {
-                return Err(ModelError::InvalidEdit(format!(
-                    "template {} leads to a screen it has not: {k}",
-                    p.id
-                )));
+        check_template(&p.id, t)?;
+    }
+    Ok(())
+}
+
+fn check_template(id: &str, t: &Template) -> Result<(), ModelError> {
+    let bad = |what: String| Err(ModelError::InvalidEdit(format!("template {id}: {what}")));
+    let keys: BTreeSet<&str> = t.screens.iter().map(|s| s.key.as_str()).collect();
+    if keys.len() != t.screens.len() {
+        return bad("two screens with one key".into());
+    }
+    let commands: BTreeSet<&str> = t
+        .entities
+        .iter()
+        .flat_map(|e| e.commands.iter().map(String::as_str))
+        .collect();
+    for e in &t.entities {
+        if e.name.trim().is_empty() || e.attributes.is_empty() {
+            return bad(
+                "an entity needs a name and attributes (the first is its identifier)".into(),
+            );
+        }
+    }
+    for s in &t.screens {
+        check_tree(&format!("{id}/{}", s.key), &s.components)?;
+        let has = |k: &str| s.components.iter().any(|c| c.key == k);
+        for a in &s.actions {
+            if !has(&a.component) {
+                return bad(format!("{}: no trigger {}", s.key, a.component));
+            }
+            if let Some(to) = &a.screen
+                && !keys.contains(to.as_str())
+            {
+                return bad(format!("{}: no screen {to}", s.key));
+            }
+            if let Some(c) = &a.command
+                && !commands.contains(c.as_str())
+            {
+                return bad(format!("{}: no command {c}", s.key));
+            }
+        }
+        for b in &s.bindings {
+            let Some(e) = t.entities.iter().find(|e| e.name == b.entity) else {
+                return bad(format!("{}: no entity {}", s.key, b.entity));
+            };
+            if !has(&b.component) {
+                return bad(format!("{}: no component {}", s.key, b.component));
+            }
+            if let Some(a) = &b.attribute
+                && !e.attributes.iter().any(|x| x.name == *a)
+            {
+                return bad(format!("{}: {} has no attribute {a}", s.key, b.entity));
             }
         }
     }
@@ -549,4 +623,208 @@ pub fn part_from_selection(
     };
     check_part(&part)?;
     Ok(part)
+}
+
+/// What a template starts, as documents: its business flows (a start event, a task per
+/// step, an end event), a domain model (one bounded context; per entity an aggregate whose
+/// root it is, its attributes, the commands the aggregate handles) and a prototype (its
+/// screens with their components, bindings and actions). The prototype names the domain
+/// model as `domain_document` (an import points it at the new document).
+pub fn instantiate(
+    part: &Part,
+    domain_document: &str,
+) -> Result<
+    (
+        Vec<(String, crate::Flow)>,
+        crate::domain::DomainModel,
+        crate::prototype::Prototype,
+    ),
+    ModelError,
+> {
+    use crate::domain::{Attribute, BoundedContext, DataType, DomainElement, ElementKind};
+    use crate::prototype::{Action, ActionStep, Binding, FieldType, Prototype, Screen};
+    use crate::{EdgeKind, FlowEdge, FlowNode, NodeKind};
+    let Some(t) = &part.template else {
+        return Err(ModelError::InvalidEdit(format!(
+            "part {} is not a template",
+            part.id
+        )));
+    };
+    check_template(&part.id, t)?;
+
+    let flows = t
+        .flows
+        .iter()
+        .map(|f| {
+            let mut nodes = vec![FlowNode::new(
+                "start",
+                NodeKind::StartEvent,
+                "",
+                80.0,
+                100.0,
+            )];
+            for (i, step) in f.steps.iter().enumerate() {
+                nodes.push(FlowNode::new(
+                    format!("task{}", i + 1),
+                    NodeKind::UserTask,
+                    step.clone(),
+                    180.0 + i as f64 * 170.0,
+                    78.0,
+                ));
+            }
+            nodes.push(FlowNode::new(
+                "end",
+                NodeKind::EndEvent,
+                "",
+                180.0 + f.steps.len() as f64 * 170.0,
+                100.0,
+            ));
+            let edges = nodes
+                .windows(2)
+                .enumerate()
+                .map(|(i, w)| {
+                    FlowEdge::new(format!("e{i}"), EdgeKind::SequenceFlow, &w[0].id, &w[1].id)
+                })
+                .collect();
+            (
+                f.name.clone(),
+                crate::Flow {
+                    nodes,
+                    edges,
+                    lanes: Vec::new(),
+                },
+            )
+        })
+        .collect();
+
+    let mut m = crate::domain::DomainModel::default();
+    let width = 420.0 * t.entities.len().max(1) as f64 + 40.0;
+    m.contexts.push(BoundedContext {
+        id: "ctx".into(),
+        name: part.name_zh.clone(),
+        subdomain: None,
+        vision: part.description.clone(),
+        x: 40.0,
+        y: 40.0,
+        w: width,
+        h: 420.0,
+        kept: None,
+    });
+    // Names to ids, for the bindings and actions.
+    let mut entity_ids: BTreeMap<&str, String> = BTreeMap::new();
+    let mut attribute_ids: BTreeMap<(&str, &str), String> = BTreeMap::new();
+    let mut command_ids: BTreeMap<&str, String> = BTreeMap::new();
+    for (i, e) in t.entities.iter().enumerate() {
+        let (agg, ent) = (format!("agg{i}"), format!("ent{i}"));
+        let x = 20.0 + i as f64 * 420.0;
+        let mut a = DomainElement::new(&agg, "ctx", ElementKind::Aggregate, &e.name, x, 20.0);
+        a.root = Some(ent.clone());
+        let mut en = DomainElement::new(&ent, "ctx", ElementKind::Entity, &e.name, x + 20.0, 60.0);
+        en.aggregate = Some(agg.clone());
+        m.elements.push(a);
+        m.elements.push(en);
+        for (j, f) in e.attributes.iter().enumerate() {
+            let id = format!("attr{i}_{j}");
+            let data_type = match f.field_type {
+                FieldType::String | FieldType::Binary => DataType::Text,
+                FieldType::Integer => DataType::Integer,
+                FieldType::Number => DataType::Decimal,
+                FieldType::Boolean => DataType::Boolean,
+                FieldType::Date => DataType::Date,
+                FieldType::DateTime => DataType::DateTime,
+            };
+            let mut attr = Attribute::new(&id, &ent, &f.name, data_type, j as f64 + 1.0);
+            attr.required = f.required;
+            attr.identifier = j == 0;
+            attr.description = f.description.clone();
+            attribute_ids.insert((e.name.as_str(), f.name.as_str()), id);
+            m.attributes.push(attr);
+        }
+        for (k, c) in e.commands.iter().enumerate() {
+            let id = format!("cmd{i}_{k}");
+            let mut cmd = DomainElement::new(
+                &id,
+                "ctx",
+                ElementKind::Command,
+                c,
+                x + k as f64 * 150.0,
+                280.0,
+            );
+            cmd.handled_by = Some(agg.clone());
+            command_ids.insert(c.as_str(), id);
+            m.elements.push(cmd);
+        }
+        entity_ids.insert(e.name.as_str(), ent);
+    }
+    let m = crate::domain::DomainModel::from_records(m.into_records());
+
+    let mut p = Prototype::default();
+    let cid = |s: &TemplateScreen, k: &str| format!("{}_{k}", s.key);
+    for (i, s) in t.screens.iter().enumerate() {
+        let mut screen = Screen::new(&s.key, &s.name, s.device, i as f64 * 475.0, 0.0);
+        screen.start = i == 0;
+        p.screens.push(screen);
+        for c in &s.components {
+            let binding = s
+                .bindings
+                .iter()
+                .find(|b| b.component == c.key)
+                .and_then(|b| {
+                    Some(Binding {
+                        document: domain_document.to_string(),
+                        entity: entity_ids.get(b.entity.as_str())?.clone(),
+                        attribute: match &b.attribute {
+                            Some(a) => {
+                                Some(attribute_ids.get(&(b.entity.as_str(), a.as_str()))?.clone())
+                            }
+                            None => None,
+                        },
+                        collection: b.collection,
+                    })
+                });
+            p.components.push(crate::prototype::Component {
+                id: cid(s, &c.key),
+                screen: s.key.clone(),
+                parent: c.parent.as_ref().map(|k| cid(s, k)),
+                kind: c.kind,
+                part: Some(part.id.clone()),
+                name: c.name.clone(),
+                text: c.text.clone(),
+                x: c.x,
+                y: c.y,
+                w: c.w,
+                h: c.h,
+                order: c.order,
+                layout: c.layout,
+                props: c.props.clone(),
+                binding,
+            });
+        }
+        for a in &s.actions {
+            let mut steps = Vec::new();
+            let mut success = None;
+            match (&a.command, &a.screen) {
+                (Some(c), to) => {
+                    if let Some(id) = command_ids.get(c.as_str()) {
+                        steps.push(ActionStep::Command {
+                            document: domain_document.to_string(),
+                            command: id.clone(),
+                        });
+                    }
+                    success = to.clone();
+                }
+                (None, Some(to)) => steps.push(ActionStep::Navigate { screen: to.clone() }),
+                (None, None) => {}
+            }
+            p.actions.push(Action {
+                id: format!("{}_act", cid(s, &a.component)),
+                component: cid(s, &a.component),
+                name: None,
+                steps,
+                success,
+                failure: None,
+            });
+        }
+    }
+    Ok((flows, m, Prototype::from_records(p.into_records())))
 }
