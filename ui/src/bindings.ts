@@ -504,7 +504,11 @@ export type Component_Deserialize = {
 	/**  The shelf part it was placed from (informational: the part was copied). */
 	part?: string | null,
 	name: string,
-	/**  What it says: a text's text, a button's or field's label, a heading. */
+	/**
+	 *  What it says: a text's text, a button's or field's label, a heading. `{{name}}`
+	 *  placeholders name attributes of the current row (inside a list's row template, or
+	 *  on a screen opened from a row), e.g. `{{姓名}}`.
+	 */
 	text?: string | null,
 	/**  Relative to its parent (or the screen); a stack's children are laid out by `order`. */
 	x: number,
@@ -530,7 +534,11 @@ export type Component_Serialize = {
 	/**  The shelf part it was placed from (informational: the part was copied). */
 	part: string | null,
 	name: string,
-	/**  What it says: a text's text, a button's or field's label, a heading. */
+	/**
+	 *  What it says: a text's text, a button's or field's label, a heading. `{{name}}`
+	 *  placeholders name attributes of the current row (inside a list's row template, or
+	 *  on a screen opened from a row), e.g. `{{姓名}}`.
+	 */
 	text: string | null,
 	/**  Relative to its parent (or the screen); a stack's children are laid out by `order`. */
 	x: number,
@@ -1639,7 +1647,13 @@ export type PlayerCommand_Deserialize = {
 	/**  The aggregate that handles it, and its name. */
 	aggregate?: string | null,
 	aggregateName?: string | null,
-	/**  The aggregate's root entity: a call adds (or changes) a row of it in the sample store. */
+	/**
+	 *  The aggregate's root entity: a call adds a row of it to the sample store (or changes
+	 *  the row the screen shows, when it was opened from one). The row's values come from
+	 *  the fields of the form around the trigger: by attribute id where the form binds the
+	 *  root entity, else by attribute name (a command's 手机号 fills the root's 手机号);
+	 *  its identifier gets a new value when the form has none.
+	 */
 	root?: string | null,
 	attributes: PlayerAttribute_Deserialize[],
 	/**  The command no longer exists (the step fails with a message saying so). */
@@ -1653,7 +1667,13 @@ export type PlayerCommand_Serialize = {
 	/**  The aggregate that handles it, and its name. */
 	aggregate: string | null,
 	aggregateName: string | null,
-	/**  The aggregate's root entity: a call adds (or changes) a row of it in the sample store. */
+	/**
+	 *  The aggregate's root entity: a call adds a row of it to the sample store (or changes
+	 *  the row the screen shows, when it was opened from one). The row's values come from
+	 *  the fields of the form around the trigger: by attribute id where the form binds the
+	 *  root entity, else by attribute name (a command's 手机号 fills the root's 手机号);
+	 *  its identifier gets a new value when the form has none.
+	 */
 	root: string | null,
 	attributes: PlayerAttribute_Serialize[],
 	/**  The command no longer exists (the step fails with a message saying so). */

@@ -507,7 +507,11 @@ pub struct PlayerCommand {
     /// The aggregate that handles it, and its name.
     pub aggregate: Option<String>,
     pub aggregate_name: Option<String>,
-    /// The aggregate's root entity: a call adds (or changes) a row of it in the sample store.
+    /// The aggregate's root entity: a call adds a row of it to the sample store (or changes
+    /// the row the screen shows, when it was opened from one). The row's values come from
+    /// the fields of the form around the trigger: by attribute id where the form binds the
+    /// root entity, else by attribute name (a command's 手机号 fills the root's 手机号);
+    /// its identifier gets a new value when the form has none.
     pub root: Option<String>,
     pub attributes: Vec<PlayerAttribute>,
     /// The command no longer exists (the step fails with a message saying so).

@@ -285,7 +285,9 @@ pub struct Component {
     /// The shelf part it was placed from (informational: the part was copied).
     pub part: Option<String>,
     pub name: String,
-    /// What it says: a text's text, a button's or field's label, a heading.
+    /// What it says: a text's text, a button's or field's label, a heading. `{{name}}`
+    /// placeholders name attributes of the current row (inside a list's row template, or
+    /// on a screen opened from a row), e.g. `{{姓名}}`.
     pub text: Option<String>,
     /// Relative to its parent (or the screen); a stack's children are laid out by `order`.
     #[cfg_attr(feature = "specta", specta(type = i32))]
