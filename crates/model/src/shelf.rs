@@ -625,22 +625,19 @@ pub fn part_from_selection(
     Ok(part)
 }
 
+/// What a template starts: its flows (titled), its domain model, its prototype.
+pub type Started = (
+    Vec<(String, crate::Flow)>,
+    crate::domain::DomainModel,
+    crate::prototype::Prototype,
+);
+
 /// What a template starts, as documents: its business flows (a start event, a task per
 /// step, an end event), a domain model (one bounded context; per entity an aggregate whose
 /// root it is, its attributes, the commands the aggregate handles) and a prototype (its
 /// screens with their components, bindings and actions). The prototype names the domain
 /// model as `domain_document` (an import points it at the new document).
-pub fn instantiate(
-    part: &Part,
-    domain_document: &str,
-) -> Result<
-    (
-        Vec<(String, crate::Flow)>,
-        crate::domain::DomainModel,
-        crate::prototype::Prototype,
-    ),
-    ModelError,
-> {
+pub fn instantiate(part: &Part, domain_document: &str) -> Result<Started, ModelError> {
     use crate::domain::{Attribute, BoundedContext, DataType, DomainElement, ElementKind};
     use crate::prototype::{Action, ActionStep, Binding, FieldType, Prototype, Screen};
     use crate::{EdgeKind, FlowEdge, FlowNode, NodeKind};
