@@ -10,8 +10,8 @@ use std::sync::Arc;
 use api::{
     ApiError, AppInfo, Config, Core, CoreEvent, DataModelView, DocKind, DocOps, DocProblems,
     DocumentSummary, DocumentView, EditResult, ErrorCode, FileFormat, Link, LinkKind, LinkTarget,
-    MeetingInvitation, MeetingRoom, PresencePeer, PresencePoint, ResolvedLink, SqlDialect,
-    SyncStatus, WorkspaceSummary, WorkspaceView,
+    MeetingInvitation, MeetingRoom, PartCategory, PlayerBundle, PresencePeer, PresencePoint,
+    ResolvedLink, ShelfPart, SqlDialect, SyncStatus, WorkspaceSummary, WorkspaceView,
 };
 use futures::FutureExt;
 use tauri::{Manager, State};
@@ -455,6 +455,146 @@ async fn domain_data_model(
     .await
 }
 
+/// The parts of the capability shelf (built-in and the organisation's) whose name in either
+/// language contains `query` (empty: all).
+#[tauri::command]
+#[specta::specta]
+async fn list_shelf(state: State<'_, AppState>, query: String) -> Result<Vec<ShelfPart>, ApiError> {
+    call(state, |c| async move { c.list_shelf(&query).await }).await
+}
+
+/// Adds the selected components of a prototype (and what is inside them) to the shelf as a
+/// new part.
+#[tauri::command]
+#[specta::specta]
+async fn add_shelf_part(
+    state: State<'_, AppState>,
+    document_id: String,
+    components: Vec<String>,
+    category: PartCategory,
+    name_zh: String,
+    name_en: String,
+    description: Option<String>,
+) -> Result<ShelfPart, ApiError> {
+    call(state, |c| async move {
+        c.add_shelf_part(
+            &document_id,
+            components,
+            category,
+            &name_zh,
+            &name_en,
+            description,
+        )
+        .await
+    })
+    .await
+}
+
+/// Removes a part the organisation added (screens that use it keep their copies).
+#[tauri::command]
+#[specta::specta]
+async fn remove_shelf_part(state: State<'_, AppState>, part_id: String) -> Result<(), ApiError> {
+    call(
+        state,
+        |c| async move { c.remove_shelf_part(&part_id).await },
+    )
+    .await
+}
+
+/// Places a copy of a shelf part on a screen of a prototype: one edit, undone as one.
+#[tauri::command]
+#[specta::specta]
+async fn place_shelf_part(
+    state: State<'_, AppState>,
+    document_id: String,
+    part_id: String,
+    screen: String,
+    parent: Option<String>,
+    x: f64,
+    y: f64,
+) -> Result<EditResult, ApiError> {
+    call(state, |c| async move {
+        c.place_shelf_part(&document_id, &part_id, &screen, parent, x, y)
+            .await
+    })
+    .await
+}
+
+/// A new workspace started from a product template of the shelf (its flows, domain model
+/// and prototype).
+#[tauri::command]
+#[specta::specta]
+async fn create_workspace_from_template(
+    state: State<'_, AppState>,
+    part_id: String,
+    name: String,
+) -> Result<WorkspaceSummary, ApiError> {
+    call(state, |c| async move {
+        c.create_workspace_from_template(&part_id, &name).await
+    })
+    .await
+}
+
+/// Everything the player needs to play the prototype, its sample data from `seed`.
+#[tauri::command]
+#[specta::specta]
+async fn prototype_player_bundle(
+    state: State<'_, AppState>,
+    document_id: String,
+    seed: u32,
+) -> Result<PlayerBundle, ApiError> {
+    call(state, |c| async move {
+        c.player_bundle(&document_id, seed).await
+    })
+    .await
+}
+
+/// A walk of the prototype as Given/When/Then lines (Chinese when `zh`).
+#[tauri::command]
+#[specta::specta]
+async fn walk_gherkin(
+    state: State<'_, AppState>,
+    document_id: String,
+    walk_id: String,
+    zh: bool,
+) -> Result<Vec<String>, ApiError> {
+    call(state, |c| async move {
+        c.walk_gherkin(&document_id, &walk_id, zh).await
+    })
+    .await
+}
+
+/// Writes the OpenAPI 3.1 document (JSON) of the services the prototype implies to `path`.
+#[tauri::command]
+#[specta::specta]
+async fn export_openapi_file(
+    state: State<'_, AppState>,
+    document_id: String,
+    path: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        let spec = c.prototype_openapi(&document_id).await?;
+        write_file(&path, spec.as_bytes())
+    })
+    .await
+}
+
+/// Writes the prototype as one self-contained clickable HTML file to `path`.
+#[tauri::command]
+#[specta::specta]
+async fn export_prototype_html_file(
+    state: State<'_, AppState>,
+    document_id: String,
+    seed: u32,
+    path: String,
+) -> Result<(), ApiError> {
+    call(state, |c| async move {
+        let html = c.prototype_html(&document_id, seed).await?;
+        write_file(&path, html.as_bytes())
+    })
+    .await
+}
+
 /// Writes the domain model as Context Mapper CML to `path`.
 #[tauri::command]
 #[specta::specta]
@@ -701,6 +841,15 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             choose_open_file,
             context_map_svg,
             domain_data_model,
+            list_shelf,
+            add_shelf_part,
+            remove_shelf_part,
+            place_shelf_part,
+            create_workspace_from_template,
+            prototype_player_bundle,
+            walk_gherkin,
+            export_openapi_file,
+            export_prototype_html_file,
             choose_save_path,
             import_bpmn_file,
             export_bpmn_file,

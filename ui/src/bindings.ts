@@ -26,6 +26,33 @@ export const commands = {
 	/**  The data model derived from the domain model, with the person's column overrides applied. */
 	domainDataModel: (documentId: string) => typedError<DataModelView_Serialize, ApiError>(__TAURI_INVOKE("domain_data_model", { documentId })),
 	/**
+	 *  The parts of the capability shelf (built-in and the organisation's) whose name in either
+	 *  language contains `query` (empty: all).
+	 */
+	listShelf: (query: string) => typedError<ShelfPart_Serialize[], ApiError>(__TAURI_INVOKE("list_shelf", { query })),
+	/**
+	 *  Adds the selected components of a prototype (and what is inside them) to the shelf as a
+	 *  new part.
+	 */
+	addShelfPart: (documentId: string, components: string[], category: PartCategory, nameZh: string, nameEn: string, description: string | null) => typedError<ShelfPart_Serialize, ApiError>(__TAURI_INVOKE("add_shelf_part", { documentId, components, category, nameZh, nameEn, description })),
+	/**  Removes a part the organisation added (screens that use it keep their copies). */
+	removeShelfPart: (partId: string) => typedError<null, ApiError>(__TAURI_INVOKE("remove_shelf_part", { partId })),
+	/**  Places a copy of a shelf part on a screen of a prototype: one edit, undone as one. */
+	placeShelfPart: (documentId: string, partId: string, screen: string, parent: string | null, x: number | null, y: number | null) => typedError<EditResult_Serialize, ApiError>(__TAURI_INVOKE("place_shelf_part", { documentId, partId, screen, parent, x, y })),
+	/**
+	 *  A new workspace started from a product template of the shelf (its flows, domain model
+	 *  and prototype).
+	 */
+	createWorkspaceFromTemplate: (partId: string, name: string) => typedError<WorkspaceSummary, ApiError>(__TAURI_INVOKE("create_workspace_from_template", { partId, name })),
+	/**  Everything the player needs to play the prototype, its sample data from `seed`. */
+	prototypePlayerBundle: (documentId: string, seed: number) => typedError<PlayerBundle_Serialize, ApiError>(__TAURI_INVOKE("prototype_player_bundle", { documentId, seed })),
+	/**  A walk of the prototype as Given/When/Then lines (Chinese when `zh`). */
+	walkGherkin: (documentId: string, walkId: string, zh: boolean) => typedError<string[], ApiError>(__TAURI_INVOKE("walk_gherkin", { documentId, walkId, zh })),
+	/**  Writes the OpenAPI 3.1 document (JSON) of the services the prototype implies to `path`. */
+	exportOpenapiFile: (documentId: string, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_openapi_file", { documentId, path })),
+	/**  Writes the prototype as one self-contained clickable HTML file to `path`. */
+	exportPrototypeHtmlFile: (documentId: string, seed: number, path: string) => typedError<null, ApiError>(__TAURI_INVOKE("export_prototype_html_file", { documentId, seed, path })),
+	/**
 	 *  Asks where to save a file named `suggested_name` (its extension sets the filter);
 	 *  `None` when the person cancels.
 	 */
@@ -72,6 +99,72 @@ export const events = {
 };
 
 /* Types */
+/**  An action (交互): what a trigger component does when used. */
+export type Action = Action_Serialize | Action_Deserialize;
+
+/**  One step of an action. */
+export type ActionStep = ActionStep_Serialize | ActionStep_Deserialize;
+
+/**  One step of an action. */
+export type ActionStep_Deserialize = 
+/**  Go to a screen. */
+{ step: "navigate"; screen: string } | 
+/**  Go back to the screen before. */
+{ step: "back" } | 
+/**  Call a command of a domain model (with the values of the form around the trigger). */
+{ step: "command"; document: string; command: string } | 
+/**
+ *  Use a capability of the shelf. The step carries a copy of the part's contract, so a
+ *  part removed from the shelf keeps working here.
+ */
+{ step: "capability"; part: string; contract: ServiceContract_Deserialize } | 
+/**  Show a message. */
+{ step: "message"; text: string };
+
+/**  One step of an action. */
+export type ActionStep_Serialize = 
+/**  Go to a screen. */
+{ step: "navigate"; screen: string } | 
+/**  Go back to the screen before. */
+{ step: "back" } | 
+/**  Call a command of a domain model (with the values of the form around the trigger). */
+{ step: "command"; document: string; command: string } | 
+/**
+ *  Use a capability of the shelf. The step carries a copy of the part's contract, so a
+ *  part removed from the shelf keeps working here.
+ */
+{ step: "capability"; part: string; contract: ServiceContract_Serialize } | 
+/**  Show a message. */
+{ step: "message"; text: string };
+
+/**  An action (交互): what a trigger component does when used. */
+export type Action_Deserialize = {
+	id: string,
+	/**  The trigger: a button, a list or table (a row of it), any component. */
+	component: string,
+	name?: string | null,
+	/**  Run in order; the first that fails stops the action. */
+	steps?: ActionStep_Deserialize[],
+	/**  When every step succeeded: the screen to go to. */
+	success?: string | null,
+	/**  When a step failed: the message to show (the failing step's own message otherwise). */
+	failure?: string | null,
+};
+
+/**  An action (交互): what a trigger component does when used. */
+export type Action_Serialize = {
+	id: string,
+	/**  The trigger: a button, a list or table (a row of it), any component. */
+	component: string,
+	name: string | null,
+	/**  Run in order; the first that fails stops the action. */
+	steps: ActionStep_Serialize[],
+	/**  When every step succeeded: the screen to go to. */
+	success: string | null,
+	/**  When a step failed: the message to show (the failing step's own message otherwise). */
+	failure: string | null,
+};
+
 export type ApiError = {
 	code: ErrorCode,
 	/**  A human-readable explanation (English; names the file, document or element). */
@@ -161,6 +254,57 @@ export type Attribute_Serialize = {
 	/**  Position among the owner's attributes (fractional, so inserts between two merge). */
 	order: number,
 	kept: string | null,
+};
+
+/**
+ *  What a component is bound to in a domain model, by ids (a renamed entity or attribute is
+ *  followed; a deleted one is a problem).
+ * 
+ *  - a form: an entity (`attribute` absent): its fields come from the entity's attributes;
+ *  - a field (input, select, date, checkbox): an attribute of an entity;
+ *  - a table or list: a collection of an entity (`collection` true);
+ *  - a text or heading: an attribute, shown from the current row.
+ */
+export type Binding = Binding_Serialize | Binding_Deserialize;
+
+/**
+ *  What a component is bound to in a domain model, by ids (a renamed entity or attribute is
+ *  followed; a deleted one is a problem).
+ * 
+ *  - a form: an entity (`attribute` absent): its fields come from the entity's attributes;
+ *  - a field (input, select, date, checkbox): an attribute of an entity;
+ *  - a table or list: a collection of an entity (`collection` true);
+ *  - a text or heading: an attribute, shown from the current row.
+ */
+export type Binding_Deserialize = {
+	/**  The domain model document (its automerge-repo id). */
+	document: string,
+	/**  The entity (or value object, read model) element id. */
+	entity: string,
+	/**  The attribute id, when the component shows one attribute. */
+	attribute?: string | null,
+	/**  The component shows the entity's rows rather than one. */
+	collection?: boolean,
+};
+
+/**
+ *  What a component is bound to in a domain model, by ids (a renamed entity or attribute is
+ *  followed; a deleted one is a problem).
+ * 
+ *  - a form: an entity (`attribute` absent): its fields come from the entity's attributes;
+ *  - a field (input, select, date, checkbox): an attribute of an entity;
+ *  - a table or list: a collection of an entity (`collection` true);
+ *  - a text or heading: an attribute, shown from the current row.
+ */
+export type Binding_Serialize = {
+	/**  The domain model document (its automerge-repo id). */
+	document: string,
+	/**  The entity (or value object, read model) element id. */
+	entity: string,
+	/**  The attribute id, when the component shows one attribute. */
+	attribute: string | null,
+	/**  The component shows the entity's rows rather than one. */
+	collection: boolean,
 };
 
 /**  A bounded context (限界上下文), drawn on the context map. */
@@ -331,6 +475,85 @@ export type ColumnView_Serialize = {
 	derived: DerivedColumn_Serialize,
 };
 
+/**  A component (组件) on a screen. */
+export type Component = Component_Serialize | Component_Deserialize;
+
+/**
+ *  What a component is: the UI component kinds of the shelf. A business component of the
+ *  shelf is placed as a tree of these (a card holding texts and buttons, …).
+ */
+export type ComponentKind = "text" | "heading" | 
+/**  An image placeholder. */
+"image" | "button" | "input" | "select" | "date" | "checkbox" | "table" | 
+/**  A list; its children are the row template, repeated once per row. */
+"list" | "card" | "tabs" | 
+/**  A form; bound to an entity, its fields come from the entity's attributes. */
+"form" | 
+/**  A chart placeholder. */
+"chart" | "navBar" | "tabBar" | "dialog" | 
+/**  Lays its children out in a row or a column (`layout`), by `order`; they reflow. */
+"stack" | "group";
+
+/**  A component (组件) on a screen. */
+export type Component_Deserialize = {
+	id: string,
+	screen: string,
+	/**  The container component holding it; absent at the screen's top level. */
+	parent?: string | null,
+	kind: ComponentKind,
+	/**  The shelf part it was placed from (informational: the part was copied). */
+	part?: string | null,
+	name: string,
+	/**
+	 *  What it says: a text's text, a button's or field's label, a heading. `{{name}}`
+	 *  placeholders name attributes of the current row (inside a list's row template, or
+	 *  on a screen opened from a row), e.g. `{{姓名}}`.
+	 */
+	text?: string | null,
+	/**  Relative to its parent (or the screen); a stack's children are laid out by `order`. */
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	/**  Position among its siblings (fractional, so inserts between two merge). */
+	order?: number,
+	/**  Stacks: how they lay their children out. */
+	layout?: StackLayout | null,
+	/**  A small free map: `placeholder`, `options` (comma-separated), `icon`, `variant`… */
+	props?: { [key in string]: string },
+	binding?: Binding_Deserialize | null,
+};
+
+/**  A component (组件) on a screen. */
+export type Component_Serialize = {
+	id: string,
+	screen: string,
+	/**  The container component holding it; absent at the screen's top level. */
+	parent: string | null,
+	kind: ComponentKind,
+	/**  The shelf part it was placed from (informational: the part was copied). */
+	part: string | null,
+	name: string,
+	/**
+	 *  What it says: a text's text, a button's or field's label, a heading. `{{name}}`
+	 *  placeholders name attributes of the current row (inside a list's row template, or
+	 *  on a screen opened from a row), e.g. `{{姓名}}`.
+	 */
+	text: string | null,
+	/**  Relative to its parent (or the screen); a stack's children are laid out by `order`. */
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	/**  Position among its siblings (fractional, so inserts between two merge). */
+	order: number,
+	/**  Stacks: how they lay their children out. */
+	layout: StackLayout | null,
+	/**  A small free map: `placeholder`, `options` (comma-separated), `icon`, `variant`… */
+	props: { [key in string]: string },
+	binding: Binding_Serialize | null,
+};
+
 export type ConstraintKind = "primaryKey" | "unique" | "foreignKey" | "check" | "index";
 
 /**  A constraint or index over columns of a table, by column names. */
@@ -360,6 +583,32 @@ export type ConstraintView_Serialize = {
 	cascade: boolean,
 	/**  Checks: the values the column may hold. */
 	values: string[],
+};
+
+export type ContractError = {
+	code: string,
+	messageZh: string,
+	messageEn: string,
+};
+
+export type ContractField = ContractField_Serialize | ContractField_Deserialize;
+
+export type ContractField_Deserialize = {
+	name: string,
+	type: FieldType,
+	required?: boolean,
+	description?: string | null,
+	/**  What the player answers with when it plays the capability. */
+	example?: string | null,
+};
+
+export type ContractField_Serialize = {
+	name: string,
+	type: FieldType,
+	required: boolean,
+	description: string | null,
+	/**  What the player answers with when it plays the capability. */
+	example: string | null,
 };
 
 /**  What the core tells the UI without being asked. */
@@ -452,41 +701,59 @@ export type DerivedColumn_Serialize = {
 	indexed: boolean,
 };
 
+/**  The device a screen is drawn for. */
+export type Device = 
+/**  375 x 812. */
+"phone" | 
+/**  768 x 1024. */
+"tablet" | 
+/**  1440 x 900. */
+"desktop" | 
+/**  Any size. */
+"custom";
+
+/**  The direction a stack lays its children out in. */
+export type Direction = "row" | "column";
+
 /**  A whole document's content, per kind (sent once, when the document opens). */
 export type DocContent = DocContent_Serialize | DocContent_Deserialize;
 
 /**  A whole document's content, per kind (sent once, when the document opens). */
-export type DocContent_Deserialize = { kind: "businessFlow"; content: Flow_Deserialize } | { kind: "domainModel"; content: DomainModel_Deserialize };
+export type DocContent_Deserialize = { kind: "businessFlow"; content: Flow_Deserialize } | { kind: "domainModel"; content: DomainModel_Deserialize } | { kind: "sandboxPrototype"; content: Prototype_Deserialize } | { kind: "capabilityShelf"; content: Shelf_Deserialize };
 
 /**  A whole document's content, per kind (sent once, when the document opens). */
-export type DocContent_Serialize = { kind: "businessFlow"; content: Flow_Serialize } | { kind: "domainModel"; content: DomainModel_Serialize };
+export type DocContent_Serialize = { kind: "businessFlow"; content: Flow_Serialize } | { kind: "domainModel"; content: DomainModel_Serialize } | { kind: "sandboxPrototype"; content: Prototype_Serialize } | { kind: "capabilityShelf"; content: Shelf_Serialize };
 
 /**
  *  The kinds of document a workspace holds. Only some are editable yet; the rest are
  *  named here so that the index, the export format and the UI already know them.
  */
-export type DocKind = "workspaceIndex" | "businessFlow" | "valueTree" | "requirementPool" | "userJourney" | "domainModel" | "sandboxPrototype";
+export type DocKind = "workspaceIndex" | "businessFlow" | "valueTree" | "requirementPool" | "userJourney" | "domainModel" | "sandboxPrototype" | 
+/**  The organisation's capability shelf (one per organisation, not per workspace). */
+"capabilityShelf";
 
 /**  One edit of one document: its kind and its ops, applied as one change and one undo step. */
 export type DocOps = DocOps_Serialize | DocOps_Deserialize;
 
 /**  One edit of one document: its kind and its ops, applied as one change and one undo step. */
-export type DocOps_Deserialize = { kind: "businessFlow"; ops: FlowOp_Deserialize[] } | { kind: "domainModel"; ops: RecordOp<DomainRecord_Deserialize>[] };
+export type DocOps_Deserialize = { kind: "businessFlow"; ops: FlowOp_Deserialize[] } | { kind: "domainModel"; ops: RecordOp<DomainRecord_Deserialize>[] } | { kind: "sandboxPrototype"; ops: RecordOp<PrototypeRecord_Deserialize>[] } | { kind: "capabilityShelf"; ops: RecordOp<ShelfRecord_Deserialize>[] };
 
 /**  One edit of one document: its kind and its ops, applied as one change and one undo step. */
-export type DocOps_Serialize = { kind: "businessFlow"; ops: FlowOp_Serialize[] } | { kind: "domainModel"; ops: RecordOp<DomainRecord_Serialize>[] };
+export type DocOps_Serialize = { kind: "businessFlow"; ops: FlowOp_Serialize[] } | { kind: "domainModel"; ops: RecordOp<DomainRecord_Serialize>[] } | { kind: "sandboxPrototype"; ops: RecordOp<PrototypeRecord_Serialize>[] } | { kind: "capabilityShelf"; ops: RecordOp<ShelfRecord_Serialize>[] };
 
 /**  What an edit changed, per kind. */
 export type DocPatch = DocPatch_Serialize | DocPatch_Deserialize;
 
 /**  What an edit changed, per kind. */
-export type DocPatch_Deserialize = { kind: "businessFlow"; patch: FlowPatch_Deserialize } | { kind: "domainModel"; patch: RecordPatch<DomainRecord_Deserialize> };
+export type DocPatch_Deserialize = { kind: "businessFlow"; patch: FlowPatch_Deserialize } | { kind: "domainModel"; patch: RecordPatch<DomainRecord_Deserialize> } | { kind: "sandboxPrototype"; patch: RecordPatch<PrototypeRecord_Deserialize> } | { kind: "capabilityShelf"; patch: RecordPatch<ShelfRecord_Deserialize> };
 
 /**  What an edit changed, per kind. */
-export type DocPatch_Serialize = { kind: "businessFlow"; patch: FlowPatch_Serialize } | { kind: "domainModel"; patch: RecordPatch<DomainRecord_Serialize> };
+export type DocPatch_Serialize = { kind: "businessFlow"; patch: FlowPatch_Serialize } | { kind: "domainModel"; patch: RecordPatch<DomainRecord_Serialize> } | { kind: "sandboxPrototype"; patch: RecordPatch<PrototypeRecord_Serialize> } | { kind: "capabilityShelf"; patch: RecordPatch<ShelfRecord_Serialize> };
 
 /**  A document's problems, per kind (each kind has its own codes and messages). */
-export type DocProblems = { kind: "businessFlow"; problems: Problem[] } | { kind: "domainModel"; problems: DomainProblem[] };
+export type DocProblems = { kind: "businessFlow"; problems: Problem[] } | { kind: "domainModel"; problems: DomainProblem[] } | 
+/**  Checked against the workspace's domain models (bindings, command steps). */
+{ kind: "sandboxPrototype"; problems: PrototypeProblem[] };
 
 export type DocumentSummary = {
 	id: string,
@@ -766,6 +1033,11 @@ export type Extra = {
 	/**  Position among the extras, as the file had them. */
 	order: number,
 };
+
+/**  A field of a service contract's request or response. */
+export type FieldType = "string" | "integer" | "number" | "boolean" | "date" | "dateTime" | 
+/**  Bytes (an image, a file), sent base64-encoded. */
+"binary";
 
 /**  What kind of file an "open" dialog asks for. */
 export type FileFormat = 
@@ -1096,6 +1368,347 @@ export type OverriddenFields = {
 	index: boolean,
 };
 
+/**  A part of the shelf (货架部件), named in both languages. */
+export type Part = Part_Serialize | Part_Deserialize;
+
+/**  What a part of the shelf is. */
+export type PartCategory = 
+/**  A UI component (text, button, form, …). */
+"uiComponent" | 
+/**  A business component: a component tree for a business object (customer card, …). */
+"businessComponent" | 
+/**  A common capability with a service contract (SMS verification, payment, …). */
+"capability" | 
+/**  A product template: a starter kit of screens, entities and flows. */
+"template";
+
+/**  A component of a part's tree, in the part's own coordinates (the part's top-left is 0,0). */
+export type PartComponent = PartComponent_Serialize | PartComponent_Deserialize;
+
+/**  A component of a part's tree, in the part's own coordinates (the part's top-left is 0,0). */
+export type PartComponent_Deserialize = {
+	/**  Unique within the part; placement gives each placed component a new id. */
+	key: string,
+	/**  The key of its container within the part; absent for the part's roots. */
+	parent?: string | null,
+	kind: ComponentKind,
+	name: string,
+	text?: string | null,
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	order?: number,
+	layout?: StackLayout | null,
+	props?: { [key in string]: string },
+};
+
+/**  A component of a part's tree, in the part's own coordinates (the part's top-left is 0,0). */
+export type PartComponent_Serialize = {
+	/**  Unique within the part; placement gives each placed component a new id. */
+	key: string,
+	/**  The key of its container within the part; absent for the part's roots. */
+	parent: string | null,
+	kind: ComponentKind,
+	name: string,
+	text: string | null,
+	x: number,
+	y: number,
+	w: number,
+	h: number,
+	order: number,
+	layout: StackLayout | null,
+	props: { [key in string]: string },
+};
+
+/**  A part of the shelf (货架部件), named in both languages. */
+export type Part_Deserialize = {
+	id: string,
+	category: PartCategory,
+	nameZh: string,
+	nameEn: string,
+	description?: string | null,
+	/**  More words it is found by (either language). */
+	keywords?: string[],
+	/**  What placing it puts on the screen (empty for templates). */
+	components?: PartComponent_Deserialize[],
+	/**  Capabilities: the service contract. */
+	contract?: ServiceContract_Deserialize | null,
+	/**  Templates: what the template starts. */
+	template?: Template_Deserialize | null,
+};
+
+/**  A part of the shelf (货架部件), named in both languages. */
+export type Part_Serialize = {
+	id: string,
+	category: PartCategory,
+	nameZh: string,
+	nameEn: string,
+	description: string | null,
+	/**  More words it is found by (either language). */
+	keywords: string[],
+	/**  What placing it puts on the screen (empty for templates). */
+	components: PartComponent_Serialize[],
+	/**  Capabilities: the service contract. */
+	contract: ServiceContract_Serialize | null,
+	/**  Templates: what the template starts. */
+	template: Template_Serialize | null,
+};
+
+/**
+ *  An attribute as the player uses it: to render a field (the input that fits its type),
+ *  check a value (type, required) and show a value.
+ */
+export type PlayerAttribute = PlayerAttribute_Serialize | PlayerAttribute_Deserialize;
+
+/**
+ *  An attribute as the player uses it: to render a field (the input that fits its type),
+ *  check a value (type, required) and show a value.
+ */
+export type PlayerAttribute_Deserialize = {
+	id: string,
+	name: string,
+	dataType: DataType,
+	required: boolean,
+	identifier: boolean,
+	list: boolean,
+	/**  Enumerations and references: the element the type names, and its name. */
+	target?: string | null,
+	targetName?: string | null,
+	/**  Enumerations: their values, in order. */
+	values: string[],
+};
+
+/**
+ *  An attribute as the player uses it: to render a field (the input that fits its type),
+ *  check a value (type, required) and show a value.
+ */
+export type PlayerAttribute_Serialize = {
+	id: string,
+	name: string,
+	dataType: DataType,
+	required: boolean,
+	identifier: boolean,
+	list: boolean,
+	/**  Enumerations and references: the element the type names, and its name. */
+	target: string | null,
+	targetName: string | null,
+	/**  Enumerations: their values, in order. */
+	values: string[],
+};
+
+/**  A bound component's binding, resolved. */
+export type PlayerBinding = PlayerBinding_Serialize | PlayerBinding_Deserialize;
+
+/**  A bound component's binding, resolved. */
+export type PlayerBinding_Deserialize = {
+	component: string,
+	document: string,
+	entity: string,
+	entityName?: string | null,
+	attribute?: PlayerAttribute_Deserialize | null,
+	collection: boolean,
+	/**
+	 *  What no longer resolves, if anything (`bindingDocumentMissing`,
+	 *  `bindingEntityMissing`, `bindingAttributeMissing`).
+	 */
+	broken?: PrototypeProblemCode | null,
+};
+
+/**  A bound component's binding, resolved. */
+export type PlayerBinding_Serialize = {
+	component: string,
+	document: string,
+	entity: string,
+	entityName: string | null,
+	attribute: PlayerAttribute_Serialize | null,
+	collection: boolean,
+	/**
+	 *  What no longer resolves, if anything (`bindingDocumentMissing`,
+	 *  `bindingEntityMissing`, `bindingAttributeMissing`).
+	 */
+	broken: PrototypeProblemCode | null,
+};
+
+/**
+ *  Everything the prototype player (`assets/player/player.js`) needs to run a prototype,
+ *  with no other call: what `prototype_player_bundle` returns and what the self-contained
+ *  HTML export inlines (as JSON, the field names camelCase).
+ * 
+ *  - `screens`, `components`, `actions`: the prototype's records as they are stored
+ *    (components' `x`/`y` relative to their parent; a stack lays its children out by
+ *    `order` with its `layout`). `start`: the screen ids the player starts at (the first).
+ *  - `entities`: every entity, value object or read model a binding or a command names,
+ *    with its attributes resolved (names, types, required flags, enumeration values).
+ *  - `commands`: every domain command an action step calls, resolved: its name, the
+ *    aggregate that handles it and that aggregate's root entity (what a call creates or
+ *    changes in the sample store), and the command's own attributes.
+ *  - `bindings`: one per bound component, resolved to names and types; `broken` says what
+ *    no longer resolves (the component still shows, marked).
+ *  - `samples`: rows per entity of the bound domain models, generated from `seed` (the
+ *    player copies them into its in-memory sample store and edits them there).
+ *  - `capabilities`: the shelf capabilities the actions use, with their contracts (from the
+ *    step's own copy, so a part removed from the shelf still plays).
+ *  - `problems`: the prototype's validation problems (broken bindings among them).
+ */
+export type PlayerBundle = PlayerBundle_Serialize | PlayerBundle_Deserialize;
+
+/**
+ *  Everything the prototype player (`assets/player/player.js`) needs to run a prototype,
+ *  with no other call: what `prototype_player_bundle` returns and what the self-contained
+ *  HTML export inlines (as JSON, the field names camelCase).
+ * 
+ *  - `screens`, `components`, `actions`: the prototype's records as they are stored
+ *    (components' `x`/`y` relative to their parent; a stack lays its children out by
+ *    `order` with its `layout`). `start`: the screen ids the player starts at (the first).
+ *  - `entities`: every entity, value object or read model a binding or a command names,
+ *    with its attributes resolved (names, types, required flags, enumeration values).
+ *  - `commands`: every domain command an action step calls, resolved: its name, the
+ *    aggregate that handles it and that aggregate's root entity (what a call creates or
+ *    changes in the sample store), and the command's own attributes.
+ *  - `bindings`: one per bound component, resolved to names and types; `broken` says what
+ *    no longer resolves (the component still shows, marked).
+ *  - `samples`: rows per entity of the bound domain models, generated from `seed` (the
+ *    player copies them into its in-memory sample store and edits them there).
+ *  - `capabilities`: the shelf capabilities the actions use, with their contracts (from the
+ *    step's own copy, so a part removed from the shelf still plays).
+ *  - `problems`: the prototype's validation problems (broken bindings among them).
+ */
+export type PlayerBundle_Deserialize = {
+	documentId: string,
+	title: string,
+	seed: number,
+	start: string[],
+	screens: Screen_Deserialize[],
+	components: Component_Deserialize[],
+	actions: Action_Deserialize[],
+	entities: PlayerEntity_Deserialize[],
+	commands: PlayerCommand_Deserialize[],
+	bindings: PlayerBinding_Deserialize[],
+	samples: SampleTable[],
+	capabilities: PlayerCapability_Deserialize[],
+	problems: PrototypeProblem[],
+};
+
+/**
+ *  Everything the prototype player (`assets/player/player.js`) needs to run a prototype,
+ *  with no other call: what `prototype_player_bundle` returns and what the self-contained
+ *  HTML export inlines (as JSON, the field names camelCase).
+ * 
+ *  - `screens`, `components`, `actions`: the prototype's records as they are stored
+ *    (components' `x`/`y` relative to their parent; a stack lays its children out by
+ *    `order` with its `layout`). `start`: the screen ids the player starts at (the first).
+ *  - `entities`: every entity, value object or read model a binding or a command names,
+ *    with its attributes resolved (names, types, required flags, enumeration values).
+ *  - `commands`: every domain command an action step calls, resolved: its name, the
+ *    aggregate that handles it and that aggregate's root entity (what a call creates or
+ *    changes in the sample store), and the command's own attributes.
+ *  - `bindings`: one per bound component, resolved to names and types; `broken` says what
+ *    no longer resolves (the component still shows, marked).
+ *  - `samples`: rows per entity of the bound domain models, generated from `seed` (the
+ *    player copies them into its in-memory sample store and edits them there).
+ *  - `capabilities`: the shelf capabilities the actions use, with their contracts (from the
+ *    step's own copy, so a part removed from the shelf still plays).
+ *  - `problems`: the prototype's validation problems (broken bindings among them).
+ */
+export type PlayerBundle_Serialize = {
+	documentId: string,
+	title: string,
+	seed: number,
+	start: string[],
+	screens: Screen_Serialize[],
+	components: Component_Serialize[],
+	actions: Action_Serialize[],
+	entities: PlayerEntity_Serialize[],
+	commands: PlayerCommand_Serialize[],
+	bindings: PlayerBinding_Serialize[],
+	samples: SampleTable[],
+	capabilities: PlayerCapability_Serialize[],
+	problems: PrototypeProblem[],
+};
+
+export type PlayerCapability = PlayerCapability_Serialize | PlayerCapability_Deserialize;
+
+export type PlayerCapability_Deserialize = {
+	part: string,
+	nameZh?: string | null,
+	nameEn?: string | null,
+	contract: ServiceContract_Deserialize,
+	/**  The part is still on the shelf (when not, the step's copy of the contract plays). */
+	onShelf: boolean,
+};
+
+export type PlayerCapability_Serialize = {
+	part: string,
+	nameZh: string | null,
+	nameEn: string | null,
+	contract: ServiceContract_Serialize,
+	/**  The part is still on the shelf (when not, the step's copy of the contract plays). */
+	onShelf: boolean,
+};
+
+export type PlayerCommand = PlayerCommand_Serialize | PlayerCommand_Deserialize;
+
+export type PlayerCommand_Deserialize = {
+	document: string,
+	id: string,
+	name: string,
+	/**  The aggregate that handles it, and its name. */
+	aggregate?: string | null,
+	aggregateName?: string | null,
+	/**
+	 *  The aggregate's root entity: a call adds a row of it to the sample store (or changes
+	 *  the row the screen shows, when it was opened from one). The row's values come from
+	 *  the fields of the form around the trigger: by attribute id where the form binds the
+	 *  root entity, else by attribute name (a command's 手机号 fills the root's 手机号);
+	 *  its identifier gets a new value when the form has none.
+	 */
+	root?: string | null,
+	attributes: PlayerAttribute_Deserialize[],
+	/**  The command no longer exists (the step fails with a message saying so). */
+	broken: boolean,
+};
+
+export type PlayerCommand_Serialize = {
+	document: string,
+	id: string,
+	name: string,
+	/**  The aggregate that handles it, and its name. */
+	aggregate: string | null,
+	aggregateName: string | null,
+	/**
+	 *  The aggregate's root entity: a call adds a row of it to the sample store (or changes
+	 *  the row the screen shows, when it was opened from one). The row's values come from
+	 *  the fields of the form around the trigger: by attribute id where the form binds the
+	 *  root entity, else by attribute name (a command's 手机号 fills the root's 手机号);
+	 *  its identifier gets a new value when the form has none.
+	 */
+	root: string | null,
+	attributes: PlayerAttribute_Serialize[],
+	/**  The command no longer exists (the step fails with a message saying so). */
+	broken: boolean,
+};
+
+export type PlayerEntity = PlayerEntity_Serialize | PlayerEntity_Deserialize;
+
+export type PlayerEntity_Deserialize = {
+	document: string,
+	id: string,
+	name: string,
+	/**  `entity`, `valueObject`, `readModel`, … */
+	kind: ElementKind,
+	attributes: PlayerAttribute_Deserialize[],
+};
+
+export type PlayerEntity_Serialize = {
+	document: string,
+	id: string,
+	name: string,
+	/**  `entity`, `valueObject`, `readModel`, … */
+	kind: ElementKind,
+	attributes: PlayerAttribute_Serialize[],
+};
+
 /**  A point of an edge's route, in canvas units. */
 export type Point = {
 	x: number,
@@ -1234,6 +1847,107 @@ export type ProblemCode =
 /**  A terminate end event where no other token can be left to terminate. */
 "superfluousTermination";
 
+/**  The whole prototype, grouped by record type. */
+export type Prototype = Prototype_Serialize | Prototype_Deserialize;
+
+/**  One problem, on one record of the prototype. */
+export type PrototypeProblem = {
+	code: PrototypeProblemCode,
+	/**  The screen, component or action the problem is on. */
+	element: string,
+	/**
+	 *  The screen it shows on (for a component or action: its screen; empty when the
+	 *  record's screen is gone).
+	 */
+	screen: string,
+	severity: Severity,
+};
+
+/**
+ *  What can be wrong in a prototype. A prototype with problems still opens, saves and plays
+ *  (a broken binding shows as such in the player).
+ */
+export type PrototypeProblemCode = 
+/**  A binding names a domain model that is not in the workspace (or cannot be read). */
+"bindingDocumentMissing" | 
+/**  A binding names an entity the domain model no longer has. */
+"bindingEntityMissing" | 
+/**  A binding names an attribute the entity no longer has. */
+"bindingAttributeMissing" | 
+/**
+ *  A binding does not fit its component: a table or list bound to one row, a field
+ *  bound to no attribute, a form bound to one attribute.
+ */
+"bindingMismatch" | 
+/**  A field inside a form binds an attribute of another entity than the form's. */
+"fieldOutsideFormEntity" | 
+/**  A form's fields leave out a required attribute of its entity. */
+"formMissingRequired" | 
+/**  A form has no trigger that submits it (calls a command or a capability). */
+"formWithoutSubmit" | 
+/**  An action goes to a screen that no longer exists. */
+"targetScreenMissing" | 
+/**  An action calls a command its domain model no longer has (or the model is gone). */
+"commandMissing" | 
+/**  An action does nothing: no steps and no screen to go to. */
+"actionWithoutSteps" | 
+/**  No way leads to this screen from the start screen. */
+"unreachableScreen" | 
+/**  Two screens have the same name. */
+"duplicateScreenName" | 
+/**  A component lies wholly outside its screen or container. */
+"componentOutside" | 
+/**
+ *  A record names one that no longer exists (its screen, parent or trigger, deleted by
+ *  a peer), or parents form a cycle.
+ */
+"danglingReference";
+
+/**  Any record of a sandbox prototype document. */
+export type PrototypeRecord = PrototypeRecord_Serialize | PrototypeRecord_Deserialize;
+
+/**  Any record of a sandbox prototype document. */
+export type PrototypeRecord_Deserialize = {
+	record: "screen",
+} & Screen_Deserialize | {
+	record: "component",
+} & Component_Deserialize | {
+	record: "action",
+} & Action_Deserialize | {
+	record: "walk",
+} & Walk_Deserialize;
+
+/**  Any record of a sandbox prototype document. */
+export type PrototypeRecord_Serialize = {
+	record: "screen",
+} & Screen_Serialize | {
+	record: "component",
+} & Component_Serialize | {
+	record: "action",
+} & Action_Serialize | {
+	record: "walk",
+} & Walk_Serialize;
+
+/**  The whole prototype, grouped by record type. */
+export type Prototype_Deserialize = {
+	/**  Sorted by id. */
+	screens: Screen_Deserialize[],
+	/**  Sorted by screen, parent, order, id. */
+	components: Component_Deserialize[],
+	actions: Action_Deserialize[],
+	walks: Walk_Deserialize[],
+};
+
+/**  The whole prototype, grouped by record type. */
+export type Prototype_Serialize = {
+	/**  Sorted by id. */
+	screens: Screen_Serialize[],
+	/**  Sorted by screen, parent, order, id. */
+	components: Component_Serialize[],
+	actions: Action_Serialize[],
+	walks: Walk_Serialize[],
+};
+
 /**
  *  One edit of a record-based document. A user action is a list of these, applied as one
  *  Automerge change and one undo step.
@@ -1343,6 +2057,28 @@ export type ResolvedLink_Serialize = {
 	broken: boolean,
 };
 
+/**  One row of an entity. */
+export type SampleRow = {
+	/**  `<entity id>#<n>`, what references to the row hold. */
+	id: string,
+	/**  By attribute id; an optional attribute may have no value. */
+	values: { [key in string]: SampleValue },
+};
+
+/**  The rows of one entity of one domain model document. */
+export type SampleTable = {
+	document: string,
+	entity: string,
+	rows: SampleRow[],
+};
+
+/**
+ *  A sample value: text (dates as `YYYY-MM-DD`, date-times as `YYYY-MM-DDTHH:MM:SS`,
+ *  enumeration values and references to rows by row id), a number, a yes/no, a list, or a
+ *  value object (its attributes by id).
+ */
+export type SampleValue = boolean | number | null | string | SampleValue[] | { [key in string]: SampleValue };
+
 /**  A bounded context's schema. */
 export type SchemaView = SchemaView_Serialize | SchemaView_Deserialize;
 
@@ -1362,14 +2098,146 @@ export type SchemaView_Serialize = {
 	tables: TableView_Serialize[],
 };
 
+/**  A screen (页面): a frame on the storyboard. */
+export type Screen = Screen_Serialize | Screen_Deserialize;
+
+/**  A screen (页面): a frame on the storyboard. */
+export type Screen_Deserialize = {
+	id: string,
+	name: string,
+	device: Device,
+	/**  Its place on the storyboard. */
+	x: number,
+	y: number,
+	/**  The device size (or any size for a custom screen). */
+	w: number,
+	h: number,
+	/**
+	 *  Where the player starts. When no screen is marked, the first screen of the storyboard
+	 *  (top to bottom, left to right) is the start.
+	 */
+	start?: boolean,
+	description?: string | null,
+};
+
+/**  A screen (页面): a frame on the storyboard. */
+export type Screen_Serialize = {
+	id: string,
+	name: string,
+	device: Device,
+	/**  Its place on the storyboard. */
+	x: number,
+	y: number,
+	/**  The device size (or any size for a custom screen). */
+	w: number,
+	h: number,
+	/**
+	 *  Where the player starts. When no screen is marked, the first screen of the storyboard
+	 *  (top to bottom, left to right) is the start.
+	 */
+	start: boolean,
+	description: string | null,
+};
+
+/**
+ *  A capability's service contract (服务契约): one operation, its request and response
+ *  fields, and the errors it may answer with. OpenAPI export writes it as one operation.
+ */
+export type ServiceContract = ServiceContract_Serialize | ServiceContract_Deserialize;
+
+/**
+ *  A capability's service contract (服务契约): one operation, its request and response
+ *  fields, and the errors it may answer with. OpenAPI export writes it as one operation.
+ */
+export type ServiceContract_Deserialize = {
+	/**  The operation's name (an identifier, e.g. `sendSmsCode`). */
+	operation: string,
+	summary?: string | null,
+	request?: ContractField_Deserialize[],
+	response?: ContractField_Deserialize[],
+	errors?: ContractError[],
+};
+
+/**
+ *  A capability's service contract (服务契约): one operation, its request and response
+ *  fields, and the errors it may answer with. OpenAPI export writes it as one operation.
+ */
+export type ServiceContract_Serialize = {
+	/**  The operation's name (an identifier, e.g. `sendSmsCode`). */
+	operation: string,
+	summary: string | null,
+	request: ContractField_Serialize[],
+	response: ContractField_Serialize[],
+	errors: ContractError[],
+};
+
 /**
  *  How serious a problem is: errors break the flow's structure or the BPMN standard;
  *  warnings are flows that run, but probably not as meant, or are hard to read.
  */
 export type Severity = "error" | "warning";
 
+/**  The parts of a shelf document. */
+export type Shelf = Shelf_Serialize | Shelf_Deserialize;
+
+/**  A part of the capability shelf as the shelf panel lists it. */
+export type ShelfPart = ShelfPart_Serialize | ShelfPart_Deserialize;
+
+/**  A part of the capability shelf as the shelf panel lists it. */
+export type ShelfPart_Deserialize = {
+	part: Part_Deserialize,
+	/**  Ships with the app (`assets/shelf`); cannot be removed. */
+	builtin: boolean,
+	/**  The shelf document holding it (absent for built-in parts). */
+	document?: string | null,
+};
+
+/**  A part of the capability shelf as the shelf panel lists it. */
+export type ShelfPart_Serialize = {
+	part: Part_Serialize,
+	/**  Ships with the app (`assets/shelf`); cannot be removed. */
+	builtin: boolean,
+	/**  The shelf document holding it (absent for built-in parts). */
+	document: string | null,
+};
+
+/**  Any record of a shelf document. */
+export type ShelfRecord = ShelfRecord_Serialize | ShelfRecord_Deserialize;
+
+/**  Any record of a shelf document. */
+export type ShelfRecord_Deserialize = {
+	record: "part",
+} & Part_Deserialize;
+
+/**  Any record of a shelf document. */
+export type ShelfRecord_Serialize = {
+	record: "part",
+} & Part_Serialize;
+
+/**  The parts of a shelf document. */
+export type Shelf_Deserialize = {
+	/**  Sorted by id. */
+	parts: Part_Deserialize[],
+};
+
+/**  The parts of a shelf document. */
+export type Shelf_Serialize = {
+	/**  Sorted by id. */
+	parts: Part_Serialize[],
+};
+
 /**  The SQL dialects the data model's DDL is written for. */
 export type SqlDialect = "postgres" | "mysql" | "sqlite" | "oracle";
+
+/**
+ *  How a stack lays its children out: by `order`, one after the other, `gap` apart, inside
+ *  `padding`.
+ */
+export type StackLayout = {
+	direction: Direction,
+	gap: number,
+	padding: number,
+};
 
 /**  A part of the problem space; bounded contexts implement it. */
 export type Subdomain = Subdomain_Serialize | Subdomain_Deserialize;
@@ -1486,8 +2354,190 @@ export type TableView_Serialize = {
 	constraints: ConstraintView_Serialize[],
 };
 
+/**
+ *  What a product template starts: screens, the entities of a domain model, and the names
+ *  of the business flows (each with its steps in order).
+ */
+export type Template = Template_Serialize | Template_Deserialize;
+
+/**
+ *  A trigger of a template screen: calls a command of the template's entities (by name),
+ *  then goes to a screen (by key); or just goes there.
+ */
+export type TemplateAction = TemplateAction_Serialize | TemplateAction_Deserialize;
+
+/**
+ *  A trigger of a template screen: calls a command of the template's entities (by name),
+ *  then goes to a screen (by key); or just goes there.
+ */
+export type TemplateAction_Deserialize = {
+	/**  The trigger's key among the screen's components. */
+	component: string,
+	command?: string | null,
+	screen?: string | null,
+};
+
+/**
+ *  A trigger of a template screen: calls a command of the template's entities (by name),
+ *  then goes to a screen (by key); or just goes there.
+ */
+export type TemplateAction_Serialize = {
+	/**  The trigger's key among the screen's components. */
+	component: string,
+	command: string | null,
+	screen: string | null,
+};
+
+/**  A component of a template screen bound to an entity of the template (by names). */
+export type TemplateBinding = TemplateBinding_Serialize | TemplateBinding_Deserialize;
+
+/**  A component of a template screen bound to an entity of the template (by names). */
+export type TemplateBinding_Deserialize = {
+	component: string,
+	entity: string,
+	attribute?: string | null,
+	collection?: boolean,
+};
+
+/**  A component of a template screen bound to an entity of the template (by names). */
+export type TemplateBinding_Serialize = {
+	component: string,
+	entity: string,
+	attribute: string | null,
+	collection: boolean,
+};
+
+/**
+ *  An entity a template's domain model starts with: its attributes (the first is its
+ *  identifier) and the commands its aggregate handles.
+ */
+export type TemplateEntity = TemplateEntity_Serialize | TemplateEntity_Deserialize;
+
+/**
+ *  An entity a template's domain model starts with: its attributes (the first is its
+ *  identifier) and the commands its aggregate handles.
+ */
+export type TemplateEntity_Deserialize = {
+	name: string,
+	attributes?: ContractField_Deserialize[],
+	commands?: string[],
+};
+
+/**
+ *  An entity a template's domain model starts with: its attributes (the first is its
+ *  identifier) and the commands its aggregate handles.
+ */
+export type TemplateEntity_Serialize = {
+	name: string,
+	attributes: ContractField_Serialize[],
+	commands: string[],
+};
+
+export type TemplateFlow = TemplateFlow_Serialize | TemplateFlow_Deserialize;
+
+export type TemplateFlow_Deserialize = {
+	name: string,
+	steps?: string[],
+};
+
+export type TemplateFlow_Serialize = {
+	name: string,
+	steps: string[],
+};
+
+/**  A screen a template starts with. */
+export type TemplateScreen = TemplateScreen_Serialize | TemplateScreen_Deserialize;
+
+/**  A screen a template starts with. */
+export type TemplateScreen_Deserialize = {
+	key: string,
+	name: string,
+	device: Device,
+	components?: PartComponent_Deserialize[],
+	/**  What its triggers do. */
+	actions?: TemplateAction_Deserialize[],
+	/**  What its components show of the template's entities. */
+	bindings?: TemplateBinding_Deserialize[],
+};
+
+/**  A screen a template starts with. */
+export type TemplateScreen_Serialize = {
+	key: string,
+	name: string,
+	device: Device,
+	components: PartComponent_Serialize[],
+	/**  What its triggers do. */
+	actions: TemplateAction_Serialize[],
+	/**  What its components show of the template's entities. */
+	bindings: TemplateBinding_Serialize[],
+};
+
+/**
+ *  What a product template starts: screens, the entities of a domain model, and the names
+ *  of the business flows (each with its steps in order).
+ */
+export type Template_Deserialize = {
+	screens?: TemplateScreen_Deserialize[],
+	entities?: TemplateEntity_Deserialize[],
+	flows?: TemplateFlow_Deserialize[],
+};
+
+/**
+ *  What a product template starts: screens, the entities of a domain model, and the names
+ *  of the business flows (each with its steps in order).
+ */
+export type Template_Serialize = {
+	screens: TemplateScreen_Serialize[],
+	entities: TemplateEntity_Serialize[],
+	flows: TemplateFlow_Serialize[],
+};
+
 /**  How an upstream context offers itself. */
 export type UpstreamRole = "openHostService" | "publishedLanguage";
+
+/**  A walk (走查) recorded in the player; it reads as Given/When/Then acceptance criteria. */
+export type Walk = Walk_Serialize | Walk_Deserialize;
+
+export type WalkStep = WalkStep_Serialize | WalkStep_Deserialize;
+
+/**  What happened in one step of a walk through the player. */
+export type WalkStepKind = 
+/**  A screen showed (the first: where the walk starts). */
+"visit" | 
+/**  A value typed or picked into a field. */
+"fill" | 
+/**  A trigger used. */
+"click" | 
+/**  Something the person checked on the screen (a row, a message), in `value`. */
+"see";
+
+export type WalkStep_Deserialize = {
+	kind: WalkStepKind,
+	screen: string,
+	component?: string | null,
+	value?: string | null,
+};
+
+export type WalkStep_Serialize = {
+	kind: WalkStepKind,
+	screen: string,
+	component: string | null,
+	value: string | null,
+};
+
+/**  A walk (走查) recorded in the player; it reads as Given/When/Then acceptance criteria. */
+export type Walk_Deserialize = {
+	id: string,
+	name: string,
+	steps?: WalkStep_Deserialize[],
+};
+
+/**  A walk (走查) recorded in the player; it reads as Given/When/Then acceptance criteria. */
+export type Walk_Serialize = {
+	id: string,
+	name: string,
+	steps: WalkStep_Serialize[],
+};
 
 export type WorkspaceSummary = {
 	id: string,

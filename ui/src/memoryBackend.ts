@@ -29,11 +29,13 @@ import type {
   MeetingInvitation,
   MeetingRoom_Serialize as MeetingRoom,
   PresencePeer_Serialize as PresencePeer,
+  PlayerBundle_Serialize as PlayerBundle,
   Problem,
   ProblemCode,
   Severity,
   SyncStatus_Serialize as SyncStatus,
   ResolvedLink_Serialize,
+  ShelfPart_Serialize as ShelfPart,
   WorkspaceSummary,
   WorkspaceView,
 } from "./bindings";
@@ -73,6 +75,8 @@ type Flow = {
 const KIND_COLLECTIONS: Partial<Record<DocKind, readonly string[]>> = {
   businessFlow: ["nodes", "edges", "lanes"],
   domainModel: ["subdomains", "contexts", "relationships", "elements", "attributes", "overrides", "extras"],
+  sandboxPrototype: ["screens", "components", "actions", "walks"],
+  capabilityShelf: ["parts"],
 };
 
 type Doc = DocumentSummary & {
@@ -611,7 +615,7 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
         const tx = new Tx(store);
         try {
           if (ops.kind === "businessFlow") for (const op of ops.ops) applyOp(d.flow!, tx, op);
-          else for (const op of ops.ops) applyRecordOp(store, tx, op);
+          else for (const op of ops.ops) applyRecordOp(store, tx, op as RecordOp<DomainRecordIn>);
         } catch (e) {
           tx.rollback();
           throw e;
@@ -761,6 +765,20 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
       respond<null>(() => err("badFile", `${path}: CML files are written only by the desktop app`)),
     exportDdlFile: (_documentId: string, _dialect: string, path: string) =>
       respond<null>(() => err("badFile", `${path}: SQL files are written only by the desktop app`)),
+    // The shelf, the player's bundle, OpenAPI and the HTML export are the core's (the
+    // UI half of the prototype issue may give the double more of them).
+    listShelf: (_query: string) => respond<ShelfPart[]>(() => ok([])),
+    addShelfPart: () => respond<ShelfPart>(() => err("invalidInput", "the capability shelf is kept by the desktop app's core")),
+    removeShelfPart: (partId: string) => respond<null>(() => err("notFound", `the shelf has no part ${partId}`)),
+    placeShelfPart: () => respond<EditResult>(() => err("invalidInput", "shelf parts are placed by the desktop app's core")),
+    createWorkspaceFromTemplate: () =>
+      respond<WorkspaceSummary>(() => err("invalidInput", "templates are started by the desktop app's core")),
+    prototypePlayerBundle: () => respond<PlayerBundle>(() => err("invalidInput", "the player's bundle is built by the desktop app's core")),
+    walkGherkin: () => respond<string[]>(() => err("invalidInput", "walks are read by the desktop app's core")),
+    exportOpenapiFile: (_documentId: string, path: string) =>
+      respond<null>(() => err("badFile", `${path}: OpenAPI files are written only by the desktop app`)),
+    exportPrototypeHtmlFile: (_documentId: string, _seed: number, path: string) =>
+      respond<null>(() => err("badFile", `${path}: HTML files are written only by the desktop app`)),
     savePicture: (path: string, _data: number[]) =>
       respond<null>(() => err("badFile", `${path}: pictures are written only by the desktop app`)),
     markCorrupt(documentId: string) {

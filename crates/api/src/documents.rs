@@ -62,10 +62,21 @@ impl Core {
     ) -> Result<(), ApiError> {
         let row = self.workspace_row(workspace_id)?;
         let id = document_id.to_string();
-        self.change(&row.index_doc, move |doc| {
-            workspace::remove_document(doc, &id)
-        })
-        .await?;
+        let removed = self
+            .change(&row.index_doc, move |doc| {
+                let kind = workspace::read(doc)?
+                    .documents
+                    .into_iter()
+                    .find(|d| d.id == id)
+                    .map(|d| d.kind);
+                workspace::remove_document(doc, &id)?;
+                Ok(kind)
+            })
+            .await?;
+        // A shelf listed in the workspace serves every workspace: it leaves the list only.
+        if removed == Some(DocKind::CapabilityShelf) {
+            return Ok(());
+        }
         self.forget(document_id);
         self.store.delete_document_chunks(document_id)?;
         Ok(())
@@ -144,6 +155,9 @@ impl Core {
                     .await??;
                 Ok(DocProblems::DomainModel(model::domain::validate(&m)))
             }
+            Some(DocKind::SandboxPrototype) => Ok(DocProblems::SandboxPrototype(
+                self.validate_prototype(document_id).await?,
+            )),
             _ => Err(invalid(format!("document {document_id} has no validation"))),
         }
     }

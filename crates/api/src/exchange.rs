@@ -6,7 +6,12 @@
 //!                            "documents": [{"title", "kind", "file"}]}
 //! documents/01-<kind>.json  {"kind": "businessFlow", "lanes": [...], "nodes": [...], "edges": [...]}
 //!                           {"kind": "domainModel", "contexts": [...], "elements": [...], ...}
+//!                           {"kind": "sandboxPrototype", "screens": [...], "components": [...],
+//!                            "actions": [...], "walks": [...]}
 //! ```
+//!
+//! A prototype names domain models by document id (its bindings and command steps); like
+//! links, those ids are the bundle's and an import points them at the new documents.
 
 use std::path::{Path, PathBuf};
 
@@ -45,6 +50,21 @@ pub enum Content {
     },
     /// A domain model, its records grouped by type.
     DomainModel { model: model::domain::DomainModel },
+    /// A sandbox prototype, its records grouped by type; the domain model documents it
+    /// names are the bundle's ids (an import points them at the new documents).
+    SandboxPrototype {
+        prototype: model::prototype::Prototype,
+    },
+}
+
+impl Content {
+    pub fn kind(&self) -> DocKind {
+        match self {
+            Content::BusinessFlow { .. } => DocKind::BusinessFlow,
+            Content::DomainModel { .. } => DocKind::DomainModel,
+            Content::SandboxPrototype { .. } => DocKind::SandboxPrototype,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -72,6 +92,16 @@ struct DomainFile {
     kind: DocKind,
     #[serde(flatten)]
     model: model::domain::DomainModel,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    links: Vec<model::links::Link>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PrototypeFile {
+    kind: DocKind,
+    #[serde(flatten)]
+    prototype: model::prototype::Prototype,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     links: Vec<model::links::Link>,
 }
@@ -141,6 +171,12 @@ impl Bundle {
                     model::domain::apply(&mut scratch, &domain_ops(model))
                         .map_err(|e| bad(format!("document {:?}: {e}", d.title)))?;
                 }
+                Content::SandboxPrototype { prototype } => {
+                    let mut scratch = automerge::Automerge::new();
+                    model::prototype::init(&mut scratch)?;
+                    model::prototype::apply(&mut scratch, &prototype_ops(prototype))
+                        .map_err(|e| bad(format!("document {:?}: {e}", d.title)))?;
+                }
             }
         }
         Ok(())
@@ -157,6 +193,14 @@ pub(crate) fn flow_ops(f: &Flow) -> Vec<FlowOp> {
 
 pub(crate) fn domain_ops(m: &model::domain::DomainModel) -> Vec<model::domain::DomainOp> {
     m.clone()
+        .into_records()
+        .into_iter()
+        .map(|record| model::record::RecordOp::Add { record })
+        .collect()
+}
+
+pub(crate) fn prototype_ops(p: &model::prototype::Prototype) -> Vec<model::prototype::PrototypeOp> {
+    p.clone()
         .into_records()
         .into_iter()
         .map(|record| model::record::RecordOp::Add { record })
@@ -225,6 +269,20 @@ fn parse(read: &dyn Fn(&str) -> Result<String, ApiError>) -> Result<Bundle, ApiE
                 links = f.links;
                 Content::DomainModel { model: f.model }
             }
+            DocKind::SandboxPrototype => {
+                let f: PrototypeFile =
+                    serde_json::from_str(&text).map_err(|e| bad(format!("{}: {e}", entry.file)))?;
+                if f.kind != DocKind::SandboxPrototype {
+                    return Err(bad(format!(
+                        "{}: kind {:?} does not match workspace.json",
+                        entry.file, f.kind
+                    )));
+                }
+                links = f.links;
+                Content::SandboxPrototype {
+                    prototype: f.prototype,
+                }
+            }
             other => {
                 return Err(bad(format!(
                     "{}: documents of kind {} cannot be imported yet",
@@ -270,10 +328,7 @@ pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiErro
     let mut written = Vec::new();
     let mut entries = Vec::new();
     for (i, d) in bundle.documents.iter().enumerate() {
-        let kind = match &d.content {
-            Content::BusinessFlow { .. } => DocKind::BusinessFlow,
-            Content::DomainModel { .. } => DocKind::DomainModel,
-        };
+        let kind = d.content.kind();
         let rel = format!("documents/{:02}-{}.json", i + 1, kind.as_str());
         let p = dir.join(&rel);
         match &d.content {
@@ -295,6 +350,14 @@ pub fn write_folder(bundle: &Bundle, dir: &Path) -> Result<Vec<PathBuf>, ApiErro
                 let file = DomainFile {
                     kind,
                     model: model.clone(),
+                    links: d.links.clone(),
+                };
+                write_json(&p, &file).map_err(|e| io(&p, e))?;
+            }
+            Content::SandboxPrototype { prototype } => {
+                let file = PrototypeFile {
+                    kind,
+                    prototype: prototype.clone(),
                     links: d.links.clone(),
                 };
                 write_json(&p, &file).map_err(|e| io(&p, e))?;
@@ -345,6 +408,10 @@ const DEMO_FILES: &[(&str, &str)] = &[
     (
         "documents/03-domainModel.json",
         include_str!("../../../assets/demo/documents/03-domainModel.json"),
+    ),
+    (
+        "documents/04-sandboxPrototype.json",
+        include_str!("../../../assets/demo/documents/04-sandboxPrototype.json"),
     ),
 ];
 

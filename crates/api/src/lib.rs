@@ -14,6 +14,7 @@ mod flows;
 mod links;
 pub mod logging;
 mod meeting;
+mod prototypes;
 mod sync;
 pub use sync::EXTRA_CA_ENV;
 pub mod types;
@@ -32,6 +33,7 @@ use samod::{DocHandle, DocumentId, Repo};
 use store::{Store, WorkspaceRow};
 
 use error::{internal, invalid, not_found, read_only};
+pub use prototypes::{SAMPLE_ROWS, build_bundle, player_html};
 pub use types::*;
 
 /// Environment variable that overrides where the database and logs live.
@@ -277,7 +279,13 @@ impl Core {
         let row = self.workspace_row(workspace_id)?;
         self.sync.stop(workspace_id);
         let docs = match self.read_index(&row.index_doc).await {
-            Ok(idx) => idx.documents.into_iter().map(|d| d.id).collect(),
+            // A shelf listed in the index serves every workspace: it stays.
+            Ok(idx) => idx
+                .documents
+                .into_iter()
+                .filter(|d| d.kind != DocKind::CapabilityShelf)
+                .map(|d| d.id)
+                .collect(),
             Err(_) => Vec::new(),
         };
         self.store.remove_workspace(workspace_id)?;
@@ -333,6 +341,10 @@ impl Core {
             )));
         }
         self.link(&row, url, token, info)?;
+        // The organisation's shelf travels with the workspace (listed in its index).
+        if let Err(e) = self.share_shelf(workspace_id).await {
+            tracing::warn!(error = %e, "the shelf cannot be listed in the linked workspace");
+        }
         Ok(self.sync.status(workspace_id))
     }
 
@@ -854,6 +866,14 @@ impl Core {
                             .await??;
                     exchange::Content::DomainModel { model }
                 }
+                DocKind::SandboxPrototype => {
+                    let handle = self.handle(&entry.id).await?;
+                    let prototype = run_blocking(move || {
+                        handle.with_document(|doc| model::prototype::read(doc))
+                    })
+                    .await??;
+                    exchange::Content::SandboxPrototype { prototype }
+                }
                 _ => continue,
             };
             let handle = self.handle(&entry.id).await?;
@@ -902,6 +922,8 @@ impl Core {
         // the links.
         let mut created: Vec<String> = Vec::new();
         let mut new_ids: HashMap<String, String> = HashMap::new();
+        // Prototypes name other documents of the bundle: filled once every id is known.
+        let mut prototypes: Vec<(String, &str, &model::prototype::Prototype)> = Vec::new();
         for d in &bundle.documents {
             let summary = match &d.content {
                 exchange::Content::BusinessFlow { flow, bpmn_source } => {
@@ -942,12 +964,35 @@ impl Core {
                     }
                     s
                 }
+                exchange::Content::SandboxPrototype { prototype } => {
+                    let s = self
+                        .create_document(workspace_id, DocKind::SandboxPrototype, &d.title)
+                        .await?;
+                    prototypes.push((s.id.clone(), &d.title, prototype));
+                    s
+                }
             };
             tracing::debug!(doc = %summary.id, "imported");
             if !d.id.is_empty() {
                 new_ids.insert(d.id.clone(), summary.id.clone());
             }
             created.push(summary.id);
+        }
+        for (id, title, prototype) in prototypes {
+            let renamed = prototype
+                .clone()
+                .rename_documents(|d| new_ids.get(d).cloned());
+            let ops = exchange::prototype_ops(&renamed);
+            if !ops.is_empty() {
+                self.change(&id, move |doc| model::prototype::apply(doc, &ops))
+                    .await
+                    .map_err(|e| {
+                        ApiError::new(
+                            ErrorCode::BadFile,
+                            format!("document {title:?}: {}", e.detail),
+                        )
+                    })?;
+            }
         }
         for (d, from) in bundle.documents.iter().zip(created) {
             if d.links.is_empty() {

@@ -69,8 +69,22 @@ impl Core {
             let Ok(handle) = self.handle(&holder.id).await else {
                 continue;
             };
-            let links =
-                run_blocking(move || handle.with_document(|doc| model::links::read(doc))).await??;
+            let kind = holder.kind;
+            let links = run_blocking(move || {
+                handle.with_document(|doc| {
+                    let mut links = model::links::read(doc)?;
+                    // A prototype's `shows` and `invokes` links are derived from its bindings
+                    // and command steps, never stored.
+                    // (A prototype this build cannot read offers its stored links only.)
+                    if kind == DocKind::SandboxPrototype
+                        && let Ok(p) = model::prototype::read(doc)
+                    {
+                        links.extend(model::prototype::derived_links(&p));
+                    }
+                    Ok::<_, ModelError>(links)
+                })
+            })
+            .await??;
             for link in links {
                 let outgoing = holder.id == document_id && link.from == element;
                 let incoming = link.to_document == document_id && link.to_element == element;

@@ -8,6 +8,7 @@ use specta::Type;
 
 pub use model::kinds::{DocContent, DocOps, DocPatch};
 pub use model::links::{Link, LinkKind};
+pub use model::shelf::{Part, PartCategory};
 pub use model::validate::{Problem, ProblemCode, Severity};
 pub use model::{DocKind, EdgeKind, FlowEdge, FlowNode, FlowOp, FlowPatch, Lane, NodeKind};
 
@@ -131,6 +132,19 @@ pub struct DocumentView {
 pub enum DocProblems {
     BusinessFlow(Vec<model::validate::Problem>),
     DomainModel(Vec<model::domain::DomainProblem>),
+    /// Checked against the workspace's domain models (bindings, command steps).
+    SandboxPrototype(Vec<model::prototype::PrototypeProblem>),
+}
+
+/// A part of the capability shelf as the shelf panel lists it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ShelfPart {
+    pub part: model::shelf::Part,
+    /// Ships with the app (`assets/shelf`); cannot be removed.
+    pub builtin: bool,
+    /// The shelf document holding it (absent for built-in parts).
+    pub document: Option<String>,
 }
 
 /// Returned by every edit, undo and redo, once the change is durable in SQLite.
@@ -421,4 +435,118 @@ pub struct ConstraintView {
     pub cascade: bool,
     /// Checks: the values the column may hold.
     pub values: Vec<String>,
+}
+
+// ---- the prototype player ------------------------------------------------------------------
+
+/// Everything the prototype player (`assets/player/player.js`) needs to run a prototype,
+/// with no other call: what `prototype_player_bundle` returns and what the self-contained
+/// HTML export inlines (as JSON, the field names camelCase).
+///
+/// - `screens`, `components`, `actions`: the prototype's records as they are stored
+///   (components' `x`/`y` relative to their parent; a stack lays its children out by
+///   `order` with its `layout`). `start`: the screen ids the player starts at (the first).
+/// - `entities`: every entity, value object or read model a binding or a command names,
+///   with its attributes resolved (names, types, required flags, enumeration values).
+/// - `commands`: every domain command an action step calls, resolved: its name, the
+///   aggregate that handles it and that aggregate's root entity (what a call creates or
+///   changes in the sample store), and the command's own attributes.
+/// - `bindings`: one per bound component, resolved to names and types; `broken` says what
+///   no longer resolves (the component still shows, marked).
+/// - `samples`: rows per entity of the bound domain models, generated from `seed` (the
+///   player copies them into its in-memory sample store and edits them there).
+/// - `capabilities`: the shelf capabilities the actions use, with their contracts (from the
+///   step's own copy, so a part removed from the shelf still plays).
+/// - `problems`: the prototype's validation problems (broken bindings among them).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerBundle {
+    pub document_id: String,
+    pub title: String,
+    pub seed: u32,
+    pub start: Vec<String>,
+    pub screens: Vec<model::prototype::Screen>,
+    pub components: Vec<model::prototype::Component>,
+    pub actions: Vec<model::prototype::Action>,
+    pub entities: Vec<PlayerEntity>,
+    pub commands: Vec<PlayerCommand>,
+    pub bindings: Vec<PlayerBinding>,
+    pub samples: Vec<model::sample::SampleTable>,
+    pub capabilities: Vec<PlayerCapability>,
+    pub problems: Vec<model::prototype::PrototypeProblem>,
+}
+
+/// An attribute as the player uses it: to render a field (the input that fits its type),
+/// check a value (type, required) and show a value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerAttribute {
+    pub id: String,
+    pub name: String,
+    pub data_type: model::domain::DataType,
+    pub required: bool,
+    pub identifier: bool,
+    pub list: bool,
+    /// Enumerations and references: the element the type names, and its name.
+    pub target: Option<String>,
+    pub target_name: Option<String>,
+    /// Enumerations: their values, in order.
+    pub values: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerEntity {
+    pub document: String,
+    pub id: String,
+    pub name: String,
+    /// `entity`, `valueObject`, `readModel`, …
+    pub kind: model::domain::ElementKind,
+    pub attributes: Vec<PlayerAttribute>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerCommand {
+    pub document: String,
+    pub id: String,
+    pub name: String,
+    /// The aggregate that handles it, and its name.
+    pub aggregate: Option<String>,
+    pub aggregate_name: Option<String>,
+    /// The aggregate's root entity: a call adds a row of it to the sample store (or changes
+    /// the row the screen shows, when it was opened from one). The row's values come from
+    /// the fields of the form around the trigger: by attribute id where the form binds the
+    /// root entity, else by attribute name (a command's 手机号 fills the root's 手机号);
+    /// its identifier gets a new value when the form has none.
+    pub root: Option<String>,
+    pub attributes: Vec<PlayerAttribute>,
+    /// The command no longer exists (the step fails with a message saying so).
+    pub broken: bool,
+}
+
+/// A bound component's binding, resolved.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerBinding {
+    pub component: String,
+    pub document: String,
+    pub entity: String,
+    pub entity_name: Option<String>,
+    pub attribute: Option<PlayerAttribute>,
+    pub collection: bool,
+    /// What no longer resolves, if anything (`bindingDocumentMissing`,
+    /// `bindingEntityMissing`, `bindingAttributeMissing`).
+    pub broken: Option<model::prototype::PrototypeProblemCode>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PlayerCapability {
+    pub part: String,
+    pub name_zh: Option<String>,
+    pub name_en: Option<String>,
+    pub contract: model::prototype::ServiceContract,
+    /// The part is still on the shelf (when not, the step's copy of the contract plays).
+    pub on_shelf: bool,
 }

@@ -57,6 +57,8 @@ async fn record(kind: DocKind, steps: Vec<Step>) -> Value {
         let content = match c.open_document(&d.id).await.unwrap().content {
             DocContent::BusinessFlow(f) => serde_json::to_value(f).unwrap(),
             DocContent::DomainModel(m) => serde_json::to_value(m).unwrap(),
+            DocContent::SandboxPrototype(p) => serde_json::to_value(p).unwrap(),
+            DocContent::CapabilityShelf(s) => serde_json::to_value(s).unwrap(),
         };
         out.push(json!({ "call": call, "ops": ops, "outcome": outcome, "content": content }));
     }
@@ -81,6 +83,14 @@ fn patch_summary(r: &EditResult) -> Value {
                 .collect(),
         ),
         DocPatch::DomainModel(p) => (
+            p.upserts.iter().map(|r| r.id().to_string()).collect(),
+            p.removed.clone(),
+        ),
+        DocPatch::SandboxPrototype(p) => (
+            p.upserts.iter().map(|r| r.id().to_string()).collect(),
+            p.removed.clone(),
+        ),
+        DocPatch::CapabilityShelf(p) => (
             p.upserts.iter().map(|r| r.id().to_string()).collect(),
             p.removed.clone(),
         ),
@@ -256,4 +266,157 @@ async fn business_flow_transcript() {
         flow(vec![FlowOp::RemoveLane { id: "l1".into() }]),
     ];
     check("businessFlow", record(DocKind::BusinessFlow, steps).await);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sandbox_prototype_transcript() {
+    use model::prototype::{
+        Action, ActionStep, Binding, Component, ComponentKind, Device, Direction,
+        PrototypeRecord as R, Screen, StackLayout,
+    };
+    let edit = |ops: Vec<RecordOp<R>>| Step::Edit(DocOps::SandboxPrototype(ops));
+    let add = |r: R| RecordOp::Add { record: r };
+    let mut form = Component::new(
+        "form",
+        "s2",
+        ComponentKind::Form,
+        "客户表单",
+        16.0,
+        72.0,
+        343.0,
+        300.0,
+    );
+    form.layout = Some(StackLayout {
+        direction: Direction::Column,
+        gap: 12.0,
+        padding: 16.0,
+    });
+    form.binding = Some(Binding {
+        document: "dm".into(),
+        entity: "cust".into(),
+        attribute: None,
+        collection: false,
+    });
+    let mut name = Component::new(
+        "name",
+        "s2",
+        ComponentKind::Input,
+        "姓名",
+        0.0,
+        0.0,
+        311.0,
+        40.0,
+    );
+    name.parent = Some("form".into());
+    name.order = 1.0;
+    let mut save = Component::new(
+        "save",
+        "s2",
+        ComponentKind::Button,
+        "保存",
+        0.0,
+        0.0,
+        311.0,
+        44.0,
+    );
+    save.parent = Some("form".into());
+    save.order = 2.0;
+    save.text = Some("保存".into());
+    let mut relabelled = name.clone();
+    relabelled.text = Some("客户姓名".into());
+    relabelled
+        .props
+        .insert("placeholder".into(), "请输入".into());
+    let mut start = Screen::new("s1", "客户列表", Device::Phone, 0.0, 0.0);
+    start.start = true;
+    let list = Component::new(
+        "list",
+        "s1",
+        ComponentKind::List,
+        "客户列表",
+        16.0,
+        72.0,
+        343.0,
+        600.0,
+    );
+    let submit = Action {
+        id: "submit".into(),
+        component: "save".into(),
+        name: Some("提交".into()),
+        steps: vec![ActionStep::Command {
+            document: "dm".into(),
+            command: "register".into(),
+        }],
+        success: Some("s1".into()),
+        failure: Some("保存失败".into()),
+    };
+    let mut inside_button =
+        Component::new("x", "s2", ComponentKind::Text, "x", 0.0, 0.0, 10.0, 10.0);
+    inside_button.parent = Some("save".into());
+    let steps = vec![
+        edit(vec![
+            add(R::Screen(start)),
+            add(R::Screen(Screen::new(
+                "s2",
+                "新建客户",
+                Device::Phone,
+                500.0,
+                0.0,
+            ))),
+            add(R::Component(list)),
+        ]),
+        edit(vec![
+            add(R::Component(form)),
+            add(R::Component(name.clone())),
+            add(R::Component(save)),
+            add(R::Action(submit)),
+        ]),
+        edit(vec![RecordOp::Update {
+            record: R::Component(relabelled),
+        }]),
+        // Refused: a component inside a button; on a screen that does not exist; an action
+        // going to a screen that does not exist; a duplicate id.
+        edit(vec![add(R::Component(inside_button))]),
+        edit(vec![add(R::Component(Component::new(
+            "y",
+            "nowhere",
+            ComponentKind::Text,
+            "y",
+            0.0,
+            0.0,
+            10.0,
+            10.0,
+        )))]),
+        edit(vec![add(R::Action(Action {
+            id: "bad".into(),
+            component: "save".into(),
+            name: None,
+            steps: vec![ActionStep::Navigate {
+                screen: "gone".into(),
+            }],
+            success: None,
+            failure: None,
+        }))]),
+        edit(vec![add(R::Screen(Screen::new(
+            "name",
+            "重复",
+            Device::Tablet,
+            0.0,
+            0.0,
+        )))]),
+        Step::Undo,
+        Step::Redo,
+        // Removing the form takes its fields and the button's action.
+        edit(vec![RecordOp::Remove { id: "form".into() }]),
+        Step::Undo,
+        edit(vec![RecordOp::Remove { id: "s2".into() }]),
+        edit(vec![RecordOp::Remove { id: "nope".into() }]),
+        Step::Undo,
+        Step::Undo,
+        Step::Redo,
+    ];
+    check(
+        "sandboxPrototype",
+        record(DocKind::SandboxPrototype, steps).await,
+    );
 }

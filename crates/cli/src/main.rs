@@ -48,11 +48,25 @@ enum Command {
     /// Domain models in the store.
     #[command(subcommand)]
     Domain(DomainCommand),
+    /// Sandbox prototypes in the store: their OpenAPI, their self-contained HTML.
+    #[command(subcommand)]
+    Prototype(PrototypeCommand),
     /// Create a workspace with one generated business flow (for benchmarks).
     #[command(hide = true)]
     GenFlow {
         #[arg(long)]
         nodes: usize,
+        #[arg(long, default_value = "Benchmark")]
+        name: String,
+    },
+    /// Create a workspace with one generated sandbox prototype (for benchmarks).
+    #[command(hide = true)]
+    GenPrototype {
+        #[arg(long, default_value_t = 200)]
+        screens: usize,
+        /// Components per screen.
+        #[arg(long, default_value_t = 50)]
+        components: usize,
         #[arg(long, default_value = "Benchmark")]
         name: String,
     },
@@ -147,6 +161,23 @@ enum DomainCommand {
         /// The SQL dialect.
         #[arg(long, value_parser = ["postgres", "mysql", "sqlite", "oracle"])]
         dialect: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum PrototypeCommand {
+    /// Print, as JSON, the OpenAPI 3.1 document of the services DOCUMENT's actions imply (a
+    /// sandbox prototype of WORKSPACE, by id or exact title; both by id or exact name).
+    Openapi { workspace: String, document: String },
+    /// Write DOCUMENT as one self-contained clickable HTML file to OUT.
+    Html {
+        workspace: String,
+        document: String,
+        #[arg(value_name = "OUT")]
+        output: PathBuf,
+        /// The seed of the sample data.
+        #[arg(long, default_value_t = 1)]
+        seed: u32,
     },
 }
 
@@ -304,6 +335,48 @@ async fn command(core: &Core, command: Command, json: bool) -> Result<(), ApiErr
             };
             print!("{}", core.domain_ddl(&doc.id, dialect).await?);
         }
+        Command::Prototype(PrototypeCommand::Openapi {
+            workspace,
+            document,
+        }) => {
+            let doc = find_document(core, &workspace, &document, DocKind::SandboxPrototype).await?;
+            println!("{}", core.prototype_openapi(&doc).await?);
+        }
+        Command::Prototype(PrototypeCommand::Html {
+            workspace,
+            document,
+            output,
+            seed,
+        }) => {
+            let doc = find_document(core, &workspace, &document, DocKind::SandboxPrototype).await?;
+            let html = core.prototype_html(&doc, seed).await?;
+            write_atomically(&output, &html)?;
+        }
+        Command::GenPrototype {
+            screens,
+            components,
+            name,
+        } => {
+            let ws = core.create_workspace(&name).await?;
+            let doc = core
+                .create_document(
+                    &ws.id,
+                    DocKind::SandboxPrototype,
+                    &format!("{screens} x {components}"),
+                )
+                .await?;
+            let all = model::prototype_gen::generated(screens, components).into_records();
+            for chunk in all.chunks(2000) {
+                let ops = chunk
+                    .iter()
+                    .cloned()
+                    .map(|record| model::record::RecordOp::Add { record })
+                    .collect();
+                core.edit_document(&doc.id, api::DocOps::SandboxPrototype(ops))
+                    .await?;
+            }
+            println!("{}\t{}", ws.id, doc.id);
+        }
         Command::GenFlow { nodes, name } => {
             let ws = core.create_workspace(&name).await?;
             let doc = core
@@ -382,6 +455,40 @@ fn generated_flow(n: usize) -> Vec<FlowOp> {
         }
     }
     ops
+}
+
+/// A document of `kind` in a workspace (both by id or exact name/title).
+async fn find_document(
+    core: &Core,
+    workspace: &str,
+    document: &str,
+    kind: DocKind,
+) -> Result<String, ApiError> {
+    let id = find_workspace(core, workspace).await?;
+    let view = core.open_workspace(&id).await?;
+    let found: Vec<_> = view
+        .documents
+        .iter()
+        .filter(|d| d.kind == kind && (d.id == document || d.title == document))
+        .collect();
+    match found.as_slice() {
+        [one] => Ok(one.id.clone()),
+        [] => Err(ApiError::new(
+            ErrorCode::NotFound,
+            format!(
+                "workspace {} has no {} {document:?}",
+                view.name,
+                kind.as_str()
+            ),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidInput,
+            format!(
+                "{} documents are titled {document:?}; use the id",
+                found.len()
+            ),
+        )),
+    }
 }
 
 async fn find_workspace(core: &Core, key: &str) -> Result<String, ApiError> {

@@ -30,7 +30,7 @@ fn list_export_import_round_trip() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let ws: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let id = ws["id"].as_str().unwrap().to_string();
-    assert_eq!(ws["documentCount"], 3);
+    assert_eq!(ws["documentCount"], 4);
 
     let o = triloop(data.path(), &["--json", "workspaces"]);
     let list: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();

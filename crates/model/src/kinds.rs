@@ -10,7 +10,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{self, DomainModel, DomainOp, DomainPatch};
 use crate::flow::{self, Flow, FlowOp, FlowPatch};
+use crate::prototype::{self, Prototype, PrototypeOp, PrototypePatch};
 use crate::schema::{DocKind, ModelError};
+use crate::shelf::{self, Shelf, ShelfOp, ShelfPatch};
 
 /// One edit of one document: its kind and its ops, applied as one change and one undo step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -19,6 +21,8 @@ use crate::schema::{DocKind, ModelError};
 pub enum DocOps {
     BusinessFlow(Vec<FlowOp>),
     DomainModel(Vec<DomainOp>),
+    SandboxPrototype(Vec<PrototypeOp>),
+    CapabilityShelf(Vec<ShelfOp>),
 }
 
 /// What an edit changed, per kind.
@@ -28,6 +32,8 @@ pub enum DocOps {
 pub enum DocPatch {
     BusinessFlow(FlowPatch),
     DomainModel(DomainPatch),
+    SandboxPrototype(PrototypePatch),
+    CapabilityShelf(ShelfPatch),
 }
 
 /// A whole document's content, per kind (sent once, when the document opens).
@@ -37,6 +43,8 @@ pub enum DocPatch {
 pub enum DocContent {
     BusinessFlow(Flow),
     DomainModel(DomainModel),
+    SandboxPrototype(Prototype),
+    CapabilityShelf(Shelf),
 }
 
 /// An element a link can point at.
@@ -53,6 +61,8 @@ impl DocOps {
         match self {
             DocOps::BusinessFlow(_) => DocKind::BusinessFlow,
             DocOps::DomainModel(_) => DocKind::DomainModel,
+            DocOps::SandboxPrototype(_) => DocKind::SandboxPrototype,
+            DocOps::CapabilityShelf(_) => DocKind::CapabilityShelf,
         }
     }
 
@@ -60,13 +70,21 @@ impl DocOps {
         match self {
             DocOps::BusinessFlow(o) => o.is_empty(),
             DocOps::DomainModel(o) => o.is_empty(),
+            DocOps::SandboxPrototype(o) => o.is_empty(),
+            DocOps::CapabilityShelf(o) => o.is_empty(),
         }
     }
 }
 
 /// Whether documents of `kind` can be created and edited by this build.
 pub fn is_editable(kind: DocKind) -> bool {
-    matches!(kind, DocKind::BusinessFlow | DocKind::DomainModel)
+    matches!(
+        kind,
+        DocKind::BusinessFlow
+            | DocKind::DomainModel
+            | DocKind::SandboxPrototype
+            | DocKind::CapabilityShelf
+    )
 }
 
 /// Writes the root of a new document of `kind`.
@@ -74,6 +92,8 @@ pub fn init(kind: DocKind, doc: &mut Automerge) -> Result<(), ModelError> {
     match kind {
         DocKind::BusinessFlow => flow::init(doc),
         DocKind::DomainModel => domain::init(doc),
+        DocKind::SandboxPrototype => prototype::init(doc),
+        DocKind::CapabilityShelf => shelf::init(doc),
         other => Err(ModelError::InvalidEdit(format!(
             "documents of kind {} cannot be created yet",
             other.as_str()
@@ -98,6 +118,20 @@ pub fn apply(doc: &mut Automerge, ops: &DocOps) -> Result<(DocOps, DocPatch), Mo
                 DocPatch::DomainModel(a.patch),
             )
         }
+        DocOps::SandboxPrototype(ops) => {
+            let a = prototype::apply(doc, ops)?;
+            (
+                DocOps::SandboxPrototype(a.inverse),
+                DocPatch::SandboxPrototype(a.patch),
+            )
+        }
+        DocOps::CapabilityShelf(ops) => {
+            let a = shelf::apply(doc, ops)?;
+            (
+                DocOps::CapabilityShelf(a.inverse),
+                DocPatch::CapabilityShelf(a.patch),
+            )
+        }
     })
 }
 
@@ -106,6 +140,8 @@ pub fn read(kind: DocKind, doc: &Automerge) -> Result<DocContent, ModelError> {
     match kind {
         DocKind::BusinessFlow => Ok(DocContent::BusinessFlow(flow::read(doc)?)),
         DocKind::DomainModel => Ok(DocContent::DomainModel(domain::read(doc)?)),
+        DocKind::SandboxPrototype => Ok(DocContent::SandboxPrototype(prototype::read(doc)?)),
+        DocKind::CapabilityShelf => Ok(DocContent::CapabilityShelf(shelf::read(doc)?)),
         other => Err(ModelError::InvalidEdit(format!(
             "documents of kind {} cannot be opened yet",
             other.as_str()
@@ -122,6 +158,8 @@ pub fn element_name(
     match kind {
         DocKind::BusinessFlow => flow::element_name(doc, id),
         DocKind::DomainModel => Ok(domain::element_name(doc, id)?.map(|(name, _)| name)),
+        DocKind::SandboxPrototype => Ok(prototype::element_name(doc, id)?.map(|(name, _)| name)),
+        DocKind::CapabilityShelf => Ok(shelf::element_name(doc, id)?.map(|(name, _)| name)),
         _ => Ok(None),
     }
 }
@@ -151,6 +189,21 @@ pub fn link_targets(kind: DocKind, doc: &Automerge) -> Result<Vec<Target>, Model
             })
             .map(|r| {
                 let (name, kind) = domain::describe(&r);
+                Target {
+                    id: crate::record::Record::id(&r).to_string(),
+                    name,
+                    kind,
+                }
+            })
+            .collect()),
+        // Screens, components and actions (walks are found through the stories that
+        // link them, later).
+        DocKind::SandboxPrototype => Ok(prototype::read(doc)?
+            .into_records()
+            .into_iter()
+            .filter(|r| !matches!(r, prototype::PrototypeRecord::Walk(_)))
+            .map(|r| {
+                let (name, kind) = prototype::describe(&r);
                 Target {
                     id: crate::record::Record::id(&r).to_string(),
                     name,

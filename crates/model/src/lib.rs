@@ -10,8 +10,12 @@ pub mod domain_gen;
 pub mod flow;
 pub mod kinds;
 pub mod links;
+pub mod prototype;
+pub mod prototype_gen;
 pub mod record;
+pub mod sample;
 pub mod schema;
+pub mod shelf;
 pub mod validate;
 pub mod workspace;
 

@@ -153,10 +153,14 @@ impl<'a, D: ReadDoc> Records<'a, D> {
     pub fn all<R: Record>(&self, collection: &str) -> Result<Vec<R>, ModelError> {
         let coll = self.obj(collection)?;
         let mut out = Vec::new();
-        for id in self.doc.keys(coll) {
-            if let Some(json) = self.fields(coll, &id)?
-                && let Ok(r) = serde_json::from_value(Json::Object(json))
-            {
+        // One pass over the collection (keys in order, each record's map at hand), rather
+        // than a lookup per key.
+        for item in self.doc.map_range(coll, ..) {
+            let obj = item.id();
+            if !matches!(item.value.into_value(), Value::Object(ObjType::Map)) {
+                continue;
+            }
+            if let Ok(r) = serde_json::from_value(Json::Object(read_map(self.doc, &obj)?)) {
                 out.push(r);
             }
         }

@@ -21,6 +21,8 @@ pub enum DocKind {
     UserJourney,
     DomainModel,
     SandboxPrototype,
+    /// The organisation's capability shelf (one per organisation, not per workspace).
+    CapabilityShelf,
 }
 
 impl DocKind {
@@ -33,6 +35,7 @@ impl DocKind {
             DocKind::UserJourney => "triloop/journey",
             DocKind::DomainModel => "triloop/domain",
             DocKind::SandboxPrototype => "triloop/prototype",
+            DocKind::CapabilityShelf => "triloop/shelf",
         }
     }
 
@@ -45,10 +48,11 @@ impl DocKind {
             DocKind::UserJourney => "userJourney",
             DocKind::DomainModel => "domainModel",
             DocKind::SandboxPrototype => "sandboxPrototype",
+            DocKind::CapabilityShelf => "capabilityShelf",
         }
     }
 
-    pub const ALL: [DocKind; 7] = [
+    pub const ALL: [DocKind; 8] = [
         DocKind::WorkspaceIndex,
         DocKind::BusinessFlow,
         DocKind::ValueTree,
@@ -56,6 +60,7 @@ impl DocKind {
         DocKind::UserJourney,
         DocKind::DomainModel,
         DocKind::SandboxPrototype,
+        DocKind::CapabilityShelf,
     ];
 
     pub fn parse(s: &str) -> Option<DocKind> {

@@ -848,8 +848,8 @@ async fn a_typed_link_from_a_task_shows_as_a_backlink_in_the_other_flow() -> Res
     let docs: Vec<String> = serde_json::from_value(
         js(&c, "return Array.from(document.querySelectorAll('[data-testid=document-item]')).map(d => d.dataset.documentId);").await?,
     )?;
-    // Two flows and the SCRM domain model.
-    assert_eq!(docs.len(), 3);
+    // Two flows, the SCRM domain model and its prototype.
+    assert_eq!(docs.len(), 4);
 
     js(&c, "window.__triloop.selectNodes(['task_identify']);").await?;
     wait_css(&c, "[data-testid=element-panel]").await?;
