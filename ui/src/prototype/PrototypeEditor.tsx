@@ -206,8 +206,13 @@ export function PrototypeEditor({ backend, documents, documentTitle, session, sh
         if (!tg) return flash(t("prototype.addScreenFirst"));
         screen = tg.screen;
         parent = tg.parent;
+        // Below what is already there (a stack, form or card lays it out itself).
+        const sibs = ixRef.current.children.get(parent ?? `screen:${screen}`) ?? [];
+        x = 16;
+        y = sibs.length ? Math.max(...sibs.map((c) => c.y + c.h)) + 12 : 16;
       }
-      session.run(() => backend.placeShelfPart(documentId, part.part.id, screen!, parent, x, y));
+      const [px, py] = [x ?? 16, y ?? 16];
+      session.run(() => backend.placeShelfPart(documentId, part.part.id, screen!, parent, px, py));
     },
     [backend, containerAt, documentId, flash, readOnly, session, t, target],
   );
