@@ -64,6 +64,8 @@ export type TriloopTestApi = {
     playing(): boolean;
     /** Play mode's last start (ms from asking the core for the bundle to the first screen drawn). */
     playStartMs(): number | null;
+    /** Asks the core for the open prototype's player bundle afresh: how long that takes (ms). */
+    bundleMs(): Promise<number | null>;
     /** The playing player's walk so far. */
     walk(): { kind: string; screen: string; component: string | null; value: string | null }[];
   };
@@ -430,6 +432,13 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
         saveState: () => prototypeRef.current.saveState,
         playing: () => openPrototypeCanvas.playing,
         playStartMs: () => playStats.startMs,
+        bundleMs: async () => {
+          const id = prototypeRef.current.documentId;
+          if (!id) return null;
+          const t0 = performance.now();
+          const res = await backend.prototypePlayerBundle(id, 1);
+          return res.status === "ok" ? Math.round(performance.now() - t0) : null;
+        },
         walk: () => (playStats.handle ? playStats.handle.walk().map((w) => ({ kind: w.kind, screen: w.screen, component: w.component ?? null, value: w.value ?? null })) : []),
       },
       domain: {

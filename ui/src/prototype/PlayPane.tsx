@@ -6,15 +6,17 @@
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
-import type { ApiError, WalkStep_Serialize as WalkStep } from "../bindings";
+import type { ApiError, PlayerBundle_Serialize as PlayerBundle, WalkStep_Serialize as WalkStep } from "../bindings";
 import { mountPlayer, type PlayerHandle } from "./player";
 
 /** The last play mode's start: bundle fetched and first screen drawn (ms), for tests and the benchmark. */
-export const playStats: { startMs: number | null; handle: PlayerHandle | null } = { startMs: null, handle: null };
+export const playStats: { startMs: number | null; prefetched: boolean; handle: PlayerHandle | null } = { startMs: null, prefetched: false, handle: null };
 
 type Props = {
   backend: Backend;
   documentId: string;
+  /** The bundle of the model as it is now, when the editor already has it. */
+  prefetched: PlayerBundle | null;
   lang: string;
   startScreen: string | null;
   onSaveWalk(name: string, steps: WalkStep[]): Promise<string>;
@@ -22,7 +24,7 @@ type Props = {
   onClose(): void;
 };
 
-export function PlayPane({ backend, documentId, lang, startScreen, onSaveWalk, showError, onClose }: Props) {
+export function PlayPane({ backend, documentId, prefetched, lang, startScreen, onSaveWalk, showError, onClose }: Props) {
   const { t } = useTranslation();
   const host = useRef<HTMLDivElement>(null);
   const player = useRef<PlayerHandle | null>(null);
@@ -35,13 +37,14 @@ export function PlayPane({ backend, documentId, lang, startScreen, onSaveWalk, s
     let alive = true;
     const t0 = performance.now();
     void (async () => {
-      const res = await backend.prototypePlayerBundle(documentId, 1);
+      const res = prefetched ? ({ status: "ok", data: prefetched } as const) : await backend.prototypePlayerBundle(documentId, 1);
       if (!alive || !host.current) return;
       if (res.status !== "ok") {
         showError(res.error);
         onClose();
         return;
       }
+      playStats.prefetched = !!prefetched;
       player.current = mountPlayer(host.current, res.data, {
         lang,
         start: startScreen ?? undefined,
@@ -80,7 +83,7 @@ export function PlayPane({ backend, documentId, lang, startScreen, onSaveWalk, s
   };
 
   return (
-    <div className="proto-play" data-testid="play-pane" data-start-ms={startMs ?? undefined} role="dialog" aria-label={t("prototype.play.title")}>
+    <div className="proto-play" data-testid="play-pane" data-start-ms={startMs ?? undefined} data-prefetched={prefetched ? "true" : "false"} role="dialog" aria-label={t("prototype.play.title")}>
       <header className="proto-play-bar">
         <strong>{t("prototype.play.title")}</strong>
         {startMs !== null && <span className="proto-play-ms">{t("prototype.play.started", { ms: startMs })}</span>}

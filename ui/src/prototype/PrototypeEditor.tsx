@@ -10,7 +10,16 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { Backend } from "../backend";
-import type { ActionStep_Serialize as ActionStep, ApiError, ComponentKind, Device, DocumentSummary, DomainModel_Serialize as DomainModel, ShelfPart_Serialize as ShelfPart } from "../bindings";
+import type {
+  ActionStep_Serialize as ActionStep,
+  ApiError,
+  ComponentKind,
+  Device,
+  DocumentSummary,
+  DomainModel_Serialize as DomainModel,
+  PlayerBundle_Serialize as PlayerBundle,
+  ShelfPart_Serialize as ShelfPart,
+} from "../bindings";
 import { FlowCanvas, renderPng, renderSvg, type FlowCanvasHandle } from "../canvas";
 import { DocumentError } from "../components/DocumentError";
 import { useEditorKeys } from "../components/useEditorKeys";
@@ -37,6 +46,7 @@ import {
   subtree,
   walkRecord,
   type Component,
+  type Prototype,
   type PrototypeOp,
 } from "./prototypeModel";
 import { prototypeShapes } from "./prototypeShapes";
@@ -78,6 +88,9 @@ export function PrototypeEditor({ backend, documents, documentTitle, session, sh
   const [domains, setDomains] = useState<DomainDocs>(new Map());
   const [shelfKey, setShelfKey] = useState(0);
   const clipboard = useRef<Component[]>([]);
+  // The player's bundle, asked of the core once edits have settled, so that play mode starts at
+  // once: kept with the model it was built from (a newer model asks again when play starts).
+  const prefetched = useRef<{ model: Prototype; bundle: PlayerBundle } | null>(null);
 
   const ix = useMemo(() => indexPrototype(model), [model]);
   const ixRef = useRef(ix);
@@ -104,7 +117,8 @@ export function PrototypeEditor({ backend, documents, documentTitle, session, sh
   }, [backend, domainIds]);
 
   const entityName = useCallback((doc: string, id: string) => domains.get(doc)?.model.elements.find((e) => e.id === id)?.name ?? null, [domains]);
-  const canvas = useMemo(() => storyboardCanvas(model, ix, t, entityName), [model, ix, t, entityName]);
+  const attributeName = useCallback((doc: string, id: string) => domains.get(doc)?.model.attributes.find((a) => a.id === id)?.name ?? null, [domains]);
+  const canvas = useMemo(() => storyboardCanvas(model, ix, t, entityName, attributeName), [model, ix, t, entityName, attributeName]);
   const canvasRef = useRef(canvas);
   canvasRef.current = canvas;
 
@@ -124,6 +138,20 @@ export function PrototypeEditor({ backend, documents, documentTitle, session, sh
   useEffect(() => {
     openPrototypeCanvas.view = view.current;
   });
+
+  useEffect(() => {
+    if (!documentId || session.status !== "ready" || session.saveState === "saving" || playing) return;
+    const forModel = model;
+    let alive = true;
+    const timer = window.setTimeout(async () => {
+      const res = await backend.prototypePlayerBundle(documentId, 1);
+      if (alive && res.status === "ok" && modelRef.current === forModel) prefetched.current = { model: forModel, bundle: res.data };
+    }, 600);
+    return () => {
+      alive = false;
+      window.clearTimeout(timer);
+    };
+  }, [backend, documentId, model, playing, session.saveState, session.status]);
 
   // Frame the board once it is there.
   const framed = useRef(false);
@@ -613,6 +641,7 @@ export function PrototypeEditor({ backend, documents, documentTitle, session, sh
               <PlayPane
                 backend={backend}
                 documentId={documentId}
+                prefetched={prefetched.current && prefetched.current.model === model ? prefetched.current.bundle : null}
                 lang={i18n.language}
                 startScreen={selectedId && ix.screen.has(selectedId) ? selectedId : null}
                 onSaveWalk={(name, steps) => {

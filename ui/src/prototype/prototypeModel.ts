@@ -166,7 +166,13 @@ export const NAV_KIND = "proto:navigate";
 type T = (key: string, options?: Record<string, unknown>) => string;
 
 /** The storyboard for the canvas engine: screens, then each screen's components parents first, then navigation arrows. */
-export function storyboardCanvas(m: Prototype, ix: PrototypeIndex, t: T, entityName: (doc: string, id: string) => string | null): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
+export function storyboardCanvas(
+  m: Prototype,
+  ix: PrototypeIndex,
+  t: T,
+  entityName: (doc: string, id: string) => string | null,
+  attributeName: (doc: string, id: string) => string | null = () => null,
+): { nodes: CanvasNode[]; edges: CanvasEdge[] } {
   const nodes: CanvasNode[] = [];
   for (const s of m.screens) {
     nodes.push({ id: s.id, kind: SCREEN_KIND, name: s.name, caption: `${t(`prototype.device.${s.device}`)} ${s.w}×${s.h}${s.start ? ` · ${t("prototype.startScreen")}` : ""}`, x: s.x, y: s.y, w: s.w, h: s.h });
@@ -177,10 +183,14 @@ export function storyboardCanvas(m: Prototype, ix: PrototypeIndex, t: T, entityN
         const rows = [];
         if (c.binding) {
           const ent = entityName(c.binding.document, c.binding.entity) ?? "?";
-          rows.push({ text: `⇄ ${ent}${c.binding.collection ? "[]" : ""}`, muted: true });
+          const attr = c.binding.attribute ? attributeName(c.binding.document, c.binding.attribute) : null;
+          rows.push({ text: `⇄ ${ent}${c.binding.collection ? "[]" : ""}${attr ? `.${attr}` : ""}`, muted: true });
         }
         if (c.props?.options) rows.push({ text: c.props.options, muted: true });
-        nodes.push({ id: c.id, kind: `proto:${c.kind}`, name: c.text ?? c.name, caption: c.name, rows, x: r.x, y: r.y, w: r.w, h: r.h });
+        // A text bound to an attribute reads as its placeholder on the board: {{name}}.
+        const attr = c.binding?.attribute ? attributeName(c.binding.document, c.binding.attribute) : null;
+        const name = attr && (c.kind === "text" || c.kind === "heading") ? `{{${attr}}}` : (c.text ?? c.name);
+        nodes.push({ id: c.id, kind: `proto:${c.kind}`, name, caption: c.name, rows, x: r.x, y: r.y, w: r.w, h: r.h });
         walk(c.id);
       }
     };

@@ -73,6 +73,18 @@ function line(ctx: DrawContext, x0: number, y0: number, x1: number, y1: number, 
 function drawScreen(ctx: DrawContext, n: CanvasNode, problem: ProblemSeverity | undefined, lod: Lod): void {
   box(ctx, n.x - 6, n.y - 6, n.w + 12, n.h + 12, 22, "#2b2f36", null, lod);
   box(ctx, n.x, n.y, n.w, n.h, 16, "#ffffff", null, lod);
+  // Zoomed out, where names are left out, a screen's name still shows (few, and they tell the
+  // screens apart), drawn large enough to read, as wide as the frame allows.
+  if (!lod.labels && n.name) {
+    const size = Math.min(lod.minLineWidth * 16, n.w / Math.max(4, n.name.length) * 1.6);
+    if (size / lod.minLineWidth >= 7) {
+      ctx.font = `600 ${size}px ${FONT_FAMILY}`;
+      ctx.fillStyle = THEME.text;
+      ctx.textAlign = "left";
+      ctx.textBaseline = "bottom";
+      ctx.fillText(n.name, n.x, n.y - 10);
+    }
+  }
   if (problem) {
     ctx.beginPath();
     ctx.rect(n.x - 8, n.y - 8, n.w + 16, n.h + 16);
@@ -235,9 +247,21 @@ function componentText(ctx: DrawContext, n: CanvasNode, text: TextLayout): void 
       put(n.caption ?? n.name, SMALL_FONT, MUTED, x + 4, y - 7, w);
       break;
   }
-  // A binding (and options) under the body, small.
-  if (rows.length && !CONTAINER.has(k)) put(rows[0].text, SMALL_FONT, ACCENT, x + w, y + 8, w, "left");
-  else if (rows.length) put(rows[0].text, SMALL_FONT, ACCENT, x + w - 4, y + 10, w / 2, "left");
+  // The binding, as a small tag inside the top right corner.
+  if (rows.length) {
+    ctx.font = fontString(SMALL_FONT);
+    const label = text.wrap(rows[0].text, SMALL_FONT, Math.max(20, w * 0.6), 1)[0];
+    if (label) {
+      const tw = text.measure(SMALL_FONT, label) + 8;
+      const tx = x + w - tw - 2;
+      const ty = y + 2;
+      ctx.beginPath();
+      ctx.rect(tx, ty, tw, 15);
+      ctx.fillStyle = "rgba(232, 240, 255, 0.95)";
+      ctx.fill();
+      put(label, SMALL_FONT, ACCENT, tx + 4, ty + 8, tw, "left");
+    }
+  }
 }
 
 function drawLabel(ctx: DrawContext, n: CanvasNode, text: TextLayout): void {
@@ -288,7 +312,7 @@ export const prototypeShapes: ShapeSet = {
   },
   visualBounds(n) {
     const r = expandRect(rectOf(n), SHAPE_MARGIN);
-    if (n.kind === "proto:screen") return { x: r.x, y: r.y - SCREEN_LABEL, w: r.w, h: r.h + SCREEN_LABEL };
+    if (n.kind === "proto:screen") return { x: r.x, y: r.y - SCREEN_LABEL * 3, w: r.w, h: r.h + SCREEN_LABEL * 3 };
     // bindings are written past the right edge
     return n.rows?.length ? { x: r.x, y: r.y, w: r.w + 200, h: r.h } : r;
   },

@@ -235,7 +235,9 @@ async fn bench_prototype(driver: &Driver) -> Result<()> {
     let counts = js(&c, "const m = window.__triloop.prototype.model(); return [m.screens.length, m.components.length];").await?;
     let idle = idle_fps(&c).await?;
     let (fps, _) = pan_fps(&c).await?;
+    let bundle_ms = js(&c, "return await window.__triloop.prototype.bundleMs();").await?;
     let mut starts = Vec::new();
+    let mut prefetched = Vec::new();
     for _ in 0..3 {
         wait_css(&c, "[data-testid=proto-play]")
             .await?
@@ -247,7 +249,9 @@ async fn bench_prototype(driver: &Driver) -> Result<()> {
             "play mode started",
         )
         .await?;
+        let warm = js(&c, "return document.querySelector('[data-testid=play-pane]').dataset.prefetched === 'true';").await?;
         starts.push(ms.as_f64().unwrap_or(f64::NAN));
+        prefetched.push(warm.as_bool().unwrap_or(false));
         wait_css(&c, "[data-testid=play-close]")
             .await?
             .click()
@@ -255,7 +259,7 @@ async fn bench_prototype(driver: &Driver) -> Result<()> {
         painted(&c).await?;
     }
     println!(
-        "prototype of {} screens and {} components: click to painted board {open_ms:.0} ms; panning the board {fps:.1} frames/s (idle {idle:.1}); play mode start {:.0} ms (median of 3; {starts:?})",
+        "prototype of {} screens and {} components: click to painted board {open_ms:.0} ms; panning the board {fps:.1} frames/s (idle {idle:.1}); play mode start {:.0} ms (median of 3; {starts:?}, bundle prefetched: {prefetched:?}); the core's player bundle asked afresh {bundle_ms} ms",
         counts[0],
         counts[1],
         median(starts.clone())
