@@ -1906,6 +1906,31 @@ async fn a_prototype_is_built_from_the_shelf_bound_played_and_found_after_relaun
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     e2e::save_display_screenshot("prototype-built")?;
 
+    eprintln!("prototype e2e: the bound form is added to the shelf and found by name");
+    proto_select(&c, &form).await?;
+    click(&c, "[data-testid=shelf-add]").await?;
+    wait_css(&c, "[data-testid=shelf-name-zh]")
+        .await?
+        .send_keys("Customer form zh")
+        .await?;
+    retype(&c, "[data-testid=shelf-name-en]", "Customer form").await?;
+    // Enter in a field submits the little form; the part shows once the shelf is read again.
+    wait_js(
+        &c,
+        "return !document.querySelector('[data-testid=shelf-add-save]');",
+        "the add-to-shelf form closed",
+    )
+    .await?;
+    retype(&c, "[data-testid=shelf-search]", "customer form").await?;
+    let own = wait_js(
+        &c,
+        "const p = [...document.querySelectorAll('[data-testid=shelf-part]')].find(b => b.textContent.includes('Customer form')); return p ? p.dataset.part : null;",
+        "the new part on the shelf",
+    )
+    .await?;
+    eprintln!("prototype e2e: new shelf part {own}");
+    retype(&c, "[data-testid=shelf-search]", "\u{E003}").await?;
+
     eprintln!("prototype e2e: play: fill the form, submit, the new customer is in the list");
     click(&c, "[data-testid=proto-play]").await?;
     wait_css(&c, "[data-testid=player] .tp-screen").await?;
