@@ -1906,6 +1906,63 @@ async fn a_prototype_is_built_from_the_shelf_bound_played_and_found_after_relaun
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     e2e::save_display_screenshot("prototype-built")?;
 
+    eprintln!("prototype e2e: dragging the form: it snaps into line with the list, a guide shows");
+    {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let before = js(
+            &c,
+            &format!(
+                "return window.__triloop.prototype.model().components.find(c => c.id === '{form}');"
+            ),
+        )
+        .await?;
+        // The form's empty lower part (its fields fill the top).
+        let at = js(
+            &c,
+            &format!("return window.__triloop.clientRect('{form}');"),
+        )
+        .await?;
+        let (x0, y0) = (
+            (r(&at, "left") + r(&at, "width") / 2.0).round(),
+            (r(&at, "top") + r(&at, "height") - 20.0).round(),
+        );
+        let mut press = MouseActions::new("mouse".to_string())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: x0,
+                y: y0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        for i in 1..=10 {
+            press = press.then(PointerAction::MoveTo {
+                duration: Some(std::time::Duration::from_millis(16)),
+                x: x0 + 4.0 * i as f64,
+                y: y0 + if i > 5 { 2.0 } else { 0.0 },
+            });
+        }
+        c.perform_actions(press).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        e2e::save_display_screenshot("prototype-drag-guide")?;
+        let release = MouseActions::new("mouse".to_string()).then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+        c.perform_actions(release).await?;
+        c.release_actions().await?;
+        let after = wait_js(
+            &c,
+            &format!("const f = window.__triloop.prototype.model().components.find(c => c.id === '{form}'); return f.x !== {} ? f : null;", before["x"]),
+            "the form moved",
+        )
+        .await?;
+        assert_eq!(
+            after["y"], before["y"],
+            "in line with the list's top, not 2 px off: {after}"
+        );
+        assert_eq!(after["screen"], before["screen"], "still on its screen");
+    }
+
     eprintln!("prototype e2e: the bound form is added to the shelf and found by name");
     proto_select(&c, &form).await?;
     click(&c, "[data-testid=shelf-add]").await?;

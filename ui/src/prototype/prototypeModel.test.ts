@@ -108,3 +108,25 @@ describe("the prototype editor in the app", () => {
     await waitFor(() => expect(api().model().screens[1].name).not.toBe("客户详情"));
   });
 });
+
+describe("alignment guides while dragging", () => {
+  it("snaps a component's edge to a neighbour's within the tolerance and names the guide", async () => {
+    const { buildScene } = await import("../canvas/scene");
+    const { alignDrag } = await import("../canvas/interaction");
+    const a = { id: "a", kind: "proto:button" as const, name: "A", x: 100, y: 100, w: 100, h: 40 };
+    const b = { id: "b", kind: "proto:button" as const, name: "B", x: 300, y: 300, w: 100, h: 40 };
+    const s = { id: "s", kind: "proto:screen" as const, name: "S", x: 0, y: 0, w: 375, h: 812 };
+    const scene = buildScene([s, a, b], [], [], undefined, prototypeShapes);
+    // b dragged so that its left edge lands 3 units right of a's: it snaps onto it
+    const r = alignDrag(scene, b, new Set(["b"]), { x: -197, y: -50 }, 6);
+    expect(r.delta.x).toBe(-200);
+    expect(r.guides).toContainEqual(expect.objectContaining({ axis: "x", at: 100 }));
+    // far from everything: no guide, the delta as it was
+    const far = alignDrag(scene, b, new Set(["b"]), { x: 37, y: 113 }, 6);
+    expect(far.guides).toEqual([]);
+    expect(far.delta).toEqual({ x: 37, y: 113 });
+    // a screen never aligns with components
+    const scr = alignDrag(scene, s, new Set(["s"]), { x: 97, y: 0 }, 6);
+    expect(scr.guides.every((g) => g.at !== 100)).toBe(true);
+  });
+});

@@ -298,8 +298,9 @@ export const prototypeShapes: ShapeSet = {
   layerOf(n) {
     return n.kind === "proto:screen" ? LAYER_CONTAINER : LAYER_NODE;
   },
+  // Moving a screen, stack, form, card… moves what lies inside it (children are relative).
   isContainer(n) {
-    return n.kind === "proto:screen";
+    return n.kind === "proto:screen" || CONTAINER.has(kindOf(n));
   },
   isConnectable(n) {
     return n.kind === "proto:screen" || n.kind === "proto:button";
@@ -343,5 +344,9 @@ export const prototypeShapes: ShapeSet = {
   drawEdgeLabels,
   traceEdge(ctx, _edge, points) {
     if (points.length >= 2) traceLine(ctx, points);
+  },
+  // Components align with each other (and screens with screens) while dragged.
+  alignGroup(n) {
+    return n.kind === "proto:screen" ? "screen" : "component";
   },
 };
