@@ -10,6 +10,10 @@ import { DomainEditor, openDomainCanvas } from "./domain/DomainEditor";
 import type { DomainLevel } from "./domain/domainCanvas";
 import type { DomainModel } from "./domain/domainModel";
 import { useDomainSession, type DomainSession } from "./domain/useDomainSession";
+import { PrototypeEditor, openPrototypeCanvas } from "./prototype/PrototypeEditor";
+import { playStats } from "./prototype/PlayPane";
+import type { Prototype } from "./prototype/prototypeModel";
+import { usePrototypeSession, type PrototypeSession } from "./prototype/usePrototypeSession";
 import { ConfirmDialog } from "./components/ConfirmDialog";
 import { ErrorBanner } from "./components/ErrorBanner";
 import { Sidebar } from "./components/Sidebar";
@@ -50,6 +54,21 @@ export type TriloopTestApi = {
   viewport(): { x: number; y: number; zoom: number } | null;
   /** The element under a client point (null: empty canvas, where a drag pans). */
   elementAt(x: number, y: number): string | null;
+  /** The open sandbox prototype: its records, selection, problems, play mode. */
+  prototype: {
+    model(): Prototype;
+    selection(): string[];
+    select(ids: string[]): void;
+    problems(): { code: string; element: string; screen: string }[];
+    saveState(): string;
+    playing(): boolean;
+    /** Play mode's last start (ms from asking the core for the bundle to the first screen drawn). */
+    playStartMs(): number | null;
+    /** Asks the core for the open prototype's player bundle afresh: how long that takes (ms). */
+    bundleMs(): Promise<number | null>;
+    /** The playing player's walk so far. */
+    walk(): { kind: string; screen: string; component: string | null; value: string | null }[];
+  };
   /** The open domain model (records grouped by type), the canvas shown and its selection. */
   domain: {
     model(): DomainModel;
@@ -88,8 +107,10 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   const session = useFlowSession(backend, flowDocId, showError);
   const domainDocId = currentDoc?.kind === "domainModel" ? currentDoc.id : null;
   const domainSession = useDomainSession(backend, domainDocId, showError);
+  const prototypeDocId = currentDoc?.kind === "sandboxPrototype" ? currentDoc.id : null;
+  const prototypeSession = usePrototypeSession(backend, prototypeDocId, showError);
   // The top bar's save state and undo/redo are those of the open document, whatever its kind.
-  const chrome = domainDocId ? domainSession : session;
+  const chrome = domainDocId ? domainSession : prototypeDocId ? prototypeSession : session;
   const problems = useFlowProblems(backend, session);
   const [problemsOpen, setProblemsOpen] = useState(false);
   const sync = useWorkspaceSync(backend, events, current?.id ?? null, showError);
@@ -153,12 +174,15 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   sessionForEvents.current = session;
   const domainForEvents = useRef(domainSession);
   domainForEvents.current = domainSession;
+  const prototypeForEvents = useRef(prototypeSession);
+  prototypeForEvents.current = prototypeSession;
   useEffect(
     () =>
       events.subscribe((e) => {
         if (e.type !== "documentChanged") return;
         if (e.documentId === sessionForEvents.current.documentId) sessionForEvents.current.refresh();
         if (e.documentId === domainForEvents.current.documentId) domainForEvents.current.refresh();
+        if (e.documentId === prototypeForEvents.current.documentId) prototypeForEvents.current.refresh();
         const ws = currentRef.current;
         if (ws && e.documentId === ws.id) {
           void openWorkspace(ws.id, docIdRef.current);
@@ -226,6 +250,15 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
     if (!current) return;
     const count = current.documents.filter((d) => d.kind === "businessFlow").length;
     const res = await backend.createDocument(current.id, "businessFlow", t("sidebar.defaultFlowTitle", { n: count + 1 }));
+    if (res.status !== "ok") return showError(res.error);
+    await openWorkspace(current.id, res.data.id);
+    void refreshWorkspaces();
+  }, [backend, current, openWorkspace, refreshWorkspaces, showError, t]);
+
+  const onCreatePrototype = useCallback(async () => {
+    if (!current) return;
+    const count = current.documents.filter((d) => d.kind === "sandboxPrototype").length;
+    const res = await backend.createDocument(current.id, "sandboxPrototype", t("sidebar.defaultPrototypeTitle", { n: count + 1 }));
     if (res.status !== "ok") return showError(res.error);
     await openWorkspace(current.id, res.data.id);
     void refreshWorkspaces();
@@ -350,9 +383,11 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
   problemsRef.current = problems;
   const domainRef = useRef(domainSession);
   domainRef.current = domainSession;
+  const prototypeRef = useRef(prototypeSession);
+  prototypeRef.current = prototypeSession;
   useEffect(() => {
     // Whichever canvas is open: a flow's or a domain model's.
-    const canvasView = () => openCanvas.view ?? openDomainCanvas.view;
+    const canvasView = () => openCanvas.view ?? openDomainCanvas.view ?? openPrototypeCanvas.view;
     const api: TriloopTestApi = {
       nodeCount: () => sessionRef.current.stateRef.current.nodes.length,
       edgeCount: () => sessionRef.current.stateRef.current.edges.length,
@@ -386,6 +421,26 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
       framesDrawn: () => canvasView()?.redrawCount() ?? 0,
       viewport: () => canvasView()?.getViewport() ?? null,
       elementAt: (x, y) => canvasView()?.elementAt(x, y) ?? null,
+      prototype: {
+        model: () => prototypeRef.current.model,
+        selection: () => [...openPrototypeCanvas.selection],
+        select: (ids) => {
+          openPrototypeCanvas.select?.(ids);
+          document.querySelector<HTMLElement>('[data-testid="canvas"]')?.focus({ preventScroll: true });
+        },
+        problems: () => prototypeRef.current.problems.map((p) => ({ code: p.code, element: p.element, screen: p.screen })),
+        saveState: () => prototypeRef.current.saveState,
+        playing: () => openPrototypeCanvas.playing,
+        playStartMs: () => playStats.startMs,
+        bundleMs: async () => {
+          const id = prototypeRef.current.documentId;
+          if (!id) return null;
+          const t0 = performance.now();
+          const res = await backend.prototypePlayerBundle(id, 1);
+          return res.status === "ok" ? Math.round(performance.now() - t0) : null;
+        },
+        walk: () => (playStats.handle ? playStats.handle.walk().map((w) => ({ kind: w.kind, screen: w.screen, component: w.component ?? null, value: w.value ?? null })) : []),
+      },
       domain: {
         model: () => domainRef.current.model,
         level: () => openDomainCanvas.level,
@@ -453,6 +508,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
           onOpenDocument={onOpenDocument}
           onCreateFlow={onCreateFlow}
           onCreateDomain={onCreateDomain}
+          onCreatePrototype={onCreatePrototype}
           onImportBpmn={onImportBpmn}
           onImportCml={onImportCml}
           onRenameDocument={onRenameDocument}
@@ -467,6 +523,7 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
             doc={currentDoc}
             session={session}
             domainSession={domainSession}
+            prototypeSession={prototypeSession}
             problems={problems}
             problemsOpen={problemsOpen}
             onProblemsOpen={setProblemsOpen}
@@ -507,6 +564,7 @@ type PaneProps = {
   doc: DocumentSummary | null;
   session: FlowSession;
   domainSession: DomainSession;
+  prototypeSession: PrototypeSession;
   problems: FlowProblems;
   problemsOpen: boolean;
   onProblemsOpen(open: boolean): void;
@@ -520,13 +578,27 @@ type PaneProps = {
   readOnly: boolean;
 };
 
-function DocumentPane({ backend, loaded, workspace, doc, session, domainSession, problems, peers: _peers, onPresence: _onPresence, ...editor }: PaneProps) {
+function DocumentPane({ backend, loaded, workspace, doc, session, domainSession, prototypeSession, problems, peers: _peers, onPresence: _onPresence, ...editor }: PaneProps) {
   const { t } = useTranslation();
   if (!loaded && !doc) return <PaneMessage text={t("canvas.loading")} />;
   if (!workspace) return <PaneMessage text={t("canvas.noWorkspace")} />;
   if (!doc) return <PaneMessage text={t("canvas.noDocument")} />;
   if (doc.kind === "domainModel") {
     return <DomainEditor key={doc.id} backend={backend} workspaceId={workspace.id} documentTitle={doc.title} session={domainSession} {...editor} />;
+  }
+  if (doc.kind === "sandboxPrototype") {
+    return (
+      <PrototypeEditor
+        key={doc.id}
+        backend={backend}
+        workspaceId={workspace.id}
+        documents={workspace.documents}
+        documentTitle={doc.title}
+        session={prototypeSession}
+        showError={editor.showError}
+        readOnly={editor.readOnly}
+      />
+    );
   }
   if (doc.kind !== "businessFlow") {
     return <PaneMessage text={t("canvas.unsupportedKind", { kind: t(`docKind.${doc.kind}`) })} />;

@@ -288,7 +288,7 @@ function patchOf(kind: DocKind, touched: Touched[]): DocPatch {
     if (t.value === undefined) removed.push(t.id);
     else upserts.push(clone(t.value) as DomainRecord);
   }
-  return { kind: "domainModel", patch: { upserts, removed } } as DocPatch;
+  return { kind: kind === "sandboxPrototype" ? "sandboxPrototype" : "domainModel", patch: { upserts, removed } } as DocPatch;
 }
 
 /** Restores one side ("before" for undo, "after" for redo) of a step. */
@@ -319,6 +319,13 @@ const DOMAIN_COLLECTION: Record<DomainRecord["record"], string> = {
   override: "overrides",
   extra: "extras",
 };
+
+/** A sandbox prototype's record types and their collections (the core's structural checks are not repeated here). */
+const PROTOTYPE_COLLECTION: Record<string, string> = { screen: "screens", component: "components", action: "actions", walk: "walks" };
+
+function collectionOf(r: { record: string }): string {
+  return (DOMAIN_COLLECTION as Record<string, string>)[r.record] ?? PROTOTYPE_COLLECTION[r.record] ?? fail("invalidInput", `unknown record type ${String(r.record)}`);
+}
 
 const HOLDS_ATTRIBUTES = new Set(["entity", "valueObject", "command", "domainEvent", "readModel"]);
 
@@ -380,6 +387,14 @@ function domainDependents(store: Store, r: DomainRecord): DomainRecord[] {
     if (r.kind === "aggregate") out.push(...all("elements").filter((m) => m.record === "element" && m.aggregate === r.id));
     return out;
   }
+  // A prototype's screen takes its components, a component what is inside it and its action.
+  const proto = r as unknown as { record: string; id: string };
+  if (proto.record === "screen" || proto.record === "component") {
+    const comps = all("components") as unknown as { id: string; screen: string; parent?: string }[];
+    const out = comps.filter((c) => (proto.record === "screen" ? c.screen === proto.id && !c.parent : c.parent === proto.id));
+    if (proto.record === "component") out.push(...(all("actions") as unknown as { id: string; component: string }[]).filter((a) => a.component === proto.id) as never[]);
+    return out as unknown as DomainRecord[];
+  }
   return [];
 }
 
@@ -389,15 +404,15 @@ function applyRecordOp(store: Store, tx: Tx, op: RecordOp<DomainRecordIn>) {
       const r = stripNulls(op.record) as DomainRecord;
       if (!r.id || typeof r.id !== "string") fail("invalidInput", "invalid edit: missing id");
       if (findRecord(store, r.id)) fail("invalidInput", `an element with id ${r.id} already exists`);
-      checkDomain(store, r);
-      tx.set(DOMAIN_COLLECTION[r.record], clone(r));
+      if (r.record in DOMAIN_COLLECTION) checkDomain(store, r);
+      tx.set(collectionOf(r), clone(r));
       return;
     }
     case "update": {
       const r = stripNulls(op.record) as DomainRecord;
-      const coll = DOMAIN_COLLECTION[r.record];
+      const coll = collectionOf(r);
       if (!tx.get(coll, r.id)) fail("notFound", `no element with id ${r.id}`);
-      checkDomain(store, r);
+      if (r.record in DOMAIN_COLLECTION) checkDomain(store, r);
       tx.set(coll, clone(r));
       return;
     }
@@ -589,9 +604,9 @@ export function memoryBackend(options: MemoryBackendOptions = {}): MemoryBackend
           d.kind === "businessFlow"
             ? { kind: "businessFlow", content: { nodes: all("nodes"), edges: all("edges"), lanes: all("lanes") } }
             : {
-                kind: "domainModel",
+                kind: d.kind,
                 content: Object.fromEntries(
-                  KIND_COLLECTIONS.domainModel!.map((c) => [
+                  (KIND_COLLECTIONS[d.kind] ?? KIND_COLLECTIONS.domainModel!).map((c) => [
                     c,
                     // Grouped by type, the records carry no type tag (the core's DomainModel).
                     sortedRecords(all(c) as DomainRecord[], c).map(({ record: _tag, ...fields }) => fields),

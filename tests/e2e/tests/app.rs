@@ -1910,3 +1910,392 @@ async fn a_second_app_on_the_same_data_folder_says_so_and_touches_nothing() -> R
     first.close().await;
     Ok(())
 }
+
+// --- sandbox prototypes ---
+
+async fn prototype_model(c: &Client) -> Result<Value> {
+    js(c, "return window.__triloop.prototype.model();").await
+}
+
+/// Picks `value` in the <select> matching `css` as a person would (React sees the change).
+async fn choose(c: &Client, css: &str, value: &str) -> Result<()> {
+    wait_css(c, css).await?;
+    js(
+        c,
+        &format!(
+            "const s = document.querySelector({}); const set = Object.getOwnPropertyDescriptor(HTMLSelectElement.prototype, 'value').set; set.call(s, {}); s.dispatchEvent(new Event('change', {{ bubbles: true }})); return s.value;",
+            Value::String(css.into()),
+            Value::String(value.into())
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Selects one record of the open prototype and waits for its element panel.
+async fn proto_select(c: &Client, id: &str) -> Result<()> {
+    js(
+        c,
+        &format!("window.__triloop.prototype.select(['{id}']); return true;"),
+    )
+    .await?;
+    wait_css(
+        c,
+        &format!("[data-testid=element-panel][data-element='{id}']"),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The id of the one component of `kind` on `screen` (optionally inside `parent`).
+async fn proto_component(c: &Client, screen: &str, kind: &str) -> Result<String> {
+    let v = wait_js(
+        c,
+        &format!("const x = window.__triloop.prototype.model().components.filter(c => c.screen === '{screen}' && c.kind === '{kind}'); return x.length === 1 ? x[0].id : null;"),
+        &format!("one {kind} on the screen"),
+    )
+    .await;
+    if v.is_err() {
+        e2e::save_display_screenshot("prototype-failed")?;
+    }
+    let v = v?;
+    Ok(v.as_str().unwrap_or_default().to_string())
+}
+
+#[tokio::test]
+async fn a_prototype_is_built_from_the_shelf_bound_played_and_found_after_relaunch() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let out = tempfile::tempdir()?;
+    let driver = Driver::start(&[
+        ("TRILOOP_TEST_HOOKS", "1"),
+        ("TRILOOP_TEST_SAVE_DIR", out.path().to_str().unwrap()),
+    ])?;
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+
+    eprintln!("prototype e2e: the demo's SCRM prototype opens on its storyboard");
+    click(
+        &c,
+        "[data-testid=document-item][data-kind=sandboxPrototype]",
+    )
+    .await?;
+    wait_css(&c, "[data-testid=prototype-editor]").await?;
+    wait_js(
+        &c,
+        "return window.__triloop.prototype.model().screens.length >= 4;",
+        "the demo prototype's screens",
+    )
+    .await?;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    e2e::save_display_screenshot("prototype-demo-board")?;
+    // The demo's domain model: the customer entity and the register command, by name.
+    let domain_doc = js(
+        &c,
+        "return [...document.querySelectorAll('[data-testid=document-item][data-kind=domainModel]')].map(e => e.dataset.documentId)[0];",
+    )
+    .await?
+    .as_str()
+    .unwrap_or_default()
+    .to_string();
+
+    eprintln!("prototype e2e: a new prototype, two screens, parts placed from the shelf");
+    click(&c, "[data-testid=new-prototype]").await?;
+    wait_css(
+        &c,
+        "[data-testid=prototype-editor] [data-testid=proto-empty]",
+    )
+    .await?;
+    let doc = js(
+        &c,
+        "return document.querySelector('[data-testid=prototype-editor]').dataset.documentId;",
+    )
+    .await?
+    .as_str()
+    .unwrap_or_default()
+    .to_string();
+    click(&c, "[data-testid=proto-add-screen]").await?;
+    wait_js(
+        &c,
+        "return window.__triloop.prototype.model().screens.length === 1;",
+        "one screen",
+    )
+    .await?;
+    click(&c, "[data-testid=proto-add-screen]").await?;
+    let screens = wait_js(
+        &c,
+        "const s = window.__triloop.prototype.model().screens; return s.length === 2 ? s.slice().sort((a, b) => a.x - b.x).map(x => x.id) : null;",
+        "two screens",
+    )
+    .await?;
+    let (form_screen, list_screen) = (
+        screens[0].as_str().unwrap_or_default().to_string(),
+        screens[1].as_str().unwrap_or_default().to_string(),
+    );
+    proto_select(&c, &form_screen).await?;
+    retype(&c, "[data-testid=proto-name]", "New customer").await?;
+    // The shelf is searched by name in either language.
+    retype(&c, "[data-testid=shelf-search]", "form").await?;
+    click(&c, "[data-testid=shelf-part][data-part='builtin:form']").await?;
+    let form = proto_component(&c, &form_screen, "form").await?;
+    proto_select(&c, &list_screen).await?;
+    retype(&c, "[data-testid=proto-name]", "Customers").await?;
+    retype(&c, "[data-testid=shelf-search]", "\u{E003}").await?;
+    click(&c, "[data-testid=shelf-part][data-part='builtin:list']").await?;
+    let list = proto_component(&c, &list_screen, "list").await?;
+    let field = proto_component(&c, &form_screen, "input").await?;
+    let submit = proto_component(&c, &form_screen, "button").await?;
+    let row_text = proto_component(&c, &list_screen, "text").await?;
+
+    eprintln!("prototype e2e: the form bound to the customer entity, its field to the name");
+    proto_select(&c, &form).await?;
+    choose(&c, "[data-testid=proto-bind-entity]", "ent_customer").await?;
+    wait_js(&c, &format!("const f = window.__triloop.prototype.model().components.find(c => c.id === '{form}'); return !!(f.binding && f.binding.entity === 'ent_customer' && f.binding.document === '{domain_doc}');"), "the form's binding").await?;
+    proto_select(&c, &field).await?;
+    choose(&c, "[data-testid=proto-bind-attribute]", "a_cust_name").await?;
+    proto_select(&c, &list).await?;
+    choose(&c, "[data-testid=proto-bind-entity]", "ent_customer").await?;
+    proto_select(&c, &row_text).await?;
+    choose(&c, "[data-testid=proto-bind-attribute]", "a_cust_name").await?;
+    wait_js(&c, &format!("const m = window.__triloop.prototype.model(); const g = id => m.components.find(c => c.id === id); return g('{list}').binding && g('{list}').binding.collection === true && g('{row_text}').binding && g('{row_text}').binding.attribute === 'a_cust_name' && g('{field}').binding && g('{field}').binding.attribute === 'a_cust_name';"), "the list and its row bound").await?;
+
+    eprintln!("prototype e2e: the submit button calls the register command, then goes to the list");
+    proto_select(&c, &submit).await?;
+    choose(
+        &c,
+        "[data-testid=proto-add-step]",
+        &format!("command\u{1f}{domain_doc}\u{1f}cmd_register"),
+    )
+    .await?;
+    wait_css(&c, "[data-testid=proto-action] li[data-step=command]").await?;
+    choose(&c, "[data-testid=proto-action-success]", &list_screen).await?;
+    wait_js(&c, &format!("const a = window.__triloop.prototype.model().actions.find(a => a.component === '{submit}'); return !!a && a.success === '{list_screen}' && a.steps.length === 1 && a.steps[0].step === 'command';"), "the submit action").await?;
+    wait_saved(&c).await.ok();
+    // The navigation shows as an arrow between the two screens; the board is drawn.
+    js(&c, "window.__triloop.prototype.select([]); return true;").await?;
+    click(&c, "[data-testid=proto-fit]").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    e2e::save_display_screenshot("prototype-built")?;
+
+    eprintln!("prototype e2e: dragging the form: it snaps into line with the list, a guide shows");
+    {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let before = js(
+            &c,
+            &format!(
+                "return window.__triloop.prototype.model().components.find(c => c.id === '{form}');"
+            ),
+        )
+        .await?;
+        // The form's empty lower part (its fields fill the top).
+        let at = js(
+            &c,
+            &format!("return window.__triloop.clientRect('{form}');"),
+        )
+        .await?;
+        let (x0, y0) = (
+            (r(&at, "left") + r(&at, "width") / 2.0).round(),
+            (r(&at, "top") + r(&at, "height") - 20.0).round(),
+        );
+        let mut press = MouseActions::new("mouse".to_string())
+            .then(PointerAction::MoveTo {
+                duration: None,
+                x: x0,
+                y: y0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            });
+        for i in 1..=10 {
+            press = press.then(PointerAction::MoveTo {
+                duration: Some(std::time::Duration::from_millis(16)),
+                x: x0 + 4.0 * i as f64,
+                y: y0 + if i > 5 { 2.0 } else { 0.0 },
+            });
+        }
+        c.perform_actions(press).await?;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        e2e::save_display_screenshot("prototype-drag-guide")?;
+        let release = MouseActions::new("mouse".to_string()).then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+        c.perform_actions(release).await?;
+        c.release_actions().await?;
+        let after = wait_js(
+            &c,
+            &format!("const f = window.__triloop.prototype.model().components.find(c => c.id === '{form}'); return f.x !== {} ? f : null;", before["x"]),
+            "the form moved",
+        )
+        .await?;
+        assert_eq!(
+            after["y"], before["y"],
+            "in line with the list's top, not 2 px off: {after}"
+        );
+        assert_eq!(after["screen"], before["screen"], "still on its screen");
+    }
+
+    eprintln!("prototype e2e: the bound form is added to the shelf and found by name");
+    proto_select(&c, &form).await?;
+    click(&c, "[data-testid=shelf-add]").await?;
+    wait_css(&c, "[data-testid=shelf-name-zh]")
+        .await?
+        .send_keys("Customer form zh")
+        .await?;
+    retype(&c, "[data-testid=shelf-name-en]", "Customer form").await?;
+    // Enter in a field submits the little form; the part shows once the shelf is read again.
+    wait_js(
+        &c,
+        "return !document.querySelector('[data-testid=shelf-add-save]');",
+        "the add-to-shelf form closed",
+    )
+    .await?;
+    retype(&c, "[data-testid=shelf-search]", "customer form").await?;
+    let own = wait_js(
+        &c,
+        "const p = [...document.querySelectorAll('[data-testid=shelf-part]')].find(b => b.textContent.includes('Customer form')); return p ? p.dataset.part : null;",
+        "the new part on the shelf",
+    )
+    .await?;
+    eprintln!("prototype e2e: new shelf part {own}");
+    retype(&c, "[data-testid=shelf-search]", "\u{E003}").await?;
+
+    eprintln!("prototype e2e: play: fill the form, submit, the new customer is in the list");
+    click(&c, "[data-testid=proto-play]").await?;
+    wait_css(&c, "[data-testid=player] .tp-screen").await?;
+    let start_ms = wait_js(
+        &c,
+        "return window.__triloop.prototype.playStartMs();",
+        "play mode started",
+    )
+    .await?;
+    eprintln!("prototype e2e: play mode started in {start_ms} ms");
+    let rows_before = wait_js(
+        &c,
+        "return window.__triloop.prototype.model() && document.querySelector('[data-testid=player] [data-screen]') ? 1 : null;",
+        "the player's screen",
+    )
+    .await?;
+    let _ = rows_before;
+    let input = wait_css(
+        &c,
+        &format!("[data-testid=player] input[data-component='{field}']"),
+    )
+    .await?;
+    input.send_keys("Alice Example").await?;
+    e2e::save_display_screenshot("prototype-play-form")?;
+    click(
+        &c,
+        &format!("[data-testid=player] button[data-component='{submit}']"),
+    )
+    .await?;
+    wait_css(
+        &c,
+        &format!("[data-testid=player] [data-screen='{list_screen}']"),
+    )
+    .await?;
+    let row = wait_js(
+        &c,
+        &format!("const rows = [...document.querySelectorAll(\"[data-testid=player] [data-component='{list}'] .tp-row\")]; return rows.length > 1 && rows[0].textContent.includes('Alice Example') ? rows.length : null;"),
+        "the new customer first in the list",
+    )
+    .await?;
+    eprintln!("prototype e2e: {row} rows in the list");
+    e2e::save_display_screenshot("prototype-play-list")?;
+
+    eprintln!("prototype e2e: the walk becomes Given/When/Then and is kept");
+    click(&c, "[data-testid=play-save-walk]").await?;
+    let gherkin = wait_css(&c, "[data-testid=walk-gherkin] pre")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        (gherkin.contains("Given") && gherkin.contains("When") && gherkin.contains("Then"))
+            || (gherkin.contains("假如") || gherkin.contains("假定") || gherkin.contains("当")),
+        "Given/When/Then lines:\n{gherkin}"
+    );
+    assert!(
+        gherkin.contains("Alice Example"),
+        "the typed value in the criteria:\n{gherkin}"
+    );
+    e2e::save_display_screenshot("prototype-walk-gherkin")?;
+    click(&c, "[data-testid=play-close]").await?;
+
+    eprintln!("prototype e2e: OpenAPI exported through the toolbar and validated");
+    toolbar_command(&c, "proto-export-openapi").await?;
+    let spec = wait_file(out.path(), "json").await?;
+    let spec_v: Value = serde_json::from_slice(&spec)?;
+    assert!(
+        spec_v["openapi"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("3.1"),
+        "OpenAPI 3.1: {spec_v}"
+    );
+    let validator =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv-tools/bin/openapi-spec-validator");
+    anyhow::ensure!(
+        validator.exists(),
+        "{} is missing (scripts/setup installs it)",
+        validator.display()
+    );
+    let spec_path = out.path().join("checked-openapi.json");
+    std::fs::write(&spec_path, &spec)?;
+    let checked = std::process::Command::new(&validator)
+        .arg(&spec_path)
+        .output()?;
+    assert!(
+        checked.status.success(),
+        "openapi-spec-validator: {}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
+    c.close().await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+
+    eprintln!("prototype e2e: relaunched: screens, bindings, action and walk are all there");
+    let c = driver.launch(data.path()).await?;
+    wait_canvas(&c).await?;
+    click(
+        &c,
+        &format!("[data-testid=document-item][data-document-id='{doc}']"),
+    )
+    .await?;
+    wait_css(&c, "[data-testid=prototype-editor]").await?;
+    let m = wait_js(
+        &c,
+        "const m = window.__triloop.prototype.model(); return m.screens.length === 2 ? m : null;",
+        "the prototype after relaunch",
+    )
+    .await?;
+    let names: Vec<&str> = m["screens"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(
+        names.contains(&"New customer") && names.contains(&"Customers"),
+        "{names:?}"
+    );
+    assert_eq!(m["walks"].as_array().map(|w| w.len()), Some(1), "the walk");
+    assert!(
+        m["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["component"] == submit.as_str() && a["success"] == list_screen.as_str()),
+        "the action"
+    );
+    assert!(
+        m["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["id"] == form.as_str() && x["binding"]["entity"] == "ent_customer"),
+        "the form's binding"
+    );
+    let _ = prototype_model(&c).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    e2e::save_display_screenshot("prototype-after-relaunch")?;
+    c.close().await?;
+    Ok(())
+}

@@ -24,6 +24,7 @@ import {
   drawProblemBadge,
   drawResizeHandles,
   drawRouteHandles,
+  drawGuides,
   drawRubberBand,
 } from "./overlay";
 import { sameRect } from "./resize";
@@ -813,6 +814,8 @@ export class CanvasEngine implements InteractionHost {
     }
     const band = this.interaction.band();
     if (band) drawRubberBand(ctx, band, zoom);
+    const guides = this.interaction.guides();
+    if (guides.length) drawGuides(ctx, guides, zoom);
     ctx.restore();
   }
 

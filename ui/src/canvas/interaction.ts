@@ -21,6 +21,48 @@ import { screenToFlow } from "./viewport";
 export const DRAG_THRESHOLD = 3;
 /** Node moves, resizes and route points snap to this grid (flow units). */
 export const GRID = 10;
+/** How near (screen pixels) an edge or centre must come to another's to snap to it. */
+const ALIGN_PX = 6;
+
+/** An alignment guide drawn while dragging: a line at x (vertical) or y (horizontal). */
+export type Guide = { axis: "x" | "y"; at: number; from: number; to: number };
+
+/**
+ * Snaps a dragged box's edges and centre to those of the other nodes of its align group (within
+ * `tol` flow units), one axis at a time. Returns the adjusted delta and the guides to draw.
+ */
+export function alignDrag(scene: Scene, grabbed: CanvasNode, moving: ReadonlySet<string>, delta: Point, tol: number): { delta: Point; guides: Guide[] } {
+  const group = scene.shapes.alignGroup?.(grabbed) ?? null;
+  if (group === null) return { delta, guides: [] };
+  const box = { x: grabbed.x + delta.x, y: grabbed.y + delta.y, w: grabbed.w, h: grabbed.h };
+  const near = scene.nodeIndex.query({ x: box.x - 600, y: box.y - 600, w: box.w + 1200, h: box.h + 1200 });
+  let bestX: { d: number; at: number; other: CanvasNode } | null = null;
+  let bestY: { d: number; at: number; other: CanvasNode } | null = null;
+  const xs = [box.x, box.x + box.w / 2, box.x + box.w];
+  const ys = [box.y, box.y + box.h / 2, box.y + box.h];
+  for (const i of near) {
+    const o = scene.nodes[i];
+    if (!o || moving.has(o.id) || scene.shapes.alignGroup?.(o) !== group) continue;
+    for (const ox of [o.x, o.x + o.w / 2, o.x + o.w]) {
+      for (const x of xs) {
+        const d = ox - x;
+        if (Math.abs(d) <= tol && (!bestX || Math.abs(d) < Math.abs(bestX.d))) bestX = { d, at: ox, other: o };
+      }
+    }
+    for (const oy of [o.y, o.y + o.h / 2, o.y + o.h]) {
+      for (const y of ys) {
+        const d = oy - y;
+        if (Math.abs(d) <= tol && (!bestY || Math.abs(d) < Math.abs(bestY.d))) bestY = { d, at: oy, other: o };
+      }
+    }
+  }
+  const out = { x: delta.x + (bestX?.d ?? 0), y: delta.y + (bestY?.d ?? 0) };
+  const moved = { x: grabbed.x + out.x, y: grabbed.y + out.y, w: grabbed.w, h: grabbed.h };
+  const guides: Guide[] = [];
+  if (bestX) guides.push({ axis: "x", at: bestX.at, from: Math.min(moved.y, bestX.other.y), to: Math.max(moved.y + moved.h, bestX.other.y + bestX.other.h) });
+  if (bestY) guides.push({ axis: "y", at: bestY.at, from: Math.min(moved.x, bestY.other.x), to: Math.max(moved.x + moved.w, bestY.other.x + bestY.other.w) });
+  return { delta: out, guides };
+}
 /** With more nodes selected than this, handles are only shown on the hovered node. */
 const MAX_HANDLE_NODES = 50;
 /** Handles (connection and resize) are shown only on nodes at least this big on screen; on smaller ones they would cover the node. */
@@ -65,7 +107,7 @@ export interface InteractionHost {
 export type Gesture =
   | { type: "idle" }
   | { type: "pressNode"; id: string; start: Point; dragIds: string[]; toggleOffOnClick: boolean; selectOnlyOnClick: boolean }
-  | { type: "dragNodes"; grabbed: string; moving: ReadonlySet<string>; start: Point; delta: Point }
+  | { type: "dragNodes"; grabbed: string; moving: ReadonlySet<string>; start: Point; delta: Point; guides?: Guide[] }
   /** `moving` names the node (one set per gesture, so that its identity tells the gesture apart); `active` once past the drag threshold. */
   | { type: "resize"; id: string; corner: Corner; start: Point; from: Rect; rect: Rect; limits: ResizeLimits; moving: ReadonlySet<string>; active: boolean }
   /**
@@ -255,12 +297,23 @@ export class Interaction {
         const raw = { x: (p.x - g.start.x) / zoom, y: (p.y - g.start.y) / zoom };
         // Snap the grabbed node to the grid and move the others by the same amount, so a
         // multi-selection keeps its shape.
-        const delta = grabbed
+        let delta = grabbed
           ? { x: snap(grabbed.x + raw.x, GRID) - grabbed.x, y: snap(grabbed.y + raw.y, GRID) - grabbed.y }
           : { x: snap(raw.x, GRID), y: snap(raw.y, GRID) };
-        if (delta.x !== g.delta.x || delta.y !== g.delta.y) {
+        // Alignment with the neighbours of its group wins over the grid (kinds that ask for it).
+        let guides: Guide[] = [];
+        if (grabbed && scene.shapes.alignGroup) {
+          const a = alignDrag(scene, grabbed, g.moving, { x: raw.x, y: raw.y }, ALIGN_PX / zoom);
+          guides = a.guides;
+          if (a.guides.some((x) => x.axis === "x")) delta = { ...delta, x: a.delta.x };
+          if (a.guides.some((x) => x.axis === "y")) delta = { ...delta, y: a.delta.y };
+        }
+        const guidesChanged = (g.guides?.length ?? 0) !== guides.length || guides.some((x, i) => x.at !== g.guides?.[i]?.at || x.axis !== g.guides?.[i]?.axis);
+        if (delta.x !== g.delta.x || delta.y !== g.delta.y || guidesChanged) {
           g.delta = delta;
-          this.host.changed("drag");
+          g.guides = guides;
+          // Guides reach past the dragged nodes: the whole canvas is composed again while they show.
+          this.host.changed(guides.length || guidesChanged ? undefined : "drag");
         }
         return;
       }
@@ -509,6 +562,12 @@ export class Interaction {
   drag(): { moving: ReadonlySet<string>; delta: Point } | null {
     const g = this.gesture;
     return g.type === "dragNodes" ? { moving: g.moving, delta: g.delta } : null;
+  }
+
+  /** The alignment guides of the drag under way. */
+  guides(): readonly Guide[] {
+    const g = this.gesture;
+    return g.type === "dragNodes" ? (g.guides ?? []) : [];
   }
 }
 

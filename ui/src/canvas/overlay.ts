@@ -164,3 +164,21 @@ export function drawRubberBand(ctx: DrawContext, r: Rect, zoom: number): void {
   ctx.setLineDash(NO_DASH);
   ctx.stroke();
 }
+
+/** Alignment guides while dragging: thin magenta lines through the aligned edges or centres. */
+export function drawGuides(ctx: DrawContext, guides: readonly { axis: "x" | "y"; at: number; from: number; to: number }[], zoom: number): void {
+  ctx.beginPath();
+  for (const g of guides) {
+    if (g.axis === "x") {
+      ctx.moveTo(g.at, g.from - 8 / zoom);
+      ctx.lineTo(g.at, g.to + 8 / zoom);
+    } else {
+      ctx.moveTo(g.from - 8 / zoom, g.at);
+      ctx.lineTo(g.to + 8 / zoom, g.at);
+    }
+  }
+  ctx.strokeStyle = "#e0338a";
+  ctx.lineWidth = 1 / zoom;
+  ctx.setLineDash(NO_DASH);
+  ctx.stroke();
+}

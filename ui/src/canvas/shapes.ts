@@ -56,6 +56,12 @@ export interface ShapeSet {
   drawEdgeLabels(ctx: DrawContext, edges: readonly EdgeGeometry[], text: TextLayout): void;
   /** The path an edge's selection outline follows (begun by the caller). */
   traceEdge(ctx: DrawContext, edge: CanvasEdge, points: readonly Point[]): void;
+  /**
+   * Optional: alignment guides while dragging. Nodes with the same non-null group align with
+   * each other (edges and centres snap together, a guide line shows); without it, or for a
+   * null group, a drag snaps to the grid only.
+   */
+  alignGroup?(n: CanvasNode): string | null;
 }
 
 /** Margin around shapes in the index: strokes, problem badges and selection halos reach past the box. */

@@ -23,6 +23,7 @@ type Props = {
   onOpenDocument(id: string): void;
   onCreateFlow(): void;
   onCreateDomain(): void;
+  onCreatePrototype(): void;
   onImportBpmn(): void;
   onImportCml(): void;
   onRenameDocument(id: string, title: string): void;
@@ -93,6 +94,7 @@ function FoldedSidebar(props: Props) {
           ))}
           <RailButton testId="new-flow" label={t("sidebar.newFlow")} onClick={props.onCreateFlow} icon={<PlusIcon />} />
           <RailButton testId="new-domain" label={t("sidebar.newDomain")} onClick={props.onCreateDomain} icon={<PlusIcon />} />
+          <RailButton testId="new-prototype" label={t("sidebar.newPrototype")} onClick={props.onCreatePrototype} icon={<PlusIcon />} />
           <RailButton
             testId="import-bpmn"
             label={t("bpmnFile.importBpmn")}
@@ -255,6 +257,16 @@ function FullSidebar(props: Props) {
                     >
                       <PlusIcon size={14} />
                       {t("sidebar.newDomain")}
+                    </button>
+                    <button
+                      type="button"
+                      className="text-button"
+                      data-testid="new-prototype"
+                      title={t("sidebar.newPrototypeHint")}
+                      onClick={props.onCreatePrototype}
+                    >
+                      <PlusIcon size={14} />
+                      {t("sidebar.newPrototype")}
                     </button>
                     <button
                       type="button"

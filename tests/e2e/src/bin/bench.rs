@@ -185,6 +185,89 @@ fn gen_flow(data: &Path, nodes: usize) -> Result<()> {
     Ok(())
 }
 
+/// The sandbox prototype part: a generated prototype of 200 screens x 50 components opened to
+/// an interactive board, panned, and played (play mode's start: bundle asked of the core to the
+/// first screen drawn).
+async fn bench_prototype(driver: &Driver) -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let out = Command::new(cli_binary())
+        .args([
+            "--data-dir",
+            &data.path().to_string_lossy(),
+            "gen-prototype",
+            "--screens",
+            "200",
+            "--components",
+            "50",
+        ])
+        .output()
+        .context("running triloop gen-prototype (cargo build -p cli)")?;
+    if !out.status.success() {
+        bail!(
+            "gen-prototype failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let c = driver.launch(data.path()).await?;
+    let doc = wait_js(
+        &c,
+        "const d = document.querySelector('[data-testid=document-item][data-kind=sandboxPrototype]'); return d ? d.dataset.documentId : null;",
+        "the generated prototype in the sidebar",
+    )
+    .await?;
+    let doc = doc.as_str().unwrap_or_default().to_string();
+    let t = Instant::now();
+    wait_css(
+        &c,
+        &format!("[data-testid=document-item][data-document-id='{doc}']"),
+    )
+    .await?
+    .click()
+    .await?;
+    wait_js(
+        &c,
+        "return !!document.querySelector('[data-testid=prototype-editor]') && window.__triloop.prototype.model().screens.length > 0 && window.__triloop.framesDrawn() > 0;",
+        "the board painted",
+    )
+    .await?;
+    painted(&c).await?;
+    let open_ms = t.elapsed().as_secs_f64() * 1000.0;
+    let counts = js(&c, "const m = window.__triloop.prototype.model(); return [m.screens.length, m.components.length];").await?;
+    let idle = idle_fps(&c).await?;
+    let (fps, _) = pan_fps(&c).await?;
+    let bundle_ms = js(&c, "return await window.__triloop.prototype.bundleMs();").await?;
+    let mut starts = Vec::new();
+    let mut prefetched = Vec::new();
+    for _ in 0..3 {
+        wait_css(&c, "[data-testid=proto-play]")
+            .await?
+            .click()
+            .await?;
+        let ms = wait_js(
+            &c,
+            "const e = document.querySelector('[data-testid=play-pane]'); return e && e.dataset.startMs ? Number(e.dataset.startMs) : null;",
+            "play mode started",
+        )
+        .await?;
+        let warm = js(&c, "return document.querySelector('[data-testid=play-pane]').dataset.prefetched === 'true';").await?;
+        starts.push(ms.as_f64().unwrap_or(f64::NAN));
+        prefetched.push(warm.as_bool().unwrap_or(false));
+        wait_css(&c, "[data-testid=play-close]")
+            .await?
+            .click()
+            .await?;
+        painted(&c).await?;
+    }
+    println!(
+        "prototype of {} screens and {} components: click to painted board {open_ms:.0} ms; panning the board {fps:.1} frames/s (idle {idle:.1}); play mode start {:.0} ms (median of 3; {starts:?}, bundle prefetched: {prefetched:?}); the core's player bundle asked afresh {bundle_ms} ms",
+        counts[0],
+        counts[1],
+        median(starts.clone())
+    );
+    c.close().await?;
+    Ok(())
+}
+
 /// Frames per second with nothing happening: the ceiling of this display and webview.
 async fn idle_fps(c: &fantoccini::Client) -> Result<f64> {
     let v = js(c, "return await new Promise(r => { let n = 0; const t0 = performance.now(); (function f() { n++; if (performance.now() - t0 < 2000) requestAnimationFrame(f); else r([n, performance.now() - t0]); })(); });").await?;
@@ -280,6 +363,9 @@ async fn main() -> Result<()> {
     let driver = Driver::start(&[])?;
     if only.as_deref() == Some("domain") {
         return bench_domain(&driver).await;
+    }
+    if only.as_deref() == Some("prototype") {
+        return bench_prototype(&driver).await;
     }
     let runs = 3;
 
