@@ -166,8 +166,14 @@ impl Store {
         let chunks = self.with_conn(|c| load_prefix(c, doc_id))?;
         let mut doc = automerge::Automerge::new();
         for (key, data) in &chunks {
-            if let Err(e) = doc.load_incremental(data) {
-                let reason = e.to_string();
+            // automerge 0.12 panics on some damaged chunks (found by the `document_load`
+            // fuzz target): a panic is damage too, and must not take the app down.
+            let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                doc.load_incremental(data).map_err(|e| e.to_string())
+            }))
+            .unwrap_or_else(|_| Err("Automerge panicked reading it".to_string()));
+            if let Err(e) = loaded {
+                let reason = e;
                 let reason = format!("chunk {key}: {reason}");
                 self.quarantine(doc_id, &chunks, &reason, now_ms)?;
                 return Err(StoreError::Corrupt {

@@ -143,3 +143,23 @@ async fn writes_commit_in_the_order_they_were_issued() {
     let expected: Vec<String> = (0..n).map(|i| format!("doc/incremental/{i:04}")).collect();
     assert_eq!(order, expected);
 }
+
+/// A chunk on which Automerge's load panics (an input the `document_load` fuzz target
+/// found) is damage like any other: quarantined, with a clear error, and no panic.
+#[test]
+fn a_chunk_that_makes_automerge_panic_is_quarantined() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("t.db")).unwrap();
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/automerge-load-panic.chunk"),
+    )
+    .unwrap();
+    let doc = "2y6Yb8KZQbCQTNqfjrfztXr1a6Xw";
+    store
+        .with_conn(|c| store::put_chunk(c, &format!("{doc}/incremental/x"), doc, &bytes))
+        .unwrap();
+    let err = store.check_document(doc, 0).unwrap_err();
+    assert!(err.to_string().contains("panicked"), "{err}");
+    assert_eq!(store.quarantined(doc).unwrap().len(), 1);
+}
