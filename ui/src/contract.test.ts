@@ -8,6 +8,7 @@ import type { DocKind, DocOps } from "./bindings";
 import { memoryBackend } from "./memoryBackend";
 import flowTranscript from "./test/contract/businessFlow.json";
 import domainTranscript from "./test/contract/domainModel.json";
+import prototypeTranscript from "./test/contract/sandboxPrototype.json";
 
 type Transcript = {
   kind: DocKind;
@@ -45,6 +46,7 @@ function patchSummary(patch: { kind: string; patch: Record<string, unknown> }): 
 describe.each([
   ["businessFlow", flowTranscript as unknown as Transcript],
   ["domainModel", domainTranscript as unknown as Transcript],
+  ["sandboxPrototype", prototypeTranscript as unknown as Transcript],
 ])("the memory backend follows the core's %s transcript", (_name, transcript) => {
   it("step by step", async () => {
     const b = memoryBackend();

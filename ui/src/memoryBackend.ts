@@ -373,6 +373,57 @@ function checkDomain(store: Store, r: DomainRecord) {
   }
 }
 
+/** Component kinds that hold others (the core's `ComponentKind::is_container`). */
+const PROTOTYPE_CONTAINERS = new Set(["stack", "group", "form", "card", "dialog", "tabs", "list"]);
+
+type ProtoRec = {
+  record: string;
+  id: string;
+  name?: string;
+  screen?: string;
+  parent?: string;
+  kind?: string;
+  component?: string;
+  success?: string;
+  steps?: { step: string; screen?: string }[];
+};
+
+/** A prototype record's structural rules (the core's `Prototype::check`, in short). */
+function checkPrototype(store: Store, r: ProtoRec) {
+  const get = (id: string) => findRecord(store, id)?.rec as unknown as ProtoRec | undefined;
+  const screen = (id: string | undefined) => {
+    if (!id || get(id)?.record !== "screen") fail("invalidInput", `invalid edit: ${id} is not a screen`);
+  };
+  switch (r.record) {
+    case "screen":
+    case "walk":
+      if (!String(r.name ?? "").trim()) fail("invalidInput", `invalid edit: ${r.id} needs a name`);
+      return;
+    case "component": {
+      screen(r.screen);
+      const seen = new Set<string>();
+      for (let at = r.parent; at; ) {
+        if (at === r.id) fail("invalidInput", `invalid edit: ${r.id} cannot be placed inside itself`);
+        if (seen.has(at)) return;
+        seen.add(at);
+        const p = get(at);
+        if (!p || p.record !== "component") fail("invalidInput", `invalid edit: ${at} is not a component`);
+        if (at === r.parent && (!PROTOTYPE_CONTAINERS.has(String(p!.kind)) || p!.screen !== r.screen))
+          fail("invalidInput", `invalid edit: ${at} cannot hold ${r.id}`);
+        at = p!.parent;
+      }
+      return;
+    }
+    case "action":
+      if (!r.component || get(r.component)?.record !== "component") fail("invalidInput", `invalid edit: ${r.component} is not a component`);
+      for (const step of r.steps ?? []) if (step.step === "navigate") screen(step.screen);
+      if (r.success) screen(r.success);
+      return;
+    default:
+      return;
+  }
+}
+
 /** The records that go with a removed one (the core's `Domain::dependents`). */
 function domainDependents(store: Store, r: DomainRecord): DomainRecord[] {
   const all = (coll: string) => [...(store.colls.get(coll)?.values() ?? [])] as DomainRecord[];
@@ -405,6 +456,7 @@ function applyRecordOp(store: Store, tx: Tx, op: RecordOp<DomainRecordIn>) {
       if (!r.id || typeof r.id !== "string") fail("invalidInput", "invalid edit: missing id");
       if (findRecord(store, r.id)) fail("invalidInput", `an element with id ${r.id} already exists`);
       if (r.record in DOMAIN_COLLECTION) checkDomain(store, r);
+      else checkPrototype(store, r as unknown as ProtoRec);
       tx.set(collectionOf(r), clone(r));
       return;
     }
@@ -413,6 +465,7 @@ function applyRecordOp(store: Store, tx: Tx, op: RecordOp<DomainRecordIn>) {
       const coll = collectionOf(r);
       if (!tx.get(coll, r.id)) fail("notFound", `no element with id ${r.id}`);
       if (r.record in DOMAIN_COLLECTION) checkDomain(store, r);
+      else checkPrototype(store, r as unknown as ProtoRec);
       tx.set(coll, clone(r));
       return;
     }
