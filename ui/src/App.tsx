@@ -137,8 +137,11 @@ export function App({ backend, events = noEvents }: { backend: Backend; events?:
         showError(res.error);
         return;
       }
-      setCurrent(res.data);
-      const docs = res.data.documents;
+      // The organisation's capability shelf is listed in a linked workspace's index so that it
+      // travels with it; people reach it through the shelf panel, not as a document of its own.
+      const view = { ...res.data, documents: res.data.documents.filter((d) => d.kind !== "capabilityShelf") };
+      setCurrent(view);
+      const docs = view.documents;
       const preferred = preferDocId !== undefined ? docs.find((d) => d.id === preferDocId) : undefined;
       const doc = preferred ?? docs.find((d) => d.kind === "businessFlow") ?? null;
       setDocId(doc?.id ?? null);
