@@ -743,6 +743,25 @@
       go: function (id) {
         go(id, true);
       },
+      /** The sample tables, as "document/entity" keys, in the bundle's order. */
+      tables: function () {
+        return Array.from(store.keys());
+      },
+      /**
+       * Sample data is editable: sets one value of a sample row and redraws the screen, so
+       * that lists and details show it. Returns whether the row was found.
+       * @param {string} document @param {string} entity @param {string} rowId
+       * @param {string} key @param {any} value
+       */
+      setValue: function (document, entity, rowId, key, value) {
+        var row = rowsOf(document, entity).find(function (r) {
+          return r.id === rowId;
+        });
+        if (!row) return false;
+        row.values[key] = value;
+        render();
+        return true;
+      },
     };
   }
 

@@ -70,4 +70,43 @@ describe("play mode", () => {
     expect(walkGherkin).toHaveBeenCalledWith("doc", "walk-1", false);
     expect((await screen.findByTestId("walk-gherkin")).textContent).toContain("Given I am on the 客户列表 screen");
   });
+
+  it("plays another seed on request, and edits a sample row so that the list shows it", async () => {
+    const prototypePlayerBundle = vi.fn(async (_doc: string, seed: number) => ({ status: "ok" as const, data: { ...(demo as unknown as PlayerBundle), seed } }));
+    render(
+      <PlayPane
+        backend={{ prototypePlayerBundle } as unknown as Backend}
+        documentId="doc"
+        prefetched={{ ...(demo as unknown as PlayerBundle), seed: 1 }}
+        lang="zh-CN"
+        startScreen={null}
+        onSaveWalk={vi.fn()}
+        showError={() => {}}
+        onClose={() => {}}
+      />,
+    );
+    const player = await screen.findByTestId("player");
+    await waitFor(() => expect(player.querySelector(".tp-screen-name")?.textContent).toBe("客户列表"));
+    // The prefetched bundle has seed 1: nothing fetched; seed 7 asks the core for its rows.
+    expect(prototypePlayerBundle).not.toHaveBeenCalled();
+    const seed = screen.getByTestId("play-seed") as HTMLInputElement;
+    fireEvent.change(seed, { target: { value: "7" } });
+    fireEvent.blur(seed);
+    await waitFor(() => expect(prototypePlayerBundle).toHaveBeenCalledWith("doc", 7));
+    await waitFor(() => expect(player.querySelector(".tp-screen-name")?.textContent).toBe("客户列表"));
+    // The sample data: the customer table's first name, edited, shows in the list.
+    fireEvent.click(screen.getByTestId("play-sample-data"));
+    const data = await screen.findByTestId("sample-data");
+    const table = data.querySelector("[data-testid=sample-table]") as HTMLSelectElement;
+    const key = [...table.options].map((o) => o.value).find((v) => v.endsWith("/ent_customer"))!;
+    fireEvent.change(table, { target: { value: key } });
+    const cell = (await waitFor(() => {
+      const c = data.querySelector("[data-testid=sample-cell-a_cust_name]");
+      expect(c).not.toBeNull();
+      return c;
+    })) as HTMLInputElement;
+    fireEvent.change(cell, { target: { value: "赵样例" } });
+    fireEvent.blur(cell);
+    expect(player.querySelector('[data-component="list_customers"] .tp-row')?.textContent).toContain("赵样例");
+  });
 });

@@ -35,6 +35,19 @@ describe("the prototype player", () => {
     expect(rows[0].textContent).toContain(String(row0.values["a_cust_name"]));
   });
 
+  it("sample data is editable: an edited name shows in the list at once", () => {
+    const root = document.createElement("div");
+    const p = mountPlayer(root, bundle(), { lang: "zh-CN" });
+    const { doc, entity } = customer();
+    expect(p.tables()).toContain(`${doc}/${entity}`);
+    const row0 = p.rows(doc, entity)[0];
+    expect(p.setValue(doc, entity, row0.id, "a_cust_name", "王小明")).toBe(true);
+    expect(p.rows(doc, entity)[0].values["a_cust_name"]).toBe("王小明");
+    const rows = root.querySelectorAll('[data-component="list_customers"] .tp-row');
+    expect(rows[0].textContent).toContain("王小明");
+    expect(p.setValue(doc, entity, "no-such-row", "a_cust_name", "x")).toBe(false);
+  });
+
   it("checks the form, runs the capability and the command, and the new customer shows in the list", () => {
     const root = document.createElement("div");
     const p = mountPlayer(root, bundle(), { lang: "en" });

@@ -17,6 +17,10 @@ export interface PlayerHandle {
   screen(): string | null;
   rows(document: string, entity: string): { id: string; values: Record<string, unknown> }[];
   go(screenId: string): void;
+  /** The sample tables, as "document/entity" keys. */
+  tables(): string[];
+  /** Sets one value of a sample row and redraws the screen; false when the row is gone. */
+  setValue(document: string, entity: string, rowId: string, key: string, value: unknown): boolean;
 }
 
 interface PlayerApi {
