@@ -2218,6 +2218,27 @@ async fn a_prototype_is_built_from_the_shelf_bound_played_and_found_after_relaun
         "the typed value in the criteria:\n{gherkin}"
     );
     e2e::save_display_screenshot("prototype-walk-gherkin")?;
+    // The sample data beside the player: the customers, the new one among them.
+    click(&c, "[data-testid=play-sample-data]").await?;
+    let customers = wait_js(
+        &c,
+        "const o = [...document.querySelectorAll('[data-testid=sample-table] option')].find((o) => o.textContent === '客户'); return o ? o.value : null;",
+        "the customers' sample table",
+    )
+    .await?;
+    choose(
+        &c,
+        "[data-testid=sample-table]",
+        customers.as_str().unwrap_or_default(),
+    )
+    .await?;
+    wait_js(
+        &c,
+        "const t = document.querySelector('[data-testid=sample-data]'); return t && [...t.querySelectorAll('input')].some((i) => i.value === 'Alice Example') ? 1 : null;",
+        "the new customer among the sample rows",
+    )
+    .await?;
+    e2e::save_display_screenshot("prototype-play-sample-data")?;
     click(&c, "[data-testid=play-close]").await?;
 
     eprintln!("prototype e2e: OpenAPI exported through the toolbar and validated");

@@ -127,12 +127,16 @@ export function PlayPane({ backend, documentId, prefetched, lang, startScreen, o
       </header>
       <div className="proto-play-body">
         <div className="proto-play-host" ref={host} data-testid="player" />
-        {showData && bundle && player.current && <SampleData bundle={bundle} player={player.current} />}
-        {gherkin && (
-          <section className="proto-gherkin" data-testid="walk-gherkin" aria-label={t("prototype.play.gherkin")}>
-            <h3>{t("prototype.play.gherkin")}</h3>
-            <pre>{gherkin.join("\n")}</pre>
-          </section>
+        {((showData && bundle && player.current) || gherkin) && (
+          <div className="proto-play-side">
+            {gherkin && (
+              <section className="proto-gherkin" data-testid="walk-gherkin" aria-label={t("prototype.play.gherkin")}>
+                <h3>{t("prototype.play.gherkin")}</h3>
+                <pre>{gherkin.join("\n")}</pre>
+              </section>
+            )}
+            {showData && bundle && player.current && <SampleData bundle={bundle} player={player.current} />}
+          </div>
         )}
       </div>
     </div>

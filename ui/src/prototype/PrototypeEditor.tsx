@@ -654,7 +654,8 @@ export function PrototypeEditor({ backend, documents, documentTitle, session, sh
               />
             )}
           </div>
-          {selectedId && (
+          {/* While playing, the player takes the whole row: the panel edits the board. */}
+          {selectedId && !playing && (
             <ElementPanel
               key={selectedId}
               id={selectedId}
