@@ -671,22 +671,7 @@ impl RecordKind for SandboxPrototype {
     }
 }
 
-fn nonempty(name: &str, id: &str) -> Result<(), ModelError> {
-    if name.trim().is_empty() {
-        return Err(ModelError::InvalidEdit(format!("{id} needs a name")));
-    }
-    Ok(())
-}
-
-pub(crate) fn sizes(coords: &[f64], sizes: &[f64]) -> Result<(), ModelError> {
-    if coords.iter().any(|v| !v.is_finite()) {
-        return Err(ModelError::InvalidEdit("coordinates must be finite".into()));
-    }
-    if sizes.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
-        return Err(ModelError::InvalidEdit("sizes must be positive".into()));
-    }
-    Ok(())
-}
+use crate::record::{nonempty, sizes};
 
 /// Writes the root of a new prototype document. Call once, when it is created.
 pub fn init(doc: &mut Automerge) -> Result<(), ModelError> {

@@ -58,6 +58,26 @@ pub trait RecordKind {
     }
 }
 
+/// The structural rule every kind shares for names: a record that is drawn with a name needs
+/// one that is not blank.
+pub(crate) fn nonempty(name: &str, id: &str) -> Result<(), ModelError> {
+    if name.trim().is_empty() {
+        return Err(ModelError::InvalidEdit(format!("{id} needs a name")));
+    }
+    Ok(())
+}
+
+/// The structural rule every kind shares for geometry: finite coordinates, positive sizes.
+pub(crate) fn sizes(coords: &[f64], sizes: &[f64]) -> Result<(), ModelError> {
+    if coords.iter().any(|v| !v.is_finite()) {
+        return Err(ModelError::InvalidEdit("coordinates must be finite".into()));
+    }
+    if sizes.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+        return Err(ModelError::InvalidEdit("sizes must be positive".into()));
+    }
+    Ok(())
+}
+
 /// One edit of a record-based document. A user action is a list of these, applied as one
 /// Automerge change and one undo step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -317,7 +317,7 @@ fn check_template(id: &str, t: &Template) -> Result<(), ModelError> {
 fn check_tree(owner: &str, tree: &[PartComponent]) -> Result<(), ModelError> {
     let mut keys = BTreeMap::new();
     for c in tree {
-        crate::prototype::sizes(&[c.x, c.y, c.order], &[c.w, c.h])?;
+        crate::record::sizes(&[c.x, c.y, c.order], &[c.w, c.h])?;
         if keys.insert(c.key.as_str(), c).is_some() {
             return Err(ModelError::InvalidEdit(format!(
                 "{owner}: two components with key {}",
