@@ -1886,7 +1886,20 @@ async fn a_second_app_on_the_same_data_folder_says_so_and_touches_nothing() -> R
         v.sort();
         Ok(v)
     };
-    let before = files(data.path())?;
+    // The first core may still be writing what creating the workspace started (samod persists
+    // in the background): wait until its files stay the same for two seconds, so that a change
+    // seen afterwards can only be the second app's.
+    let mut before = files(data.path())?;
+    let mut stable = 0;
+    for _ in 0..30 {
+        tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
+        let now = files(data.path())?;
+        stable = if now == before { stable + 1 } else { 0 };
+        before = now;
+        if stable == 2 {
+            break;
+        }
+    }
 
     let driver = Driver::start(&[])?;
     let c = driver.launch(data.path()).await?;
