@@ -213,6 +213,9 @@ impl Store {
         })
     }
 
+    /// How long a busy data-folder lock is tried again before the folder is reported in use.
+    const LOCK_PATIENCE: std::time::Duration = std::time::Duration::from_millis(1500);
+
     /// Opens the database like [`Store::open`], holding an exclusive lock on
     /// `<database>.lock` beside it while the store is open: one process per data folder.
     /// A second process gets [`StoreError::InUse`] and touches nothing. The lock is an OS
@@ -243,15 +246,24 @@ impl Store {
             .write(true)
             .open(&lock_path)
             .map_err(io)?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(StoreError::InUse {
-                    dir: path.parent().unwrap_or(path).to_path_buf(),
-                    lock: lock_path,
-                });
+        // A lock just released can stay held for a moment: by a process that is still exiting,
+        // or by a child process forked at that instant (it shares the lock until it execs). So
+        // a busy lock is tried again for a short while before the folder is called in use.
+        let deadline = std::time::Instant::now() + Self::LOCK_PATIENCE;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(std::fs::TryLockError::WouldBlock) if std::time::Instant::now() < deadline => {
+                    std::thread::sleep(std::time::Duration::from_millis(50));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::InUse {
+                        dir: path.parent().unwrap_or(path).to_path_buf(),
+                        lock: lock_path,
+                    });
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io(e)),
         }
         let store = Store::open(path)?;
         *store.inner.lock.lock().unwrap_or_else(|p| p.into_inner()) = Some(file);
